@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { DebvisorError, UsageError, formatError } from '../errors.js';
+import { COMMANDS } from './registry.js';
+import { EXIT, type Command, type Io } from './command.js';
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function usageLine(c: Command): string {
+  const opts = Object.keys(c.options).map((o) => (c.options[o]!.type === 'boolean' ? `[--${o}]` : `[--${o} VALUE]`));
+  return ['debvisor', ...c.words, c.args, ...opts].filter(Boolean).join(' ');
+}
+
+export function helpText(prefix: string[] = []): string {
+  const list = COMMANDS.filter((c) => prefix.every((w, i) => c.words[i] === w));
+  const width = Math.max(...list.map((c) => c.words.join(' ').length));
+  const lines = [
+    'debvisor: build, install and harden DebVisor nodes',
+    '',
+    `usage: debvisor ${prefix.length ? prefix.join(' ') + ' ' : ''}COMMAND [ARGS] [OPTIONS]`,
+    '',
+    'commands:',
+    ...list.map((c) => `  ${c.words.join(' ').padEnd(width)}  ${c.summary}`),
+    '',
+    'options for every command: --help',
+    "run 'debvisor COMMAND --help' for a command's arguments and options.",
+    'exit codes: 0 success, 1 failure or invalid input, 2 usage error.',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function commandHelp(c: Command): string {
+  const lines = [`usage: ${usageLine(c)}`, '', c.summary];
+  const opts = Object.entries(c.optionHelp);
+  if (opts.length) lines.push('', 'options:', ...opts.map(([k, v]) => `  --${k.padEnd(12)} ${v}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function find(argv: string[]): { command: Command; rest: string[] } | undefined {
+  let best: Command | undefined;
+  for (const c of COMMANDS) {
+    if (c.words.every((w, i) => argv[i] === w) && (!best || c.words.length > best.words.length)) best = c;
+  }
+  return best ? { command: best, rest: argv.slice(best.words.length) } : undefined;
+}
+
+/** The CLI entry: the only place that turns errors into exit codes and text. */
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  try {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      io.stdout.write(helpText());
+      return EXIT.ok;
+    }
+    if (argv[0] === '--version' || argv[0] === '-V') {
+      io.stdout.write(`debvisor ${version()}\n`);
+      return EXIT.ok;
+    }
+    const found = find(argv);
+    if (!found) {
+      const group = COMMANDS.filter((c) => c.words[0] === argv[0]);
+      if (group.length) {
+        const wanted = argv[1] === undefined || argv[1] === '--help' ? undefined : argv[1];
+        if (wanted === undefined) {
+          io.stdout.write(helpText([argv[0]!]));
+          return argv[1] === '--help' ? EXIT.ok : EXIT.usage;
+        }
+        throw new UsageError(`unknown command: debvisor ${argv[0]} ${wanted}`, `see 'debvisor ${argv[0]} --help'`);
+      }
+      throw new UsageError(`unknown command: ${argv[0]}`, "see 'debvisor --help'");
+    }
+    const { command, rest } = found;
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(commandHelp(command));
+      return EXIT.ok;
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    } catch (err) {
+      throw new UsageError((err as Error).message.split('\n')[0]!, `usage: ${usageLine(command)}`);
+    }
+    const n = parsed.positionals.length;
+    if (n < command.minArgs || (command.maxArgs !== undefined && n > command.maxArgs)) {
+      throw new UsageError(`wrong number of arguments for 'debvisor ${command.words.join(' ')}'`, `usage: ${usageLine(command)}`);
+    }
+    return await command.run({ positionals: parsed.positionals, values: parsed.values, io });
+  } catch (err) {
+    if (err instanceof DebvisorError) {
+      io.stderr.write(`debvisor: ${formatError(err)}\n`);
+      return err instanceof UsageError ? EXIT.usage : EXIT.failed;
+    }
+    io.stderr.write(`debvisor: internal error (a bug, please report it): ${(err as Error)?.stack ?? String(err)}\n`);
+    return EXIT.internal;
+  }
+}

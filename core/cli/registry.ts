@@ -1,0 +1,5 @@
+import type { Command } from './command.js';
+import { profileCommands } from '../../profiles/commands/index.js';
+
+/** Every subcommand; each folder owns and exports its own. */
+export const COMMANDS: readonly Command[] = [...profileCommands];

@@ -1,0 +1,12 @@
+import type { Rule } from './types.js';
+import { checkNodeNames } from './names.js';
+import { checkNetwork } from './network.js';
+import { checkStorage } from './storage.js';
+import { checkUsers } from './users.js';
+import { checkTls } from './tls.js';
+import { checkDns } from './dns.js';
+import { checkCluster } from './cluster.js';
+import { checkFirewall } from './firewall.js';
+
+/** Every semantic check, run in this order after the schema. */
+export const RULES: readonly Rule[] = [checkNodeNames, checkNetwork, checkStorage, checkUsers, checkTls, checkDns, checkCluster, checkFirewall];

@@ -1,0 +1,73 @@
+import { obj, str, secret, bool, int, oneOfStrings, list, size, Type } from './helpers.js';
+
+export const DISK_TRANSPORTS = ['sata', 'sas', 'nvme', 'scsi', 'virtio', 'usb', 'mmc'] as const;
+export const FILESYSTEMS = ['ext4', 'xfs', 'lvm-thin', 'zfs'] as const;
+export const RAID_LEVELS = ['single', 'raid0', 'raid1', 'raid10', 'raidz1', 'raidz2', 'raidz3'] as const;
+
+export const DiskMatchSchema = obj(
+  'Properties a target disk must have; every given property must match. Text values are shell-style globs. An empty match takes every disk except the boot medium.',
+  {
+    serial: Type.Optional(str('Serial number (glob).')),
+    model: Type.Optional(str('Model name (glob).')),
+    vendor: Type.Optional(str('Vendor (glob).')),
+    byId: Type.Optional(str('A name under /dev/disk/by-id (glob), for example `nvme-Samsung*`.')),
+    path: Type.Optional(str('A name under /dev/disk/by-path (glob), for example `pci-0000:03:00.0-*`.')),
+    transport: Type.Optional(oneOfStrings('Bus the disk is attached by.', DISK_TRANSPORTS)),
+    rotational: Type.Optional(Type.Boolean({ description: '`true` for spinning disks, `false` for SSD and NVMe.' })),
+    minSize: Type.Optional(size('Smallest acceptable disk size.')),
+    maxSize: Type.Optional(size('Largest acceptable disk size.')),
+  },
+  { default: {} },
+);
+
+export const InstallSchema = obj(
+  'How the system is installed: which disks, what layout, and what happens at the end.',
+  {
+    disks: obj(
+      'Target disks. The selector must match exactly `expect` disks, or the install stops before touching anything and lists the candidates.',
+      {
+        match: DiskMatchSchema,
+        expect: int('How many disks the selector must match, exactly.', { minimum: 1, maximum: 64, default: 1 }),
+      },
+      { default: {} },
+    ),
+    storage: obj(
+      'Storage layout on the target disks.',
+      {
+        filesystem: oneOfStrings('Root storage: `ext4` or `xfs` on plain partitions, `lvm-thin` (ext4 root plus a thin pool for guests), or `zfs`.', FILESYSTEMS, 'lvm-thin'),
+        raid: oneOfStrings('RAID level across the target disks. `raidz*` need zfs; `raid0/1/10` use ZFS vdevs or mdadm.', RAID_LEVELS, 'single'),
+        swapSize: size('Swap size; `0G` for none.', '4G'),
+        rootSize: Type.Optional(size('Root volume size; by default what is left after swap and the guest pool share.')),
+        diskSize: Type.Optional(size('Use only this much of each disk (leave the rest unpartitioned).')),
+        minFree: Type.Optional(size('lvm-thin: space left free in the volume group for snapshots.')),
+        zfs: obj(
+          'ZFS pool settings (only with `filesystem: zfs`).',
+          {
+            ashift: int('Pool sector size exponent (12 = 4 KiB sectors).', { minimum: 9, maximum: 16, default: 12 }),
+            compression: oneOfStrings('Dataset compression.', ['on', 'off', 'lz4', 'zstd', 'gzip'] as const, 'lz4'),
+            arcMax: Type.Optional(size('Upper limit of the ZFS ARC cache.')),
+          },
+          { default: {} },
+        ),
+      },
+      { default: {} },
+    ),
+    wipe: bool('Allow wiping disks that hold partitions or filesystems. Without it such disks stop the install.', false),
+    onError: oneOfStrings('What to do when the install fails: stay on the error screen (`halt`, keeps the logs in view), `reboot` or `poweroff`.', ['halt', 'reboot', 'poweroff'] as const, 'halt'),
+    finish: oneOfStrings('What to do after a successful install.', ['reboot', 'poweroff'] as const, 'reboot'),
+    kernelArgs: list('Extra kernel command-line arguments for the installed system.', str('One argument.'), { default: [] }),
+    progress: obj(
+      'Where install progress goes besides the console.',
+      {
+        webhook: Type.Optional(
+          obj('An HTTPS endpoint that receives every install event as JSON, signed with HMAC-SHA256.', {
+            url: str('The endpoint (https only).', { pattern: '^https://', 'x-hint': 'progress webhooks must use https://' }),
+            secret: Type.Optional(secret('Shared secret for the `X-DebVisor-Signature` HMAC header.')),
+          }),
+        ),
+      },
+      { default: {} },
+    ),
+  },
+  { default: {} },
+);

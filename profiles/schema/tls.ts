@@ -1,0 +1,29 @@
+import { obj, str, secret, bool, oneOfStrings, list, Type } from './helpers.js';
+
+export const ACME_CAS = ['letsencrypt', 'letsencrypt-staging', 'zerossl', 'buypass', 'custom'] as const;
+
+export const TlsSchema = obj(
+  'Certificates for the panel and the node.',
+  {
+    acme: obj(
+      'ACME certificates. Until the first one arrives the panel uses a self-signed certificate; it never falls back to plain HTTP.',
+      {
+        enabled: bool('Request and renew certificates by ACME.', true),
+        ca: oneOfStrings('Certificate authority. `custom` needs `directoryUrl`.', ACME_CAS, 'letsencrypt'),
+        directoryUrl: Type.Optional(str('ACME directory URL of a custom CA (https).', { pattern: '^https://', 'x-hint': 'an ACME directory URL starts with https://' })),
+        email: Type.Optional(str('Account contact address.', { format: 'email' })),
+        challenge: oneOfStrings('Challenge type. Wildcard names need `dns-01`.', ['http-01', 'dns-01'] as const, 'http-01'),
+        domains: list('Names on the certificate. Empty means the node FQDN. `*.example.com` wildcards need dns-01.', str('A DNS name.'), { default: [] }),
+        profile: Type.Optional(str('ACME certificate profile to request, for example `tlsserver` or `shortlived`.', { pattern: '^[a-z0-9-]+$' })),
+        eab: Type.Optional(
+          obj('External account binding, for CAs that require it.', {
+            kid: str('Key identifier given by the CA.', { minLength: 1 }),
+            hmacKey: secret('HMAC key given by the CA (base64url).'),
+          }),
+        ),
+      },
+      { default: {} },
+    ),
+  },
+  { default: {} },
+);
