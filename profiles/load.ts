@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, resolve, relative } from 'node:path';
 import type { Position } from '../core/errors.js';
 import type { Issue } from './issue.js';
+import { PROFILE_VERSION } from './schema/profile.js';
 import { parseYamlSource, type SourceDoc } from './yaml-source.js';
 import { isPlainObject, mergeProfiles, type PlainObject } from './merge.js';
 
@@ -14,6 +15,8 @@ export interface LoadedProfile {
   data: PlainObject;
   /** Child first, then its parents. */
   chain: SourceDoc[];
+  /** Problems that do not stop loading (a file without the right `version`). */
+  issues: Issue[];
 }
 
 export type LoadResult = { ok: true; profile: LoadedProfile } | { ok: false; issues: Issue[] };
@@ -48,6 +51,7 @@ function issue(where: Position, path: string, code: string, message: string, hin
 /** Reads a profile and its `extends` parents, and merges them (child wins). */
 export function loadProfile(file: string, read: ReadText = readUtf8): LoadResult {
   const chain: SourceDoc[] = [];
+  const versionIssues: Issue[] = [];
   const seen: string[] = [];
   let current = resolve(file);
   let shown = displayPath(current);
@@ -74,6 +78,12 @@ export function loadProfile(file: string, read: ReadText = readUtf8): LoadResult
     }
     chain.push(doc);
     seen.push(current);
+    // Every file declares the format it is written in, parents included.
+    if (doc.data.version !== PROFILE_VERSION) {
+      const where = doc.positions.get('/version') ?? { file: shown, line: 1, col: 1 };
+      const message = doc.data.version === undefined ? 'missing required key \'version\'' : `version must be ${PROFILE_VERSION}, got ${JSON.stringify(doc.data.version)}`;
+      versionIssues.push(issue(where, '/version', 'E_VERSION', message, `every profile file starts with version: ${PROFILE_VERSION}`));
+    }
     const parent = doc.data.extends;
     if (parent === undefined) break;
     const pos = doc.positions.get('/extends')!;
@@ -95,5 +105,5 @@ export function loadProfile(file: string, read: ReadText = readUtf8): LoadResult
   let data: PlainObject = {};
   for (const doc of [...chain].reverse()) data = mergeProfiles(data, doc.data as PlainObject);
   delete data.extends;
-  return { ok: true, profile: { file: chain[0]!.file, data, chain } };
+  return { ok: true, profile: { file: chain[0]!.file, data, chain, issues: versionIssues } };
 }

@@ -38,10 +38,14 @@ export function validateProfile(file: string, read?: ReadText): ValidationResult
   const shape = checkShape(lp.data);
   const effective = applyDefaults(lp.data);
   const meaning = checkMeaning(effective, shape.length > 0);
-  // A path the schema already complained about needs no second, derived complaint.
+  // A path already reported (by the loader, then the schema) needs no second, derived complaint.
+  const loadPaths = new Set(lp.issues.map((i) => i.path));
   const shapePaths = new Set(shape.map((f) => f.path));
-  const findings = [...shape, ...meaning.filter((f) => !shapePaths.has(f.path))];
-  const issues = sortIssues(findings.map((f) => issueAt(locate(lp.chain, f.path), f)));
+  const findings = [
+    ...shape.filter((f) => !loadPaths.has(f.path)),
+    ...meaning.filter((f) => !shapePaths.has(f.path) && !loadPaths.has(f.path)),
+  ];
+  const issues = sortIssues([...lp.issues, ...findings.map((f) => issueAt(locate(lp.chain, f.path), f))]);
   if (issues.length) return { ok: false, file, issues, loaded: lp };
   return { ok: true, file, profile: effective, loaded: lp, issues: [] };
 }
