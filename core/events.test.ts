@@ -1,0 +1,29 @@
+import { describe, it, expect } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { createEmitter, memorySink, renderPlain, jsonLinesSink, toJsonLine } from './events.js';
+
+const clock = () => new Date('2026-01-02T03:04:05.000Z');
+
+describe('events', () => {
+  it('stamps time, level and stage, and drops undefined fields', () => {
+    const sink = memorySink();
+    const e = createEmitter({ sinks: [sink], clock }).stage('disks');
+    e.info('partitioning', { step: 'sfdisk', progress: 0.5, hint: undefined });
+    expect(sink.events).toEqual([{ time: '2026-01-02T03:04:05.000Z', level: 'info', stage: 'disks', step: 'sfdisk', progress: 0.5, message: 'partitioning' }]);
+  });
+  it('renders JSON lines and plain text', () => {
+    const ev = { time: '2026-01-02T03:04:05.000Z', level: 'error' as const, stage: 'net', step: 'dhcp', progress: 0.25, message: 'no lease', code: 'E_DHCP', hint: 'check the cable' };
+    expect(JSON.parse(toJsonLine(ev))).toEqual(ev);
+    expect(renderPlain(ev)).toBe('2026-01-02T03:04:05.000Z ERROR [net/dhcp 25%] E_DHCP no lease (hint: check the cable)\n');
+  });
+  it('filters by level in sinks', () => {
+    const out = new PassThrough();
+    const chunks: string[] = [];
+    out.on('data', (c) => chunks.push(String(c)));
+    const e = createEmitter({ sinks: [jsonLinesSink(out, 'warn')], clock });
+    e.info('quiet');
+    e.warn('loud');
+    expect(chunks.join('')).toContain('loud');
+    expect(chunks.join('')).not.toContain('quiet');
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, it, expect } from 'vitest';
+import { run, CommandError } from './run.js';
+import { createEmitter, memorySink } from './events.js';
+
+describe('run', () => {
+  it('returns stdout and the exit code', async () => {
+    const r = await run(['sh', '-c', 'echo hello']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe('hello\n');
+  });
+  it('fails with the command, exit code and the tail of stderr, and logs it', async () => {
+    const sink = memorySink();
+    const events = createEmitter({ sinks: [sink] });
+    const err = await run(['sh', '-c', 'for i in $(seq 1 30); do echo line$i >&2; done; exit 3'], { events }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CommandError);
+    const ce = err as CommandError;
+    expect(ce.exitCode).toBe(3);
+    expect(ce.message).toContain('exit code 3');
+    expect(ce.stderrTail).toHaveLength(20);
+    expect(ce.stderrTail.at(-1)).toBe('line30');
+    expect(sink.events.map((e) => e.level)).toEqual(['debug', 'error']);
+  });
+  it('masks secrets in what it logs', async () => {
+    const sink = memorySink();
+    await run(['sh', '-c', 'echo $0 >&2; exit 1', 's3cret'], { events: createEmitter({ sinks: [sink] }), redact: ['s3cret'] }).catch(() => undefined);
+    expect(JSON.stringify(sink.events)).not.toContain('s3cret');
+  });
+  it('reports a missing program and a timeout', async () => {
+    await expect(run(['/nonexistent/tool'])).rejects.toThrow(CommandError);
+    await expect(run(['sleep', '5'], { timeoutMs: 100 })).rejects.toThrow(/timed out/);
+  });
+  it('can return a failure instead of throwing', async () => {
+    expect((await run(['sh', '-c', 'exit 4'], { allowFailure: true })).exitCode).toBe(4);
+  });
+});

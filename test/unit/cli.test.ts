@@ -1,0 +1,55 @@
+import { describe, it, expect } from 'vitest';
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = (args: string[]) => execa('node', [join(root, 'bin/debvisor.js'), ...args], { cwd: root, reject: false, stdin: 'ignore' });
+
+describe('debvisor command (the real bin entry)', () => {
+  it('prints help and version', async () => {
+    const help = await cli(['--help']);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toContain('profile validate');
+    const v = await cli(['--version']);
+    expect(v.stdout).toMatch(/^debvisor \d+\.\d+\.\d+/);
+  });
+  it('validate: 0 for valid, 1 for invalid with file:line:col lines, 2 for usage errors', async () => {
+    const ok = await cli(['profile', 'validate', 'profiles/examples/standalone.yaml', 'profiles/examples/fleet-rack-a.yaml']);
+    expect(ok.exitCode).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'debvisor-cli-'));
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'version: 1\nnode:\n  hostname: a_b\n  domain: example.com\nusers:\n  admin: { name: ops, password: x }\n');
+    const r = await cli(['profile', 'validate', bad]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/bad\.yaml:3:3: \/node\/hostname: 'a_b' is not a valid host name/);
+    expect(r.stdout).toMatch(/bad\.yaml:6:23: \/users\/admin\/password: unknown key 'password' \(plain passwords are not accepted/);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+    const json = await cli(['profile', 'validate', '--json', bad]);
+    expect(json.exitCode).toBe(1);
+    const doc = JSON.parse(json.stdout) as { valid: boolean; profiles: { issues: { path: string; line: number }[] }[] };
+    expect(doc.valid).toBe(false);
+    expect(doc.profiles[0]!.issues.some((i) => i.path === '/node/hostname' && i.line === 3)).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
+    expect((await cli(['profile', 'validate'])).exitCode).toBe(2);
+    expect((await cli(['profile', 'validate', '--nope', 'x'])).exitCode).toBe(2);
+    expect((await cli(['profile', 'validate', '/no/such/file.yaml'])).exitCode).toBe(2);
+    expect((await cli(['frobnicate'])).exitCode).toBe(2);
+  });
+  it('show: prints the effective profile with defaults and without secrets', async () => {
+    const r = await cli(['profile', 'show', 'profiles/examples/cluster-join.yaml']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('hostname: hv02');
+    expect(r.stdout).toContain('lockdown: true');
+    expect(r.stdout).toContain('rootLogin: false');
+    expect(r.stdout).toContain('<redacted>');
+    expect(r.stdout).not.toContain('K7Q2-ZP9M');
+    expect(r.stdout).not.toContain('$y$j9T');
+  });
+  it('schema: prints the published JSON Schema', async () => {
+    const r = await cli(['profile', 'schema']);
+    expect(JSON.parse(r.stdout).$id).toBe('https://debvisor.com/schemas/profile-v1.json');
+  });
+});
