@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs a test level: unit, integration, e2e, or all (what CI runs). Installs what the tests
+# need first, then type-checks, then runs vitest for the chosen projects.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+level=${1:-all}
+case "$level" in
+  unit) bash scripts/bootstrap.sh ;;
+  integration|all) bash scripts/bootstrap.sh test ;;
+  e2e) bash scripts/bootstrap.sh test iso ;;
+  *) echo "usage: scripts/test.sh unit|integration|e2e|all" >&2; exit 2 ;;
+esac
+npx tsc --noEmit
+if [ "$level" = all ]; then
+  exec npx vitest run
+fi
+exec npx vitest run --project "$level"
