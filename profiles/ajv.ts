@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import type { TSchema } from '@sinclair/typebox';
 import { ProfileSchema } from './schema/profile.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
@@ -16,18 +17,26 @@ export function makeAjv(opts: { useDefaults: boolean }): Ajv {
   return ajv;
 }
 
-let checker: ValidateFunction | undefined;
-let defaulter: ValidateFunction | undefined;
+const checkers = new WeakMap<object, ValidateFunction>();
+const defaulters = new WeakMap<object, ValidateFunction>();
+
+function compiled(cache: WeakMap<object, ValidateFunction>, schema: TSchema, useDefaults: boolean): ValidateFunction {
+  let fn = cache.get(schema);
+  if (!fn) {
+    fn = makeAjv({ useDefaults }).compile(schema);
+    cache.set(schema, fn);
+  }
+  return fn;
+}
 
 /** Validates without changing the data; returns ajv's errors. */
-export function schemaErrors(data: unknown): ErrorObject[] {
-  checker ??= makeAjv({ useDefaults: false }).compile(ProfileSchema);
-  return checker(data) ? [] : [...(checker.errors ?? [])];
+export function schemaErrors(data: unknown, schema: TSchema = ProfileSchema): ErrorObject[] {
+  const check = compiled(checkers, schema, false);
+  return check(data) ? [] : [...(check.errors ?? [])];
 }
 
 /** Fills every default in place (on a copy the caller owns). */
-export function fillDefaults<T>(data: T): T {
-  defaulter ??= makeAjv({ useDefaults: true }).compile(ProfileSchema);
-  defaulter(data);
+export function fillDefaults<T>(data: T, schema: TSchema = ProfileSchema): T {
+  compiled(defaulters, schema, true)(data);
   return data;
 }

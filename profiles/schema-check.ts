@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import type { TSchema } from '@sinclair/typebox';
 import { didYouMean } from './suggest.js';
 import type { Finding } from './issue.js';
 import { schemaErrors } from './ajv.js';
@@ -78,8 +79,8 @@ function toFinding(e: ErrorObject): Finding | undefined {
 }
 
 /** Shape errors as findings with key paths. Branch errors inside a failed anyOf are folded into it. */
-export function checkShape(data: unknown): Finding[] {
-  const errors = schemaErrors(data);
+export function checkShape(data: unknown, schema?: TSchema): Finding[] {
+  const errors = schemaErrors(data, schema);
   const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.schemaPath);
   const kept = errors.filter((e) => !anyOfPaths.some((p) => e.schemaPath !== p && e.schemaPath.startsWith(p.replace(/\/anyOf$/, '/anyOf/'))));
   const findings: Finding[] = [];

@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { profileCommands } from '../../profiles/commands/index.js';
+import { overlayCommands } from '../../overlays/commands/index.js';
 
 /** Every subcommand; each folder owns and exports its own. */
-export const COMMANDS: readonly Command[] = [...profileCommands];
+export const COMMANDS: readonly Command[] = [...profileCommands, ...overlayCommands];

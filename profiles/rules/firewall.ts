@@ -56,14 +56,16 @@ function checkRule(fw: FirewallModel, r: FirewallRule, path: string, inGroup: bo
   return out;
 }
 
-export const checkFirewall: Rule = (p) => {
+export const checkFirewall: Rule = (p) => checkFirewallModel(p.security.firewall, '/security/firewall');
+
+/** The firewall checks on their own, for profiles and for the runtime's firewall.yaml. */
+export function checkFirewallModel(fw: FirewallModel, base: string): Finding[] {
   const out: Finding[] = [];
-  const fw = p.security.firewall;
   for (const [name, entries] of Object.entries(fw.ipsets)) {
     const parsed: { r: Range; i: number }[] = [];
     entries.forEach((e, i) => {
       const r = parseSetEntry(e);
-      const path = `/security/firewall/ipsets/${name}/${i}`;
+      const path = `${base}/ipsets/${name}/${i}`;
       if (!r) {
         out.push(finding(path, 'E_IPSET_ENTRY', `'${e}' is not an address, CIDR or range`, 'for example 192.0.2.10, 192.0.2.0/24, 2001:db8::/64 or 10.0.0.1-10.0.0.9'));
         return;
@@ -79,14 +81,14 @@ export const checkFirewall: Rule = (p) => {
     });
   }
   for (const [name, value] of Object.entries(fw.aliases)) {
-    if (!parseIp(value) && !parseCidr(value)) out.push(finding(`/security/firewall/aliases/${name}`, 'E_FW_ALIAS', `alias '${name}' is '${value}', not an address or CIDR`));
+    if (!parseIp(value) && !parseCidr(value)) out.push(finding(`${base}/aliases/${name}`, 'E_FW_ALIAS', `alias '${name}' is '${value}', not an address or CIDR`));
   }
   if (fw.lockdown && (fw.ipsets.management ?? []).length === 0) {
-    out.push(finding('/security/firewall/lockdown', 'E_LOCKDOWN_EMPTY', 'lockdown is on but the management IP set is empty: nobody could reach SSH or the panel', 'add your admin networks to security.firewall.ipsets.management'));
+    out.push(finding(`${base}/lockdown`, 'E_LOCKDOWN_EMPTY', 'lockdown is on but the management IP set is empty: nobody could reach SSH or the panel', 'add your admin networks to security.firewall.ipsets.management'));
   }
-  fw.rules.forEach((r, i) => out.push(...checkRule(fw, r, `/security/firewall/rules/${i}`, false)));
+  fw.rules.forEach((r, i) => out.push(...checkRule(fw, r, `${base}/rules/${i}`, false)));
   for (const [name, rules] of Object.entries(fw.groups)) {
-    rules.forEach((r, i) => out.push(...checkRule(fw, r, `/security/firewall/groups/${name}/${i}`, true)));
+    rules.forEach((r, i) => out.push(...checkRule(fw, r, `${base}/groups/${name}/${i}`, true)));
   }
   return out;
-};
+}

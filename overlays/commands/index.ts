@@ -1,0 +1,3 @@
+import { renderCommand } from './render.js';
+
+export const overlayCommands = [renderCommand];
