@@ -230,8 +230,9 @@ export function compileRuleset(file: FirewallFile): string {
     '\t\tct state invalid counter drop',
     '\t\tct state { established, related } accept',
     '\t\tjump icmp_in',
-    '\t\tjump services_in',
+    // Host rules come before the service defaults, so a rule can also close a default port for some sources.
     '\t\tjump rules_in',
+    '\t\tjump services_in',
   );
   if (fw.logDrops) out.push(`\t\t${LOG_LIMIT} log prefix "debvisor drop: " level info`);
   if (reject) out.push('\t\tmeta l4proto tcp reject with tcp reset', '\t\treject with icmpx admin-prohibited');

@@ -53,7 +53,7 @@ export const FirewallSchema = obj(
       additionalProperties: false,
       default: {},
     }),
-    rules: list('Host rules, evaluated in order after the built-in defaults and before the policy.', FirewallRuleSchema, { default: [] }),
+    rules: list('Host rules, evaluated in order after the blocklist and ICMP and before the DebVisor service ports, so they can also close a default port for some sources.', FirewallRuleSchema, { default: [] }),
   },
   { default: {} },
 );
