@@ -1,3 +1,4 @@
 import { renderCommand } from './render.js';
+import { firewallCommands } from '../firewall/commands.js';
 
-export const overlayCommands = [renderCommand];
+export const overlayCommands = [renderCommand, ...firewallCommands];

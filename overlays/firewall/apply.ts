@@ -1,0 +1,148 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DebvisorError } from '../../core/errors.js';
+import { silentEmitter, type Emitter } from '../../core/events.js';
+import { formatIssue } from '../../profiles/issue.js';
+import { compileRuleset, setName, TABLE } from './compile.js';
+import { FIREWALL_FILE, type FirewallFile } from './config.js';
+import { loadFirewallFile } from './model-file.js';
+import { liveBans, nftCheck, nftLoad, rollbackScript, tableListing } from './live.js';
+
+export const RULESET_PATH = '/etc/debvisor/firewall/ruleset.nft';
+export const STATE_DIR = '/run/debvisor/firewall';
+export const DEFAULT_CONFIRM_SECONDS = 60;
+/** The longest a pending apply may wait for confirmation. */
+export const MAX_CONFIRM_SECONDS = 3600;
+
+export interface Paths {
+  model: string;
+  ruleset: string;
+  state: string;
+  pending: string;
+  staged: string;
+  rollback: string;
+}
+
+export function firewallPaths(root = '/'): Paths {
+  const state = join(root, STATE_DIR);
+  return {
+    model: join(root, FIREWALL_FILE),
+    ruleset: join(root, RULESET_PATH),
+    state,
+    pending: join(state, 'pending.json'),
+    staged: join(state, 'staged.nft'),
+    rollback: join(state, 'rollback.nft'),
+  };
+}
+
+export interface Pending {
+  token: string;
+  appliedAt: string;
+  deadline: string;
+}
+
+export function readPending(paths: Paths): Pending | undefined {
+  if (!existsSync(paths.pending)) return undefined;
+  return JSON.parse(readFileSync(paths.pending, 'utf8')) as Pending;
+}
+
+function writeAtomic(file: string, text: string, mode = 0o644): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, text, { mode });
+  renameSync(`${file}.tmp`, file);
+}
+
+/** Loads and checks the model; a bad model stops here, before anything is applied. */
+export function loadModelOrThrow(paths: Paths): FirewallFile {
+  const r = loadFirewallFile(paths.model);
+  if (!r.ok) {
+    throw new DebvisorError('E_FIREWALL_MODEL', `the firewall model ${paths.model} is invalid; nothing was applied`, {
+      hint: 'fix the lines below, then run debvisor firewall apply again',
+      details: r.issues.map(formatIssue),
+    });
+  }
+  return r.model;
+}
+
+export interface ApplyOptions {
+  root?: string;
+  /** 0 applies and keeps at once; otherwise the old ruleset comes back unless confirmed in time. */
+  confirmSeconds: number;
+  events?: Emitter;
+}
+
+export interface ApplyResult {
+  pending?: Pending;
+  bansCarried: number;
+}
+
+/** Compiles, checks, and loads the ruleset in one transaction; arms the rollback unless confirmed at once. */
+export async function applyFirewall(opts: ApplyOptions): Promise<ApplyResult> {
+  const events = (opts.events ?? silentEmitter).stage('firewall');
+  const paths = firewallPaths(opts.root);
+  if (opts.confirmSeconds < 0 || opts.confirmSeconds > MAX_CONFIRM_SECONDS) {
+    throw new DebvisorError('E_USAGE', `confirm timeout must be 0..${MAX_CONFIRM_SECONDS} seconds`);
+  }
+  if (readPending(paths)) {
+    throw new DebvisorError('E_FIREWALL_PENDING', 'an earlier apply is still waiting for confirmation; nothing was applied', {
+      hint: 'run debvisor firewall confirm (keep it) or debvisor firewall rollback (undo it) first',
+    });
+  }
+  const model = loadModelOrThrow(paths);
+  const ruleset = compileRuleset(model);
+  await nftCheck(ruleset, { events, step: 'check' });
+  const previous = await tableListing({ events });
+  const bans = [...(await liveBans(setName('blocklist', 'ipv4'), { events })).map((b) => ({ ...b, set: setName('blocklist', 'ipv4') })), ...(await liveBans(setName('blocklist', 'ipv6'), { events })).map((b) => ({ ...b, set: setName('blocklist', 'ipv6') }))];
+  const carry = bans.map((b) => `add element inet ${TABLE} ${b.set} { ${b.value} timeout ${b.seconds}s }`).join('\n');
+  await nftLoad(carry ? `${ruleset}\n${carry}\n` : ruleset, { events, step: 'load' });
+  events.info(`ruleset loaded (${bans.length} live bans kept)`, { step: 'load' });
+  if (opts.confirmSeconds === 0) {
+    writeAtomic(paths.ruleset, ruleset);
+    return { bansCarried: bans.length };
+  }
+  const now = new Date();
+  const pending: Pending = { token: randomUUID(), appliedAt: now.toISOString(), deadline: new Date(now.getTime() + opts.confirmSeconds * 1000).toISOString() };
+  writeAtomic(paths.staged, ruleset);
+  writeAtomic(paths.rollback, rollbackScript(previous), 0o600);
+  writeAtomic(paths.pending, JSON.stringify(pending), 0o600);
+  armRollback(opts.root ?? '/', pending.token, opts.confirmSeconds);
+  events.warn(`confirm within ${opts.confirmSeconds}s or the previous ruleset comes back`, { step: 'confirm', hint: 'debvisor firewall confirm' });
+  return { pending, bansCarried: bans.length };
+}
+
+/**
+ * The rollback runs in its own session, so it still happens when the SSH connection that ran
+ * `apply` is the thing the new ruleset cut off.
+ */
+function armRollback(root: string, token: string, seconds: number): void {
+  const bin = fileURLToPath(new URL('../../bin/debvisor.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'firewall', 'rollback', '--root', root, '--token', token, '--after', String(seconds)], { detached: true, stdio: 'ignore' });
+  child.unref();
+}
+
+/** Keeps the applied ruleset: it becomes the one loaded at boot. */
+export function confirmFirewall(root?: string): Pending {
+  const paths = firewallPaths(root);
+  const pending = readPending(paths);
+  if (!pending) throw new DebvisorError('E_FIREWALL_NOTHING_PENDING', 'no firewall apply is waiting for confirmation', { hint: 'it may already have been rolled back: see debvisor firewall status' });
+  writeAtomic(paths.ruleset, readFileSync(paths.staged, 'utf8'));
+  rmSync(paths.pending);
+  rmSync(paths.staged, { force: true });
+  rmSync(paths.rollback, { force: true });
+  return pending;
+}
+
+/** Puts the previous ruleset back if an apply is pending (and, with a token, only that apply). */
+export async function rollbackFirewall(opts: { root?: string; token?: string; events?: Emitter }): Promise<boolean> {
+  const paths = firewallPaths(opts.root);
+  const pending = readPending(paths);
+  if (!pending || (opts.token !== undefined && pending.token !== opts.token)) return false;
+  await nftLoad(readFileSync(paths.rollback, 'utf8'), { events: opts.events, step: 'rollback' });
+  rmSync(paths.pending);
+  rmSync(paths.staged, { force: true });
+  rmSync(paths.rollback, { force: true });
+  return true;
+}

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { parseYamlSource } from '../../profiles/yaml-source.js';
+import { checkShape } from '../../profiles/schema-check.js';
+import { fillDefaults } from '../../profiles/ajv.js';
+import { checkFirewallModel } from '../../profiles/rules/firewall.js';
+import { locate } from '../../profiles/load.js';
+import { issueAt, sortIssues, type Finding, type Issue } from '../../profiles/issue.js';
+import { parsePortSpec } from './ports.js';
+import { FirewallFileSchema, type FirewallFile } from './config.js';
+
+export type ModelLoad = { ok: true; model: FirewallFile; text: string } | { ok: false; issues: Issue[] };
+
+/** Reads /etc/debvisor/firewall.yaml with the same schema, checks and positions as profiles. */
+export function parseFirewallFile(file: string, text: string): ModelLoad {
+  const parsed = parseYamlSource(file, text);
+  if (!parsed.ok) return parsed;
+  const doc = parsed.doc;
+  const shape = checkShape(doc.data, FirewallFileSchema);
+  const model = fillDefaults(structuredClone(doc.data), FirewallFileSchema) as FirewallFile;
+  let meaning: Finding[] = [];
+  if (!shape.length) {
+    meaning = checkFirewallModel(model.firewall, '/firewall');
+    model.services.forEach((s, i) => {
+      const r = parsePortSpec(s.ports);
+      if (!r.ok) meaning.push({ path: `/services/${i}/ports`, code: 'E_FW_PORT', message: r.reason });
+    });
+  }
+  const issues = [...shape, ...meaning].map((f) => issueAt(locate([doc], f.path), f));
+  return issues.length ? { ok: false, issues: sortIssues(issues) } : { ok: true, model, text };
+}
+
+export function loadFirewallFile(file: string): ModelLoad {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return { ok: false, issues: [{ file, line: 1, col: 1, path: '', code: 'E_READ', message: `cannot read the firewall model: ${(err as Error).message}`, hint: 'it is written at install by `debvisor render`' }] };
+  }
+  return parseFirewallFile(file, text);
+}
+
+/** The model text with `firewall.lockdown` set, comments and layout kept. */
+export function withLockdown(text: string, on: boolean): string {
+  const doc = parseDocument(text);
+  doc.setIn(['firewall', 'lockdown'], on);
+  return doc.toString({ lineWidth: 0 });
+}
