@@ -1,4 +1,4 @@
-import { parseSetEntry, overlaps, parseIp, parseCidr, type Range } from '../../core/net.js';
+import { parseSetEntry, parseIp, parseCidr, rangeBounds } from '../../core/net.js';
 import { findMacro, MACRO_NAMES } from '../../overlays/firewall/macros.js';
 import { parsePortSpec } from '../../overlays/firewall/ports.js';
 import { didYouMean } from '../suggest.js';
@@ -62,7 +62,7 @@ export const checkFirewall: Rule = (p) => checkFirewallModel(p.security.firewall
 export function checkFirewallModel(fw: FirewallModel, base: string): Finding[] {
   const out: Finding[] = [];
   for (const [name, entries] of Object.entries(fw.ipsets)) {
-    const parsed: { r: Range; i: number }[] = [];
+    const parsed: { lo: bigint; hi: bigint; family: string; i: number }[] = [];
     entries.forEach((e, i) => {
       const r = parseSetEntry(e);
       const path = `${base}/ipsets/${name}/${i}`;
@@ -71,14 +71,24 @@ export function checkFirewallModel(fw: FirewallModel, base: string): Finding[] {
         return;
       }
       const c = parseCidr(e);
-      if (c && c.addr.toString() !== (parseSetEntry(e)!.first.toString())) {
+      if (c && c.addr.toString() !== r.first.toString()) {
         out.push(finding(path, 'E_IPSET_HOST_BITS', `'${e}' has host bits set`, `did you mean ${r.first.toString()}/${c.bits}?`));
         return;
       }
-      const clash = parsed.find((q) => overlaps(q.r, r));
-      if (clash) out.push(finding(path, 'E_IPSET_OVERLAP', `'${e}' overlaps entry ${clash.i} ('${entries[clash.i]}') of the same set`, 'remove one of them or merge them into one CIDR'));
-      parsed.push({ r, i });
+      const [lo, hi] = rangeBounds(r);
+      parsed.push({ lo, hi, family: r.family, i });
     });
+    // Sorted by start, an entry can only overlap its predecessor's reach: n log n for large sets.
+    parsed.sort((a, b) => (a.family === b.family ? (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : a.i - b.i) : a.family < b.family ? -1 : 1));
+    let reach: (typeof parsed)[number] | undefined;
+    const clashes: [number, number][] = [];
+    for (const cur of parsed) {
+      if (reach && reach.family === cur.family && cur.lo <= reach.hi) clashes.push([Math.min(reach.i, cur.i), Math.max(reach.i, cur.i)]);
+      if (!reach || reach.family !== cur.family || cur.hi > reach.hi) reach = cur;
+    }
+    for (const [first, second] of clashes.sort((a, b) => a[1] - b[1])) {
+      out.push(finding(`${base}/ipsets/${name}/${second}`, 'E_IPSET_OVERLAP', `'${entries[second]}' overlaps entry ${first} ('${entries[first]}') of the same set`, 'remove one of them or merge them into one CIDR'));
+    }
   }
   for (const [name, value] of Object.entries(fw.aliases)) {
     if (!parseIp(value) && !parseCidr(value)) out.push(finding(`${base}/aliases/${name}`, 'E_FW_ALIAS', `alias '${name}' is '${value}', not an address or CIDR`));

@@ -31,7 +31,6 @@ export const SecuritySchema = obj(
           },
           { default: {} },
         ),
-        crowdsec: obj('CrowdSec firewall bouncer writing into the same `blocklist` set.', { enabled: bool('Run the CrowdSec bouncer in set-only mode.', false) }, { default: {} }),
       },
       { default: {} },
     ),

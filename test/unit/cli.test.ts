@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, statSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,6 +47,23 @@ describe('debvisor command (the real bin entry)', () => {
     expect(r.stdout).toContain('<redacted>');
     expect(r.stdout).not.toContain('K7Q2-ZP9M');
     expect(r.stdout).not.toContain('$y$j9T');
+  });
+  it('render: writes the files with their modes, and nothing at all for an invalid profile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'debvisor-render-'));
+    const ok = await cli(['render', 'profiles/examples/standalone.yaml', '--root', join(dir, 'good')]);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('etc/debvisor/firewall/ruleset.nft');
+    expect(statSync(join(dir, 'good/etc/nftables.conf')).mode & 0o777).toBe(0o755);
+    expect(readFileSync(join(dir, 'good/etc/fail2ban/jail.d/debvisor.conf'), 'utf8')).toContain('banaction = debvisor-blocklist');
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'version: 1\nextends: ' + join(root, 'profiles/examples/standalone.yaml') + '\nsecurity:\n  firewall:\n    rules:\n      - { action: accept, macro: Nope }\n');
+    const r = await cli(['render', bad, '--root', join(dir, 'bad')]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/bad\.yaml:6:\d+: \/security\/firewall\/rules\/0\/macro: unknown macro 'Nope'/);
+    expect(r.stderr).toContain('nothing was written');
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+    expect((await cli(['render', 'profiles/examples/standalone.yaml'])).exitCode).toBe(2);
+    rmSync(dir, { recursive: true, force: true });
   });
   it('schema: prints the published JSON Schema', async () => {
     const r = await cli(['profile', 'schema']);

@@ -1,0 +1,14 @@
+import { benchFirewall } from './firewall.js';
+
+// Figures, not pass/fail: targets live here, never in timed tests.
+const benches: Record<string, () => Promise<Record<string, string | number>>> = {
+  firewall: benchFirewall,
+};
+
+const only = process.argv.slice(2);
+for (const [name, fn] of Object.entries(benches)) {
+  if (only.length && !only.includes(name)) continue;
+  const figures = await fn();
+  console.log(`\n${name}`);
+  for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(30)} ${v}`);
+}
