@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync, chmodSync, chownSync, renameSync } from 'node:fs';
+import { mkdirSync, writeFileSync, chmodSync, chownSync, renameSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join, isAbsolute, normalize } from 'node:path';
 import { DebvisorError } from './errors.js';
 
@@ -9,7 +9,8 @@ export interface RenderedFile {
   path: string;
   content: string;
   mode: number;
-  owner: 'root';
+  /** A user name in the target's /etc/passwd; its primary group owns the file too. */
+  owner: string;
   /** The real tool that validates the file; `{}` stands for its path. */
   check?: string[];
 }
@@ -21,9 +22,27 @@ export function underRoot(root: string, path: string): string {
   return join(root, clean);
 }
 
-/** Writes files under root atomically (temp file + rename), with their modes; owner root when we are root. */
-export function writeFileSet(root: string, files: RenderedFile[]): string[] {
-  const written: string[] = [];
+/** uid and gid of a user in the target's /etc/passwd, if it is there. */
+export function lookupUser(root: string, name: string): { uid: number; gid: number } | undefined {
+  if (name === 'root') return { uid: 0, gid: 0 };
+  const passwd = join(root, 'etc/passwd');
+  if (!existsSync(passwd)) return undefined;
+  const line = readFileSync(passwd, 'utf8').split('\n').find((l) => l.split(':')[0] === name);
+  if (!line) return undefined;
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+export interface WriteResult {
+  written: string[];
+  /** Files whose owner is not a user of the target yet: written as root, with their mode. */
+  ownerMissing: string[];
+}
+
+/** Writes files under root atomically (temp file + rename), with their modes and owners. */
+export function writeFileSet(root: string, files: RenderedFile[]): WriteResult {
+  const result: WriteResult = { written: [], ownerMissing: [] };
+  const asRoot = process.getuid?.() === 0;
   for (const f of files) {
     const target = underRoot(root, f.path);
     mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
@@ -31,9 +50,20 @@ export function writeFileSet(root: string, files: RenderedFile[]): string[] {
     // The mode is set at creation: a secret is never world-readable, not even for a moment.
     writeFileSync(tmp, f.content, { mode: f.mode });
     chmodSync(tmp, f.mode);
-    if (process.getuid?.() === 0) chownSync(tmp, 0, 0);
+    const owner = lookupUser(root, f.owner);
+    if (!owner) result.ownerMissing.push(target);
+    if (asRoot) {
+      const id = owner ?? { uid: 0, gid: 0 };
+      chownSync(tmp, id.uid, id.gid);
+      // A user's own directories (~/.ssh) belong to the user too.
+      if (owner && f.owner !== 'root' && f.path.startsWith('/home/')) {
+        const dir = dirname(target);
+        chownSync(dir, id.uid, id.gid);
+        chmodSync(dir, 0o700);
+      }
+    }
     renameSync(tmp, target);
-    written.push(target);
+    result.written.push(target);
   }
-  return written;
+  return result;
 }

@@ -1,6 +1,8 @@
 import { stringify } from 'yaml';
 import type { RenderedFile } from '../core/fileset.js';
 import type { Profile } from '../profiles/schema/profile.js';
+import { TRIXIE, type TargetFacts } from '../core/facts.js';
+import { renderSshdDropin, renderPamSshd, renderAuthorizedKeys, renderBanner, renderSudoers, SSHD_DROPIN, PAM_SSHD } from './ssh/sshd.js';
 import { firewallFileFrom, FIREWALL_FILE } from './firewall/config.js';
 import { compileRuleset } from './firewall/compile.js';
 import { renderFail2banAction, renderFail2banJail, renderFail2banPanelFilter, F2B_ACTION, F2B_PANEL_FILTER } from './firewall/fail2ban.js';
@@ -9,10 +11,12 @@ export const RULESET_FILE = '/etc/debvisor/firewall/ruleset.nft';
 
 interface FileSpec {
   id: string;
-  path: string;
+  path: string | ((p: Profile) => string);
   mode: number;
+  /** 'admin' means the profile's admin user. */
+  owner?: 'admin';
   check?: string[];
-  render: (p: Profile) => string;
+  render: (p: Profile, facts: TargetFacts) => string;
 }
 
 /** Every file the hardened defaults consist of, one row each. */
@@ -34,9 +38,21 @@ export const FILES: FileSpec[] = [
   { id: 'fail2ban-action', path: `/etc/fail2ban/action.d/${F2B_ACTION}.conf`, mode: 0o644, render: () => renderFail2banAction() },
   { id: 'fail2ban-panel-filter', path: `/etc/fail2ban/filter.d/${F2B_PANEL_FILTER}.conf`, mode: 0o644, render: () => renderFail2banPanelFilter() },
   { id: 'fail2ban-jails', path: '/etc/fail2ban/jail.d/debvisor.conf', mode: 0o644, render: (p) => renderFail2banJail(p) },
+  { id: 'sshd-dropin', path: SSHD_DROPIN, mode: 0o644, render: (p, facts) => renderSshdDropin(p, facts) },
+  { id: 'pam-sshd', path: PAM_SSHD, mode: 0o644, render: (p) => renderPamSshd(p) },
+  { id: 'ssh-banner', path: '/etc/issue.net', mode: 0o644, render: () => renderBanner() },
+  { id: 'sudoers', path: '/etc/sudoers.d/debvisor', mode: 0o440, check: ['visudo', '-c', '-q', '-f', '{}'], render: () => renderSudoers() },
+  { id: 'authorized-keys', path: (p) => `/home/${p.users.admin.name}/.ssh/authorized_keys`, mode: 0o600, owner: 'admin', render: (p) => renderAuthorizedKeys(p) },
 ];
 
-/** Pure: the whole set of files for a profile. */
-export function renderFiles(p: Profile): RenderedFile[] {
-  return FILES.map((f) => ({ id: f.id, path: f.path, content: f.render(p), mode: f.mode, owner: 'root', ...(f.check ? { check: f.check } : {}) }));
+/** Pure: the whole set of files for a profile, for a target system with these tool versions. */
+export function renderFiles(p: Profile, facts: TargetFacts = TRIXIE): RenderedFile[] {
+  return FILES.map((f) => ({
+    id: f.id,
+    path: typeof f.path === 'string' ? f.path : f.path(p),
+    content: f.render(p, facts),
+    mode: f.mode,
+    owner: f.owner === 'admin' ? p.users.admin.name : 'root',
+    ...(f.check ? { check: f.check } : {}),
+  }));
 }

@@ -1,4 +1,5 @@
 import { renderCommand } from './render.js';
 import { firewallCommands } from '../firewall/commands.js';
+import { sshCommands } from '../ssh/commands.js';
 
-export const overlayCommands = [renderCommand, ...firewallCommands];
+export const overlayCommands = [renderCommand, ...firewallCommands, ...sshCommands];

@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomInt } from 'node:crypto';
+import { authenticator } from 'otplib';
+import QRCode from 'qrcode';
+import { DebvisorError } from '../../core/errors.js';
+import { MFA_DIR } from './sshd.js';
+
+/** 160-bit secrets, as RFC 4226 recommends. */
+export const SECRET_BYTES = 20;
+export const RECOVERY_CODES = 5;
+/** Codes accepted before and after the current one: clocks drift by a step now and then. */
+export const WINDOW_SIZE = 3;
+
+export interface Enrolment {
+  user: string;
+  secret: string;
+  uri: string;
+  recoveryCodes: string[];
+  path: string;
+}
+
+/**
+ * The pam_google_authenticator state file: the base32 secret, its options, then one-time
+ * scratch codes, which the module accepts once each in place of a TOTP code (recovery codes).
+ */
+export function secretFile(secret: string, recovery: string[]): string {
+  return [secret, '" RATE_LIMIT 3 30', `" WINDOW_SIZE ${WINDOW_SIZE}`, '" DISALLOW_REUSE', '" TOTP_AUTH', ...recovery, ''].join('\n');
+}
+
+export function recoveryCodes(n = RECOVERY_CODES): string[] {
+  return Array.from({ length: n }, () => String(randomInt(10_000_000, 100_000_000)));
+}
+
+/** Creates a TOTP secret for a user, stored root-only where the PAM module reads it. */
+export function enrollTotp(root: string, user: string, label: string, opts: { force?: boolean } = {}): Enrolment {
+  const dir = join(root, MFA_DIR);
+  const path = join(dir, user);
+  if (existsSync(path) && !opts.force) {
+    throw new DebvisorError('E_MFA_EXISTS', `${user} is already enrolled`, { hint: 'use --force to replace the secret (the old authenticator entry stops working)' });
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const secret = authenticator.generateSecret(SECRET_BYTES);
+  const codes = recoveryCodes();
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, secretFile(secret, codes), { mode: 0o600 });
+  renameSync(tmp, path);
+  return { user, secret, uri: authenticator.keyuri(label, 'DebVisor', secret), recoveryCodes: codes, path };
+}
+
+/** The enrolment view for a terminal: QR code, URI and recovery codes. Goes to the screen only. */
+export async function enrolmentView(e: Enrolment): Promise<string> {
+  const qr = await QRCode.toString(e.uri, { type: 'terminal', small: true });
+  return [
+    `TOTP enrolment for ${e.user}`,
+    '',
+    'Scan this with an authenticator app (or enter the secret by hand):',
+    qr,
+    `  ${e.uri}`,
+    `  secret: ${e.secret}`,
+    '',
+    'Recovery codes (each works once instead of a TOTP code; keep them offline):',
+    ...e.recoveryCodes.map((c) => `  ${c}`),
+    '',
+  ].join('\n');
+}
