@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync, chmodSync, chownSync, renameSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, chmodSync, chownSync, renameSync, existsSync, readFileSync, rmSync, lstatSync } from 'node:fs';
 import { dirname, join, isAbsolute, normalize } from 'node:path';
 import { DebvisorError } from './errors.js';
 
@@ -13,6 +13,8 @@ export interface RenderedFile {
   owner: string;
   /** The real tool that validates the file; `{}` stands for its path. */
   check?: string[];
+  /** The file must not exist (a stock file DebVisor replaces, such as nginx's default site). */
+  absent?: boolean;
 }
 
 /** Resolves a node path under a root directory, refusing paths that would escape it. */
@@ -20,6 +22,14 @@ export function underRoot(root: string, path: string): string {
   const clean = normalize(path);
   if (!isAbsolute(clean) || clean.split('/').includes('..')) throw new DebvisorError('E_INTERNAL', `refusing to write outside the root: ${path}`);
   return join(root, clean);
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** uid and gid of a user in the target's /etc/passwd, if it is there. */
@@ -35,16 +45,24 @@ export function lookupUser(root: string, name: string): { uid: number; gid: numb
 
 export interface WriteResult {
   written: string[];
+  removed: string[];
   /** Files whose owner is not a user of the target yet: written as root, with their mode. */
   ownerMissing: string[];
 }
 
 /** Writes files under root atomically (temp file + rename), with their modes and owners. */
 export function writeFileSet(root: string, files: RenderedFile[]): WriteResult {
-  const result: WriteResult = { written: [], ownerMissing: [] };
+  const result: WriteResult = { written: [], removed: [], ownerMissing: [] };
   const asRoot = process.getuid?.() === 0;
   for (const f of files) {
     const target = underRoot(root, f.path);
+    if (f.absent) {
+      if (existsSync(target) || isSymlink(target)) {
+        rmSync(target);
+        result.removed.push(target);
+      }
+      continue;
+    }
     mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
     const tmp = `${target}.debvisor-tmp`;
     // The mode is set at creation: a secret is never world-readable, not even for a moment.

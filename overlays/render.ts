@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { RenderedFile } from '../core/fileset.js';
 import type { Profile } from '../profiles/schema/profile.js';
 import { TRIXIE, type TargetFacts } from '../core/facts.js';
+import { renderPanelSite, renderStatusPage, PANEL_SITE, DEFAULT_SITE, STATUS_ROOT } from './panel/nginx.js';
 import { renderSshdDropin, renderPamSshd, renderAuthorizedKeys, renderBanner, renderSudoers, SSHD_DROPIN, PAM_SSHD } from './ssh/sshd.js';
 import { firewallFileFrom, FIREWALL_FILE } from './firewall/config.js';
 import { compileRuleset } from './firewall/compile.js';
@@ -11,6 +12,7 @@ export const RULESET_FILE = '/etc/debvisor/firewall/ruleset.nft';
 
 interface FileSpec {
   id: string;
+  absent?: boolean;
   path: string | ((p: Profile) => string);
   mode: number;
   /** 'admin' means the profile's admin user. */
@@ -42,6 +44,9 @@ export const FILES: FileSpec[] = [
   { id: 'pam-sshd', path: PAM_SSHD, mode: 0o644, render: (p) => renderPamSshd(p) },
   { id: 'ssh-banner', path: '/etc/issue.net', mode: 0o644, render: () => renderBanner() },
   { id: 'sudoers', path: '/etc/sudoers.d/debvisor', mode: 0o440, check: ['visudo', '-c', '-q', '-f', '{}'], render: () => renderSudoers() },
+  { id: 'panel-site', path: PANEL_SITE, mode: 0o644, render: (p, facts) => renderPanelSite(p, facts) },
+  { id: 'nginx-default-site', path: DEFAULT_SITE, mode: 0o644, absent: true, render: () => '' },
+  { id: 'panel-status-page', path: `${STATUS_ROOT}/index.html`, mode: 0o644, render: (p) => renderStatusPage(p) },
   { id: 'authorized-keys', path: (p) => `/home/${p.users.admin.name}/.ssh/authorized_keys`, mode: 0o600, owner: 'admin', render: (p) => renderAuthorizedKeys(p) },
 ];
 
@@ -54,5 +59,6 @@ export function renderFiles(p: Profile, facts: TargetFacts = TRIXIE): RenderedFi
     mode: f.mode,
     owner: f.owner === 'admin' ? p.users.admin.name : 'root',
     ...(f.check ? { check: f.check } : {}),
+    ...(f.absent ? { absent: true } : {}),
   }));
 }

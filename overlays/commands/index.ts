@@ -1,5 +1,6 @@
 import { renderCommand } from './render.js';
 import { firewallCommands } from '../firewall/commands.js';
 import { sshCommands } from '../ssh/commands.js';
+import { panelCommands } from '../panel/commands.js';
 
-export const overlayCommands = [renderCommand, ...firewallCommands, ...sshCommands];
+export const overlayCommands = [renderCommand, ...firewallCommands, ...sshCommands, ...panelCommands];

@@ -43,7 +43,7 @@ export const renderCommand: Command = {
     }
     const files = renderFiles(r.profile, facts);
     if (values['dry-run']) {
-      for (const f of files) io.stdout.write(`${f.mode.toString(8).padStart(4, '0')} ${f.owner} ${f.path} (${f.id}, ${Buffer.byteLength(f.content)} bytes)\n`);
+      for (const f of files) io.stdout.write(f.absent ? `remove ${f.path} (${f.id})\n` : `${f.mode.toString(8).padStart(4, '0')} ${f.owner} ${f.path} (${f.id}, ${Buffer.byteLength(f.content)} bytes)\n`);
       return EXIT.ok;
     }
     // Accounts first, so files of the admin (authorized_keys) get their owner.
@@ -55,6 +55,7 @@ export const renderCommand: Command = {
     }
     const res = writeFileSet(root!, files);
     for (const path of res.written) io.stdout.write(`wrote ${path}\n`);
+    for (const path of res.removed) io.stdout.write(`removed ${path}\n`);
     for (const path of res.ownerMissing) io.stdout.write(`note: ${path} is owned by root: its user does not exist under ${root} yet\n`);
     return EXIT.ok;
   },

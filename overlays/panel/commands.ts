@@ -1,0 +1,22 @@
+import type { Command } from '../../core/cli/command.js';
+import { EXIT } from '../../core/cli/command.js';
+import { UsageError } from '../../core/errors.js';
+import { isDomainName } from '../../profiles/rules/names.js';
+import { makeSelfSigned } from './self-signed.js';
+
+export const panelCommands: Command[] = [
+  {
+    words: ['tls', 'self-signed'],
+    summary: 'make the panel\'s stand-in certificate (ECDSA P-256) until ACME delivers one',
+    args: 'NAME...',
+    minArgs: 1,
+    options: { root: { type: 'string' }, force: { type: 'boolean' } },
+    optionHelp: { root: 'system root (default /)', force: 'replace an existing certificate' },
+    async run({ positionals, values, io }) {
+      for (const n of positionals) if (!isDomainName(n)) throw new UsageError(`'${n}' is not a DNS name`);
+      const r = await makeSelfSigned((values.root as string | undefined) ?? '/', positionals, { force: Boolean(values.force) });
+      io.stdout.write(r.created ? `created ${r.cert} and ${r.key}\n` : `kept the existing ${r.cert} (use --force to replace it)\n`);
+      return EXIT.ok;
+    },
+  },
+];
