@@ -33,3 +33,17 @@ describe('run', () => {
     expect((await run(['sh', '-c', 'exit 4'], { allowFailure: true })).exitCode).toBe(4);
   });
 });
+
+describe('run with a log file', () => {
+  it('appends output to the file and quotes its tail on failure', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const log = join(mkdtempSync(join(tmpdir(), 'dv-run-')), 'stage.log');
+    await run(['sh', '-c', 'echo first'], { logFile: log });
+    const err = (await run(['sh', '-c', 'echo out-line; echo E: broken >&2; exit 100'], { logFile: log }).catch((e: unknown) => e)) as CommandError;
+    expect(readFileSync(log, 'utf8')).toBe('first\nout-line\nE: broken\n');
+    expect(err.exitCode).toBe(100);
+    expect(err.stderrTail).toEqual(['first', 'out-line', 'E: broken']);
+  });
+});

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { readFileSync } from 'node:fs';
 import { DebvisorError } from './errors.js';
 import { silentEmitter, type Emitter } from './events.js';
 
@@ -16,6 +17,8 @@ export interface RunOptions {
   redact?: string[];
   /** Return the result instead of throwing on a non-zero exit. */
   allowFailure?: boolean;
+  /** Append stdout and stderr to this file instead of keeping them (long builds); failures quote its tail. */
+  logFile?: string;
 }
 
 export interface RunResult {
@@ -48,6 +51,14 @@ export function tail(text: string, lines = STDERR_TAIL_LINES): string[] {
   return all.slice(-lines);
 }
 
+function readLog(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 function mask(text: string, secrets: string[]): string {
   let out = text;
   for (const s of secrets) if (s) out = out.split(s).join('***');
@@ -64,6 +75,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<RunRes
   const step = opts.step;
   events.debug(`run: ${shown.join(' ')}`, { step, data: { argv: shown } });
   const started = Date.now();
+  const toLog = opts.logFile ? { stdout: { file: opts.logFile, append: true }, stderr: { file: opts.logFile, append: true } } : {};
   const result = await execa(file, args, {
     cwd: opts.cwd,
     env: opts.env,
@@ -72,6 +84,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<RunRes
     reject: false,
     stripFinalNewline: false,
     ...(opts.input === undefined ? { stdin: 'ignore' as const } : {}),
+    ...toLog,
   });
   const durationMs = Date.now() - started;
   const stdout = typeof result.stdout === 'string' ? result.stdout : '';
@@ -84,7 +97,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<RunRes
     : result.exitCode === undefined
       ? (result.originalMessage ?? 'could not start')
       : `exit code ${result.exitCode}`;
-  const stderrTail = tail(mask(stderr, secrets));
+  const stderrTail = tail(mask(opts.logFile ? readLog(opts.logFile) : stderr, secrets));
   events.error(`command failed (${reason}): ${shown.join(' ')}`, {
     step,
     code: 'E_COMMAND',

@@ -1,0 +1,274 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DebvisorError } from '../core/errors.js';
+import { silentEmitter, type Emitter } from '../core/events.js';
+import { run, CommandError } from '../core/run.js';
+import { loadBuildSpec } from './spec.js';
+import { buildDeb, debName, readVersion } from './deb.js';
+import { fileSha256, hashFiles, sha256 } from './sources.js';
+import { lbConfigArgs, liveBuildFiles, mirrorOf, imageName, cmdline, LIVE_UNIT, type LbFile } from './live-build.js';
+import { decide, stageKey, type Inputs, type StageRecord } from './stage-cache.js';
+import { ipxeScript, parsePackageList, sha256sums, spdxSbom, type Artefact } from './release.js';
+import { checkFragment, parseKernelConfig, type FragmentCheck } from './kernel-config.js';
+import { listFiles } from './sources.js';
+
+export const STAGES = ['package-deb', 'bootstrap', 'chroot', 'binary', 'netboot', 'release'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export interface BuildOptions {
+  repo: string;
+  spec: string;
+  out: string;
+  work?: string;
+  events?: Emitter;
+}
+
+export interface StageReport {
+  name: StageName;
+  status: 'ran' | 'cached';
+  reason: string;
+  durationMs: number;
+  key: string;
+}
+
+interface State {
+  stages: Partial<Record<StageName, StageRecord>>;
+  kernel?: { version: string; fragment: FragmentCheck };
+  packages?: string;
+}
+
+export interface BuildResult {
+  reportPath: string;
+  iso?: string;
+  report: BuildReport;
+}
+
+export interface BuildReport {
+  name: string;
+  version: string;
+  spec: string;
+  sourceDateEpoch: number;
+  startedAt: string;
+  durationMs: number;
+  stages: StageReport[];
+  cacheHits: number;
+  tools: Record<string, string>;
+  kernel?: { source: string; version: string; fragment: { satisfied: number; differing: FragmentCheck['differing']; satisfiedOptions: string[] } };
+  packages: { name: string; version: string }[];
+  artefacts: Artefact[];
+  workDir: string;
+}
+
+async function toolVersion(pkg: string): Promise<string> {
+  const r = await run(['dpkg-query', '-W', '-f=${Version}', pkg], { allowFailure: true });
+  return r.exitCode === 0 ? r.stdout.trim() : 'not installed';
+}
+
+/** SOURCE_DATE_EPOCH: the last commit's time, so a rebuild of the same commit stamps the same dates. */
+export async function sourceDateEpoch(repo: string): Promise<number> {
+  if (process.env.SOURCE_DATE_EPOCH && /^\d+$/.test(process.env.SOURCE_DATE_EPOCH)) return Number(process.env.SOURCE_DATE_EPOCH);
+  const r = await run(['git', '-C', repo, 'log', '-1', '--format=%ct'], { allowFailure: true });
+  if (r.exitCode === 0 && /^\d+/.test(r.stdout.trim())) return Number(r.stdout.trim());
+  return Math.floor(statSync(join(repo, 'package.json')).mtimeMs / 1000);
+}
+
+function writeLbFiles(lb: string, files: LbFile[]): void {
+  for (const f of files) {
+    const p = join(lb, f.path);
+    mkdirSync(resolve(p, '..'), { recursive: true });
+    writeFileSync(p, f.content);
+    chmodSync(p, f.mode);
+  }
+}
+
+function hashLbFiles(files: LbFile[], prefix: string): string {
+  return sha256(JSON.stringify(files.filter((f) => f.path.startsWith(prefix)).map((f) => [f.path, sha256(f.content), f.mode])));
+}
+
+/** The build: a flat list of stages, each reused when its inputs did not change. */
+export async function build(opts: BuildOptions): Promise<BuildResult> {
+  const started = Date.now();
+  const events = (opts.events ?? silentEmitter).stage('build');
+  const repo = resolve(opts.repo);
+  const { spec, file: specFile } = loadBuildSpec(opts.spec, repo);
+  if (spec.kernel.source === 'custom') {
+    throw new DebvisorError('E_SPEC', 'kernel.source: custom is not supported by this build yet; nothing was built', {
+      hint: 'use kernel.source: debian; docs/kernel-config.md says how the custom kernel is built by hand',
+    });
+  }
+  const version = readVersion(repo);
+  const work = resolve(opts.work ?? join(repo, 'cache/build'));
+  const out = resolve(opts.out);
+  const lb = join(work, 'live-build');
+  const logs = join(work, 'logs');
+  mkdirSync(lb, { recursive: true });
+  mkdirSync(logs, { recursive: true });
+  mkdirSync(out, { recursive: true });
+  const statePath = join(work, 'state.json');
+  const state: State = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as State) : { stages: {} };
+  const epoch = await sourceDateEpoch(repo);
+  const env = { ...(process.env as Record<string, string>), SOURCE_DATE_EPOCH: String(epoch), LC_ALL: 'C.UTF-8', DEBIAN_FRONTEND: 'noninteractive' };
+  const tools = {
+    'live-build': await toolVersion('live-build'),
+    debootstrap: await toolVersion('debootstrap'),
+    xorriso: await toolVersion('xorriso'),
+    'squashfs-tools': await toolVersion('squashfs-tools'),
+  };
+  const reports: StageReport[] = [];
+  let earlierRan: string | undefined;
+  const debFile = debName(version);
+  const debPath = join(work, 'deb', debFile);
+  const isoName = `${imageName(spec, version)}-amd64.hybrid.iso`;
+  const lbIso = join(lb, isoName);
+
+  const stage = async (name: StageName, inputs: Inputs, outputExists: boolean, action: (log: string) => Promise<void>): Promise<void> => {
+    const key = stageKey(inputs);
+    const d = decide(name, inputs, state.stages[name], outputExists, earlierRan);
+    const t0 = Date.now();
+    events.info(`${name}: ${d.run ? 'running' : 'reused'} (${d.reason})`, { step: name, progress: STAGES.indexOf(name) / STAGES.length });
+    if (d.run) {
+      const log = join(logs, `${name}.log`);
+      rmSync(log, { force: true });
+      try {
+        await action(log);
+      } catch (err) {
+        delete state.stages[name];
+        writeFileSync(statePath, JSON.stringify(state, null, 2));
+        if (err instanceof CommandError) {
+          throw new DebvisorError('E_BUILD_STAGE', `stage ${name} failed: ${err.argv.join(' ')} exited with ${err.exitCode ?? 'no code'}`, {
+            hint: `its work directory is kept at ${work}; the whole log is ${log}`,
+            details: err.stderrTail,
+          });
+        }
+        throw err;
+      }
+      state.stages[name] = { key, inputs };
+      writeFileSync(statePath, JSON.stringify(state, null, 2));
+      earlierRan ??= name;
+    }
+    reports.push({ name, status: d.run ? 'ran' : 'cached', reason: d.reason, durationMs: Date.now() - t0, key });
+  };
+
+  const lbRun = (args: string[], log: string) => run(['lb', ...args], { cwd: lb, env, logFile: log, events });
+  const configure = async (files: LbFile[], log: string) => {
+    await lbRun(['config', ...lbConfigArgs(spec, version)], log);
+    writeLbFiles(lb, files);
+  };
+
+  // 1. DebVisor's own tools as a Debian package.
+  await stage('package-deb', { sources: hashFiles(repo, ['bin', 'core', 'profiles', 'overlays', 'builder', 'installer', 'firstboot', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']), version, epoch: String(epoch) }, existsSync(debPath), async (log) => {
+    await buildDeb({ repo, work, outDir: join(work, 'deb'), version, env, logFile: log, events });
+  });
+  const files = liveBuildFiles(spec, version, { repo, debPath, debFile });
+
+  // 2. debootstrap of the suite (live-build keeps it in cache/bootstrap).
+  const bootstrapInputs: Inputs = { suite: spec.suite, mirror: mirrorOf(spec), 'live-build': tools['live-build'], debootstrap: tools.debootstrap };
+  await stage('bootstrap', bootstrapInputs, existsSync(join(lb, 'cache/bootstrap')), async (log) => {
+    await lbRun(['clean', '--purge'], log);
+    await configure(files, log);
+    await lbRun(['bootstrap'], log);
+  });
+
+  // 3. The live system: packages, the .deb, includes and hooks.
+  const chrootInputs: Inputs = {
+    bootstrap: stageKey(bootstrapInputs),
+    'package lists': hashLbFiles(files, 'config/package-lists/'),
+    'debvisor.deb': fileSha256(debPath),
+    includes: sha256(hashLbFiles(files, 'config/includes.chroot/') + hashFiles(repo, ['iso/includes'])),
+    hooks: sha256(hashLbFiles(files, 'config/hooks/') + hashFiles(repo, ['iso/hooks'])),
+    'live unit': sha256(LIVE_UNIT),
+    kernel: spec.kernel.source,
+  };
+  const repoIncludes: LbFile[] = [
+    ...listFiles(repo, ['iso/includes']).map((f) => ({ path: `config/includes.chroot/${f.slice('iso/includes/'.length)}`, content: readFileSync(join(repo, f)), mode: statSync(join(repo, f)).mode & 0o777 })),
+    ...listFiles(repo, ['iso/hooks']).map((f) => ({ path: `config/hooks/normal/${f.slice('iso/hooks/'.length)}`, content: readFileSync(join(repo, f)), mode: 0o755 })),
+  ];
+  const allFiles = [...files, ...repoIncludes];
+  await stage('chroot', chrootInputs, existsSync(join(lb, 'chroot/usr/bin/debvisor')), async (log) => {
+    await lbRun(['clean', '--chroot', '--binary', '--stage'], log);
+    await configure(allFiles, log);
+    await lbRun(['bootstrap'], log);
+    await lbRun(['chroot'], log);
+    const configs = readdirSync(join(lb, 'chroot/boot')).filter((f) => f.startsWith('config-')).sort();
+    const fragment = parseKernelConfig(readFileSync(join(repo, spec.kernel.fragment), 'utf8'));
+    const last = configs[configs.length - 1];
+    if (last) state.kernel = { version: last.replace('config-', ''), fragment: checkFragment(parseKernelConfig(readFileSync(join(lb, 'chroot/boot', last), 'utf8')), fragment) };
+    state.packages = readFileSync(join(lb, 'chroot.packages.live'), 'utf8');
+  });
+
+  // 4. The hybrid ISO: squashfs, boot menus for BIOS and UEFI.
+  const binaryInputs: Inputs = {
+    chroot: stageKey(chrootInputs),
+    'boot menu': sha256(JSON.stringify(spec.boot) + hashFiles(repo, ['builder/templates'])),
+    compression: `${spec.squashfs.compression}${spec.squashfs.level ?? ''}`,
+    image: `${spec.name}-${version}`,
+    epoch: String(epoch),
+    xorriso: tools.xorriso,
+  };
+  await stage('binary', binaryInputs, existsSync(lbIso), async (log) => {
+    await lbRun(['clean', '--binary'], log);
+    await configure(allFiles, log);
+    await lbRun(['binary'], log);
+  });
+
+  // 5. Netboot files beside the ISO.
+  const netDir = join(out, 'netboot');
+  const def = spec.boot.entries.find((e) => e.id === spec.boot.default)!;
+  const ipxe = ipxeScript(cmdline(spec, def));
+  if (spec.outputs.netboot) {
+    await stage('netboot', { binary: stageKey(binaryInputs), ipxe: sha256(ipxe) }, existsSync(join(netDir, 'filesystem.squashfs')), async () => {
+      mkdirSync(netDir, { recursive: true });
+      for (const f of ['vmlinuz', 'initrd.img', 'filesystem.squashfs']) copyFileSync(join(lb, 'binary/live', f), join(netDir, f));
+      writeFileSync(join(netDir, 'boot.ipxe'), ipxe);
+    });
+  }
+
+  // 6. Release files: ISO, checksums, SBOM, signature, report.
+  const t0 = Date.now();
+  const artefacts: Artefact[] = [];
+  const add = (path: string) => artefacts.push({ path, bytes: statSync(path).size, sha256: fileSha256(path) });
+  const iso = join(out, `${spec.name}-${version}-amd64.iso`);
+  if (spec.outputs.iso) {
+    if (!existsSync(iso) || fileSha256(iso) !== fileSha256(lbIso)) copyFileSync(lbIso, iso);
+    add(iso);
+  }
+  const deb = join(out, debFile);
+  copyFileSync(debPath, deb);
+  add(deb);
+  if (spec.outputs.netboot) for (const f of ['vmlinuz', 'initrd.img', 'filesystem.squashfs', 'boot.ipxe']) add(join(netDir, f));
+  const packages = parsePackageList(state.packages ?? '');
+  if (spec.outputs.sbom) {
+    const sbom = join(out, `${spec.name}-${version}.spdx.json`);
+    writeFileSync(sbom, `${JSON.stringify(spdxSbom(spec.name, version, new Date(epoch * 1000).toISOString(), packages, stageKey(binaryInputs).slice(0, 16)), null, 2)}\n`);
+    add(sbom);
+  }
+  const sums = join(out, 'SHA256SUMS');
+  writeFileSync(sums, sha256sums(artefacts.map((a) => ({ ...a, path: a.path.startsWith(netDir) ? `netboot/${a.path.slice(netDir.length + 1)}` : a.path }))));
+  if (spec.signingKey) {
+    rmSync(`${sums}.sign`, { force: true });
+    await run(['gpg', '--batch', '--yes', '--local-user', spec.signingKey, '--armor', '--detach-sign', '--output', `${sums}.sign`, sums], { events });
+  }
+  reports.push({ name: 'release', status: 'ran', reason: 'always (checksums and report)', durationMs: Date.now() - t0, key: '' });
+
+  const report: BuildReport = {
+    name: spec.name,
+    version,
+    spec: specFile,
+    sourceDateEpoch: epoch,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    stages: reports,
+    cacheHits: reports.filter((r) => r.status === 'cached').length,
+    tools,
+    ...(state.kernel
+      ? { kernel: { source: spec.kernel.source, version: state.kernel.version, fragment: { satisfied: state.kernel.fragment.satisfied.length, satisfiedOptions: state.kernel.fragment.satisfied, differing: state.kernel.fragment.differing } } }
+      : {}),
+    packages,
+    artefacts,
+    workDir: work,
+  };
+  const reportPath = join(out, 'build-report.json');
+  writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  events.info(`done in ${Math.round(report.durationMs / 1000)} s: ${report.cacheHits} stages reused`, { step: 'release', progress: 1 });
+  return { reportPath, report, ...(spec.outputs.iso ? { iso } : {}) };
+}

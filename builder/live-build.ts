@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderTemplate } from '../overlays/templates.js';
+import type { BuildSpec } from './spec-schema.js';
+
+/** Files written into the live-build tree (`config/...`), relative to its root. */
+export interface LbFile {
+  path: string;
+  content: string | Buffer;
+  mode: number;
+}
+
+/** Debian's archive on snapshot.debian.org pins every package version: builds can repeat bit for bit. */
+export function mirrorOf(spec: BuildSpec): string {
+  return spec.snapshot ? `http://snapshot.debian.org/archive/debian/${spec.snapshot}/` : spec.mirror;
+}
+
+/** ISO volume ids are at most 32 characters of A-Z, 0-9 and _. */
+export function volumeId(spec: BuildSpec, version: string): string {
+  return `${spec.name}_${version}`.toUpperCase().replace(/[^A-Z0-9_]/g, '_').slice(0, 32);
+}
+
+export function imageName(spec: BuildSpec, version: string): string {
+  return `${spec.name}-${version}`;
+}
+
+/** The kernel command line of a boot entry. */
+export function cmdline(spec: BuildSpec, entry: BuildSpec['boot']['entries'][number]): string {
+  const serial = entry.serial || entry.mode === 'install-serial' ? ['console=tty0', `console=ttyS0,${spec.boot.serialSpeed}n8`] : [];
+  const profile = entry.mode === 'unattended' && spec.profile ? ['debvisor.profile=/etc/debvisor/profile.yaml'] : [];
+  return ['boot=live', 'components', ...serial, `debvisor.mode=${entry.mode}`, ...profile, ...entry.append].join(' ');
+}
+
+/** `lb config` arguments: everything about the image that live-build decides. */
+export function lbConfigArgs(spec: BuildSpec, version: string): string[] {
+  const mirror = mirrorOf(spec);
+  const def = spec.boot.entries.find((e) => e.id === spec.boot.default) ?? spec.boot.entries[0]!;
+  return [
+    '--mode', 'debian',
+    '--distribution', spec.suite,
+    '--architectures', 'amd64',
+    '--archive-areas', 'main',
+    '--binary-images', 'iso-hybrid',
+    '--bootloaders', 'syslinux,grub-efi',
+    '--debian-installer', 'none',
+    '--apt-recommends', 'false',
+    '--firmware-binary', 'false',
+    '--firmware-chroot', 'false',
+    // The security and updates suites are not on snapshot mirrors in the same path; pinned builds skip them.
+    '--security', spec.snapshot ? 'false' : 'true',
+    '--updates', spec.snapshot ? 'false' : 'true',
+    '--memtest', 'none',
+    '--win32-loader', 'false',
+    '--zsync', 'false',
+    '--source', 'false',
+    '--checksums', 'sha256',
+    '--cache', 'true',
+    '--cache-stages', 'bootstrap',
+    '--chroot-squashfs-compression-type', spec.squashfs.compression,
+    ...(spec.squashfs.level !== undefined ? ['--chroot-squashfs-compression-level', String(spec.squashfs.level)] : []),
+    '--mirror-bootstrap', mirror,
+    '--mirror-chroot', mirror,
+    '--mirror-binary', mirror,
+    '--iso-volume', volumeId(spec, version),
+    '--iso-application', 'DebVisor',
+    '--iso-publisher', 'DebVisor; https://debvisor.com',
+    '--image-name', imageName(spec, version),
+    '--bootappend-live', cmdline(spec, def),
+  ];
+}
+
+const tpl = (name: string, data: object) => renderTemplate(import.meta.url, `templates/${name}`, data);
+
+/** Boot menus for ISOLINUX (BIOS) and GRUB (UEFI): same entries, a default, a timeout, serial output. */
+export function bootloaderFiles(spec: BuildSpec, version: string): LbFile[] {
+  const width = Math.max(...spec.boot.entries.map((e) => e.id.length));
+  const entries = spec.boot.entries.map((e) => ({ ...e, cmdline: cmdline(spec, e), pad: ' '.repeat(width - e.id.length) }));
+  const data = { entries, defaultId: spec.boot.default, timeout: spec.boot.timeout, timeoutTenths: spec.boot.timeout * 10, speed: spec.boot.serialSpeed, version };
+  return [
+    { path: 'config/bootloaders/isolinux/isolinux.cfg', content: tpl('isolinux.cfg.hbs', data), mode: 0o644 },
+    { path: 'config/bootloaders/isolinux/boot.txt', content: tpl('boot.txt.hbs', data), mode: 0o644 },
+    { path: 'config/bootloaders/grub-pc/grub.cfg', content: tpl('grub.cfg.hbs', data), mode: 0o644 },
+  ];
+}
+
+/** The unit that reports the tool version on the console at boot (and in the journal). */
+export const LIVE_UNIT = [
+  '[Unit]',
+  'Description=DebVisor live system: report the tools and the boot mode',
+  'After=multi-user.target',
+  '',
+  '[Service]',
+  'Type=oneshot',
+  'ExecStart=/usr/bin/debvisor --version',
+  'ExecStart=/bin/sh -c \'echo "DebVisor live system, boot mode: $(sed -n "s/.*debvisor\\.mode=\\([a-z-]*\\).*/\\1/p" /proc/cmdline)"\'',
+  'StandardOutput=journal+console',
+  '',
+  '[Install]',
+  'WantedBy=multi-user.target',
+  '',
+].join('\n');
+
+export interface LbInputs {
+  repo: string;
+  debPath: string;
+  debFile: string;
+}
+
+/** Every file of the live-build tree besides what `lb config` writes. */
+export function liveBuildFiles(spec: BuildSpec, version: string, inputs: LbInputs, readRepo: (p: string) => string = (p) => readFileSync(join(inputs.repo, p), 'utf8')): LbFile[] {
+  const files: LbFile[] = [];
+  for (const list of spec.packages) files.push({ path: `config/package-lists/${list}.list.chroot`, content: readRepo(`iso/packages/${list}.list`), mode: 0o644 });
+  const deb = readFileSync(inputs.debPath);
+  files.push({ path: `config/packages.chroot/${inputs.debFile}`, content: deb, mode: 0o644 });
+  // Kept in the live system for the installer to put on the target.
+  files.push({ path: `config/includes.chroot/usr/share/debvisor/packages/${inputs.debFile}`, content: deb, mode: 0o644 });
+  files.push({ path: 'config/includes.chroot/etc/systemd/system/debvisor-live.service', content: LIVE_UNIT, mode: 0o644 });
+  files.push({ path: 'config/hooks/normal/0500-debvisor-live.hook.chroot', content: '#!/bin/sh\nset -e\nsystemctl enable debvisor-live.service\n', mode: 0o755 });
+  files.push({ path: 'config/includes.chroot/etc/debvisor/kernel-fragment.config', content: readRepo(spec.kernel.fragment), mode: 0o644 });
+  if (spec.profile) files.push({ path: 'config/includes.chroot/etc/debvisor/profile.yaml', content: readRepo(spec.profile), mode: 0o600 });
+  files.push(...bootloaderFiles(spec, version));
+  return files;
+}

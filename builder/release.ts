@@ -1,0 +1,64 @@
+import { basename } from 'node:path';
+
+export interface Artefact {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface PackageVersion {
+  name: string;
+  version: string;
+}
+
+/** `chroot.packages.live` as live-build writes it: "name<TAB>version" per line (name may carry :arch). */
+export function parsePackageList(text: string): PackageVersion[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      const [name, version] = l.split(/\s+/);
+      return { name: name!.replace(/:amd64$|:all$/, ''), version: version ?? '' };
+    });
+}
+
+/** The SHA256SUMS format sha256sum -c reads: "<hex>  <name>". */
+export function sha256sums(artefacts: Artefact[]): string {
+  return artefacts.map((a) => `${a.sha256}  ${basename(a.path)}`).join('\n') + '\n';
+}
+
+/** An SPDX 2.3 JSON document listing every Debian package in the image, with purls. */
+export function spdxSbom(name: string, version: string, created: string, packages: PackageVersion[], namespaceSeed: string): object {
+  return {
+    spdxVersion: 'SPDX-2.3',
+    dataLicense: 'CC0-1.0',
+    SPDXID: 'SPDXRef-DOCUMENT',
+    name: `${name}-${version}`,
+    documentNamespace: `https://debvisor.com/spdx/${name}-${version}-${namespaceSeed}`,
+    creationInfo: { created, creators: ['Tool: debvisor-build'] },
+    packages: packages.map((p, i) => ({
+      SPDXID: `SPDXRef-Package-${i}`,
+      name: p.name,
+      versionInfo: p.version,
+      supplier: 'Organization: Debian',
+      downloadLocation: 'NOASSERTION',
+      licenseConcluded: 'NOASSERTION',
+      licenseDeclared: 'NOASSERTION',
+      copyrightText: 'NOASSERTION',
+      externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: `pkg:deb/debian/${encodeURIComponent(p.name)}@${encodeURIComponent(p.version)}?arch=amd64` }],
+    })),
+  };
+}
+
+/** The iPXE script beside the netboot files: fetch kernel and initrd, boot the squashfs over HTTP. */
+export function ipxeScript(cmdline: string): string {
+  return [
+    '#!ipxe',
+    '# DebVisor netboot: serve this directory over HTTP and chain this script (see docs/pxe.md).',
+    'set base ${cwduri}',
+    `kernel \${base}vmlinuz initrd=initrd.img ${cmdline} fetch=\${base}filesystem.squashfs`,
+    'initrd ${base}initrd.img',
+    'boot',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,22 @@
+import { describe, it, expect } from 'vitest';
+import { decide, stageKey } from './stage-cache.js';
+
+describe('stage cache decisions', () => {
+  const inputs = { packages: 'aa', deb: 'bb' };
+  const prev = { key: stageKey(inputs), inputs };
+  it('keys do not depend on the order of inputs', () => {
+    expect(stageKey({ a: '1', b: '2' })).toBe(stageKey({ b: '2', a: '1' }));
+    expect(stageKey({ a: '1' })).not.toBe(stageKey({ a: '2' }));
+  });
+  it('reuses a stage whose inputs and output are unchanged', () => {
+    expect(decide('chroot', inputs, prev, true, undefined)).toEqual({ run: false, reason: 'inputs unchanged' });
+  });
+  it('says which inputs changed', () => {
+    expect(decide('chroot', { packages: 'aa', deb: 'cc', hooks: 'x' }, prev, true, undefined)).toEqual({ run: true, reason: 'changed: deb, hooks' });
+  });
+  it('reruns when the output is gone, when an earlier stage ran, or with no history', () => {
+    expect(decide('binary', inputs, prev, false, undefined).reason).toBe('the output of binary is missing');
+    expect(decide('binary', inputs, prev, true, 'chroot').reason).toBe('the earlier stage chroot ran');
+    expect(decide('binary', inputs, undefined, true, undefined).reason).toBe('no earlier build');
+  });
+});
