@@ -61,6 +61,16 @@ export function lbConfigArgs(spec: BuildSpec, version: string): string[] {
     '--mirror-bootstrap', mirror,
     '--mirror-chroot', mirror,
     '--mirror-binary', mirror,
+    // live-build writes the "parent" mirrors into sources.list for plain Debian: set both.
+    '--mirror-chroot-security', spec.securityMirror,
+    '--mirror-binary-security', spec.securityMirror,
+    '--parent-mirror-chroot-security', spec.securityMirror,
+    '--parent-mirror-binary-security', spec.securityMirror,
+    '--parent-mirror-bootstrap', mirror,
+    '--parent-mirror-chroot', mirror,
+    '--parent-mirror-binary', mirror,
+    // No deb-src lines: they cost a large index download per build and nothing uses them.
+    '--apt-source-archives', 'false',
     '--iso-volume', volumeId(spec, version),
     '--iso-application', 'DebVisor',
     '--iso-publisher', 'DebVisor; https://debvisor.com',

@@ -1,0 +1,53 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type BuildResult } from '../../builder/build.js';
+import { bootAndWatch, type Firmware, type Medium } from './helpers/qemu.js';
+import { readVersion } from '../../builder/deb.js';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+/** Under TCG a trixie live system reaches its login prompt in about a minute; allow four. */
+const BOOT_TIMEOUT_MS = 240_000;
+
+let built: BuildResult;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'debvisor-e2e-'));
+  // The default spec into out/, with the shared cache: after `npm run iso` this reuses every stage.
+  built = await build({ repo, spec: join(repo, 'iso/build.yaml'), out: join(repo, 'out') });
+}, 3_000_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the development ISO', () => {
+  it('is built with its report, checksums, SBOM and netboot files', () => {
+    const version = readVersion(repo);
+    expect(built.iso).toBe(join(repo, 'out', `debvisor-${version}-amd64.iso`));
+    const report = JSON.parse(readFileSync(built.reportPath, 'utf8')) as { stages: { name: string }[]; artefacts: { path: string; sha256: string }[]; packages: { name: string }[]; kernel?: { fragment: { satisfied: number } } };
+    expect(report.stages.map((s) => s.name)).toEqual(['package-deb', 'bootstrap', 'chroot', 'binary', 'netboot', 'release']);
+    expect(report.packages.some((p) => p.name === 'debvisor')).toBe(true);
+    expect(report.packages.some((p) => p.name === 'nodejs')).toBe(true);
+    expect(report.kernel?.fragment.satisfied).toBeGreaterThan(20);
+    const sums = readFileSync(join(repo, 'out/SHA256SUMS'), 'utf8');
+    for (const a of report.artefacts) expect(sums).toContain(a.sha256);
+    for (const f of ['vmlinuz', 'initrd.img', 'filesystem.squashfs', 'boot.ipxe']) expect(existsSync(join(repo, 'out/netboot', f))).toBe(true);
+    expect(existsSync(join(repo, `out/debvisor-${version}.spdx.json`))).toBe(true);
+  });
+
+  const variants: [Firmware, Medium][] = [
+    ['bios', 'cd'],
+    ['uefi', 'cd'],
+    ['bios', 'usb'],
+    ['uefi', 'usb'],
+  ];
+  for (const [firmware, medium] of variants) {
+    it(`boots with ${firmware === 'bios' ? 'SeaBIOS' : 'OVMF'} from ${medium === 'cd' ? 'a CD' : 'a USB disk'} to a serial login, and debvisor --version runs`, async () => {
+      const version = readVersion(repo);
+      const r = await bootAndWatch(built.iso!, firmware, medium, dir, [new RegExp(`debvisor ${version.replace(/\./g, '\\.')}`), /DebVisor live system, boot mode: install/, /login:/], BOOT_TIMEOUT_MS);
+      expect(r.matched, `after ${r.seconds} s the serial console showed:\n${r.serial.slice(-3000)}`).toBe(true);
+    }, BOOT_TIMEOUT_MS + 60_000);
+  }
+});
