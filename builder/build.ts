@@ -6,7 +6,7 @@ import { run, CommandError } from '../core/run.js';
 import { loadBuildSpec } from './spec.js';
 import { buildDeb, debName, readVersion } from './deb.js';
 import { fileSha256, hashFiles, sha256 } from './sources.js';
-import { lbConfigArgs, liveBuildFiles, mirrorOf, imageName, cmdline, LIVE_UNIT, type LbFile } from './live-build.js';
+import { lbConfigArgs, liveBuildFiles, mirrorOf, imageName, cmdline, LIVE_UNIT, LIVE_MODE_SCRIPT, type LbFile } from './live-build.js';
 import { decide, stageKey, type Inputs, type StageRecord } from './stage-cache.js';
 import { ipxeScript, parsePackageList, sha256sums, spdxSbom, type Artefact } from './release.js';
 import { checkFragment, parseKernelConfig, type FragmentCheck } from './kernel-config.js';
@@ -176,7 +176,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     'debvisor.deb': fileSha256(debPath),
     includes: sha256(hashLbFiles(files, 'config/includes.chroot/') + hashFiles(repo, ['iso/includes'])),
     hooks: sha256(hashLbFiles(files, 'config/hooks/') + hashFiles(repo, ['iso/hooks'])),
-    'live unit': sha256(LIVE_UNIT),
+    'live unit': sha256(LIVE_UNIT + LIVE_MODE_SCRIPT),
     kernel: spec.kernel.source,
   };
   const repoIncludes: LbFile[] = [

@@ -102,11 +102,19 @@ export const LIVE_UNIT = [
   '[Service]',
   'Type=oneshot',
   'ExecStart=/usr/bin/debvisor --version',
-  'ExecStart=/bin/sh -c \'echo "DebVisor live system, boot mode: $(sed -n "s/.*debvisor\\.mode=\\([a-z-]*\\).*/\\1/p" /proc/cmdline)"\'',
+  'ExecStart=/usr/libexec/debvisor-live-mode',
   'StandardOutput=journal+console',
   '',
   '[Install]',
   'WantedBy=multi-user.target',
+  '',
+].join('\n');
+
+/** Prints the boot mode chosen in the menu (`debvisor.mode=` on the kernel command line). */
+export const LIVE_MODE_SCRIPT = [
+  '#!/bin/sh',
+  'mode=$(sed -n \'s/.*debvisor\\.mode=\\([a-z-]*\\).*/\\1/p\' /proc/cmdline)',
+  'echo "DebVisor live system, boot mode: ${mode:-none}"',
   '',
 ].join('\n');
 
@@ -125,6 +133,7 @@ export function liveBuildFiles(spec: BuildSpec, version: string, inputs: LbInput
   // Kept in the live system for the installer to put on the target.
   files.push({ path: `config/includes.chroot/usr/share/debvisor/packages/${inputs.debFile}`, content: deb, mode: 0o644 });
   files.push({ path: 'config/includes.chroot/etc/systemd/system/debvisor-live.service', content: LIVE_UNIT, mode: 0o644 });
+  files.push({ path: 'config/includes.chroot/usr/libexec/debvisor-live-mode', content: LIVE_MODE_SCRIPT, mode: 0o755 });
   files.push({ path: 'config/hooks/normal/0500-debvisor-live.hook.chroot', content: '#!/bin/sh\nset -e\nsystemctl enable debvisor-live.service\n', mode: 0o755 });
   files.push({ path: 'config/includes.chroot/etc/debvisor/kernel-fragment.config', content: readRepo(spec.kernel.fragment), mode: 0o644 });
   if (spec.profile) files.push({ path: 'config/includes.chroot/etc/debvisor/profile.yaml', content: readRepo(spec.profile), mode: 0o600 });

@@ -33,8 +33,10 @@ export async function bootAndWatch(image: string, firmware: Firmware, medium: Me
   const vm: ResultPromise = execa('qemu-system-x86_64', qemuArgs(image, firmware, medium, serialLog, vars), { stdin: 'ignore', reject: false });
   let serial = '';
   let matched = false;
+  let exited = false;
+  void vm.finally(() => (exited = true));
   try {
-    while (Date.now() - started < timeoutMs && vm.exitCode === undefined) {
+    while (Date.now() - started < timeoutMs && !exited) {
       await new Promise((r) => setTimeout(r, 2000));
       serial = existsSync(serialLog) ? readFileSync(serialLog, 'latin1') : '';
       if (patterns.every((p) => p.test(serial))) {
