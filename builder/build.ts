@@ -10,7 +10,7 @@ import { lbConfigArgs, liveBuildFiles, mirrorOf, imageName, cmdline, LIVE_UNIT, 
 import { decide, stageKey, type Inputs, type StageRecord } from './stage-cache.js';
 import { ipxeScript, parsePackageList, sha256sums, spdxSbom, type Artefact } from './release.js';
 import { checkFragment, parseKernelConfig, type FragmentCheck } from './kernel-config.js';
-import { listFiles } from './sources.js';
+import { listFiles, TOOL_SOURCES } from './sources.js';
 
 export const STAGES = ['package-deb', 'bootstrap', 'chroot', 'binary', 'netboot', 'release'] as const;
 export type StageName = (typeof STAGES)[number];
@@ -65,9 +65,9 @@ async function toolVersion(pkg: string): Promise<string> {
 }
 
 /** SOURCE_DATE_EPOCH: the last commit's time, so a rebuild of the same commit stamps the same dates. */
-export async function sourceDateEpoch(repo: string): Promise<number> {
+export async function sourceDateEpoch(repo: string, paths: string[] = []): Promise<number> {
   if (process.env.SOURCE_DATE_EPOCH && /^\d+$/.test(process.env.SOURCE_DATE_EPOCH)) return Number(process.env.SOURCE_DATE_EPOCH);
-  const r = await run(['git', '-C', repo, 'log', '-1', '--format=%ct'], { allowFailure: true });
+  const r = await run(['git', '-C', repo, 'log', '-1', '--format=%ct', ...(paths.length ? ['--', ...paths] : [])], { allowFailure: true });
   if (r.exitCode === 0 && /^\d+/.test(r.stdout.trim())) return Number(r.stdout.trim());
   return Math.floor(statSync(join(repo, 'package.json')).mtimeMs / 1000);
 }
@@ -115,7 +115,6 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     'squashfs-tools': await toolVersion('squashfs-tools'),
   };
   const reports: StageReport[] = [];
-  let earlierRan: string | undefined;
   const debFile = debName(version);
   const debPath = join(work, 'deb', debFile);
   const isoName = `${imageName(spec, version)}-amd64.hybrid.iso`;
@@ -123,7 +122,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
 
   const stage = async (name: StageName, inputs: Inputs, outputExists: boolean, action: (log: string) => Promise<void>): Promise<void> => {
     const key = stageKey(inputs);
-    const d = decide(name, inputs, state.stages[name], outputExists, earlierRan);
+    const d = decide(name, inputs, state.stages[name], outputExists);
     const t0 = Date.now();
     events.info(`${name}: ${d.run ? 'running' : 'reused'} (${d.reason})`, { step: name, progress: STAGES.indexOf(name) / STAGES.length });
     if (d.run) {
@@ -144,7 +143,6 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       }
       state.stages[name] = { key, inputs };
       writeFileSync(statePath, JSON.stringify(state, null, 2));
-      earlierRan ??= name;
     }
     reports.push({ name, status: d.run ? 'ran' : 'cached', reason: d.reason, durationMs: Date.now() - t0, key });
   };
@@ -155,9 +153,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     writeLbFiles(lb, files);
   };
 
-  // 1. DebVisor's own tools as a Debian package.
-  await stage('package-deb', { sources: hashFiles(repo, ['bin', 'core', 'profiles', 'overlays', 'builder', 'installer', 'firstboot', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']), version, epoch: String(epoch) }, existsSync(debPath), async (log) => {
-    await buildDeb({ repo, work, outDir: join(work, 'deb'), version, env, logFile: log, events });
+  // 1. DebVisor's own tools as a Debian package. Its dates come from the last commit that
+  // touched the tools, so a commit of docs alone does not change the package (and the chroot).
+  const debEpoch = await sourceDateEpoch(repo, TOOL_SOURCES);
+  await stage('package-deb', { sources: hashFiles(repo, TOOL_SOURCES), version, epoch: String(debEpoch) }, existsSync(debPath), async (log) => {
+    await buildDeb({ repo, work, outDir: join(work, 'deb'), version, env: { ...env, SOURCE_DATE_EPOCH: String(debEpoch) }, logFile: log, events });
   });
   const files = liveBuildFiles(spec, version, { repo, debPath, debFile });
 

@@ -18,12 +18,15 @@ export function stageKey(inputs: Inputs): string {
   return sha256(JSON.stringify(Object.entries(inputs).sort(([a], [b]) => a.localeCompare(b))));
 }
 
-/** Pure: run a stage when its inputs changed, its output is gone, or an earlier stage ran. */
-export function decide(name: string, inputs: Inputs, previous: StageRecord | undefined, outputExists: boolean, earlierRan: string | undefined): Decision {
+/**
+ * Pure: run a stage when its inputs changed or its output is gone. A stage that depends on
+ * another has that stage's key (or output hash) among its inputs, so a change travels down the
+ * graph, while a stage that ran and produced the same output does not force the next one.
+ */
+export function decide(name: string, inputs: Inputs, previous: StageRecord | undefined, outputExists: boolean): Decision {
   if (!previous) return { run: true, reason: 'no earlier build' };
   const changed = Object.keys({ ...inputs, ...previous.inputs }).filter((k) => inputs[k] !== previous.inputs[k]).sort();
   if (changed.length) return { run: true, reason: `changed: ${changed.join(', ')}` };
   if (!outputExists) return { run: true, reason: `the output of ${name} is missing` };
-  if (earlierRan) return { run: true, reason: `the earlier stage ${earlierRan} ran` };
   return { run: false, reason: 'inputs unchanged' };
 }
