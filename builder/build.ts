@@ -91,6 +91,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const events = (opts.events ?? silentEmitter).stage('build');
   const repo = resolve(opts.repo);
   const { spec, file: specFile } = loadBuildSpec(opts.spec, repo);
+  if (process.getuid?.() !== 0) throw new DebvisorError('E_BUILD_ROOT', 'building the ISO needs root (debootstrap and chroots); nothing was built', { hint: 'run it as root, for example sudo npm run iso' });
   if (spec.kernel.source === 'custom') {
     throw new DebvisorError('E_SPEC', 'kernel.source: custom is not supported by this build yet; nothing was built', {
       hint: 'use kernel.source: debian; docs/kernel-config.md says how the custom kernel is built by hand',

@@ -30,6 +30,8 @@ const read = (ctx: AuditContext, path: string): string | undefined => {
   return existsSync(f) ? readFileSync(f, 'utf8') : undefined;
 };
 const mode = (ctx: AuditContext, path: string) => statSync(join(ctx.root, path));
+/** Members of the admin group in the root's /etc/group. */
+const adminMembers = (ctx: AuditContext): string[] => (new RegExp(`^${ADMIN_GROUP}:[^:]*:[^:]*:(.*)$`, 'm').exec(read(ctx, 'etc/group') ?? '')?.[1] ?? '').split(',').filter(Boolean);
 
 /** sshd -T with the root's /etc/ssh; for another root, in a private mount namespace so nothing here changes. */
 async function sshdEffective(ctx: AuditContext): Promise<Record<string, string>> {
@@ -81,8 +83,7 @@ const hostKeyChecks: Check = async (ctx) => {
 const accountChecks: Check = async (ctx) => {
   const shadow = read(ctx, 'etc/shadow') ?? '';
   const rootHash = /^root:([^:]*):/m.exec(shadow)?.[1];
-  const group = read(ctx, 'etc/group') ?? '';
-  const admins = (new RegExp(`^${ADMIN_GROUP}:[^:]*:[^:]*:(.*)$`, 'm').exec(group)?.[1] ?? '').split(',').filter(Boolean);
+  const admins = adminMembers(ctx);
   const sudoers = join(ctx.root, 'etc/sudoers.d/debvisor');
   const visudo = existsSync(sudoers) ? await run(['visudo', '-c', '-q', '-f', sudoers], { allowFailure: true }) : undefined;
   return [
@@ -95,8 +96,7 @@ const mfaChecks: Check = async (ctx) => {
   const pam = read(ctx, PAM_SSHD) ?? '';
   const auth = pam.split('\n').filter((l) => /^\s*(auth\b|@include\s+common-auth)/.test(l));
   const pamOk = auth.some((l) => l.includes('pam_google_authenticator.so')) && !auth.some((l) => l.includes('common-auth'));
-  const group = read(ctx, 'etc/group') ?? '';
-  const admins = (new RegExp(`^${ADMIN_GROUP}:[^:]*:[^:]*:(.*)$`, 'm').exec(group)?.[1] ?? '').split(',').filter(Boolean);
+  const admins = adminMembers(ctx);
   const problems: string[] = [];
   for (const a of admins) {
     const f = join(MFA_DIR, a);

@@ -123,15 +123,17 @@ function armRollback(root: string, token: string, seconds: number): void {
   child.unref();
 }
 
+function clearPending(paths: Paths): void {
+  for (const f of [paths.pending, paths.staged, paths.rollback]) rmSync(f, { force: true });
+}
+
 /** Keeps the applied ruleset: it becomes the one loaded at boot. */
 export function confirmFirewall(root?: string): Pending {
   const paths = firewallPaths(root);
   const pending = readPending(paths);
   if (!pending) throw new DebvisorError('E_FIREWALL_NOTHING_PENDING', 'no firewall apply is waiting for confirmation', { hint: 'it may already have been rolled back: see debvisor firewall status' });
   writeAtomic(paths.ruleset, readFileSync(paths.staged, 'utf8'));
-  rmSync(paths.pending);
-  rmSync(paths.staged, { force: true });
-  rmSync(paths.rollback, { force: true });
+  clearPending(paths);
   return pending;
 }
 
@@ -141,8 +143,6 @@ export async function rollbackFirewall(opts: { root?: string; token?: string; ev
   const pending = readPending(paths);
   if (!pending || (opts.token !== undefined && pending.token !== opts.token)) return false;
   await nftLoad(readFileSync(paths.rollback, 'utf8'), { events: opts.events, step: 'rollback' });
-  rmSync(paths.pending);
-  rmSync(paths.staged, { force: true });
-  rmSync(paths.rollback, { force: true });
+  clearPending(paths);
   return true;
 }
