@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, cpSync, mkdirSync, writeFileSync, readFileSync, st
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killInNamespace } from './helpers/netns-pids.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const OVERLAY = join(repo, 'test/integration/helpers/overlay-root.sh');
@@ -36,20 +37,6 @@ async function waitPort(port: number): Promise<void> {
   throw new Error(`nothing listens on ${port}`);
 }
 
-async function killNamespaceProcesses(match: string): Promise<void> {
-  const pids = String((await execa('ip', ['netns', 'pids', NS], { reject: false })).stdout).split('\n').filter(Boolean);
-  for (const pid of pids) {
-    const cmd = await execa('cat', [`/proc/${pid}/cmdline`], { reject: false });
-    if (String(cmd.stdout).includes(match)) {
-      try {
-        process.kill(Number(pid), 'SIGTERM');
-      } catch {
-        /* gone */
-      }
-    }
-  }
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'debvisor-panel-'));
   root = join(dir, 'root');
@@ -69,8 +56,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await killNamespaceProcesses('nginx');
-  await killNamespaceProcesses('http.server');
+  await killInNamespace(NS, 'nginx');
+  await killInNamespace(NS, 'http.server');
   await nginx?.catch(() => undefined);
   await upstream?.catch(() => undefined);
   await execa('ip', ['netns', 'del', NS], { reject: false });

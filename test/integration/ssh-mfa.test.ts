@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { authenticator } from 'otplib';
 import { makeSystemRoot } from './helpers/node-root.js';
+import { killInNamespace } from './helpers/netns-pids.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const IN_ROOT = join(repo, 'test/integration/helpers/in-root.sh');
@@ -96,15 +97,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (sshd?.pid) {
-    // sshd runs as a child of `ip netns exec` and `unshare`: end the whole group by the namespace's PIDs.
-    const pids = await execa('ip', ['netns', 'pids', NS], { reject: false });
-    for (const pid of String(pids.stdout).split('\n').filter(Boolean)) {
-      try {
-        process.kill(Number(pid), 'SIGTERM');
-      } catch {
-        /* gone */
-      }
-    }
+    await killInNamespace(NS);
     await sshd.catch(() => undefined);
   }
   await execa('ip', ['netns', 'del', NS], { reject: false });
@@ -243,11 +236,7 @@ describe('logging in to the real sshd', () => {
       expect(audited.exitCode, String(audited.stdout)).not.toBe(0);
       expect(String(audited.stdout)).toMatch(/Failed!/);
     } finally {
-      const pids = String((await execa('ip', ['netns', 'pids', NS], { reject: false })).stdout).split('\n').filter(Boolean);
-      for (const pid of pids) {
-        const cmd = await execa('cat', [`/proc/${pid}/cmdline`], { reject: false });
-        if (String(cmd.stdout).includes('2222')) process.kill(Number(pid), 'SIGTERM');
-      }
+      await killInNamespace(NS, '2222');
       await weak;
     }
   });
