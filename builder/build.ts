@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DebvisorError } from '../core/errors.js';
 import { silentEmitter, type Emitter } from '../core/events.js';
@@ -7,20 +7,26 @@ import { loadBuildSpec } from './spec.js';
 import { buildDeb, debName, readVersion } from './deb.js';
 import { fileSha256, hashFiles, sha256 } from './sources.js';
 import { lbConfigArgs, liveBuildFiles, mirrorOf, imageName, cmdline, LIVE_UNIT, LIVE_MODE_SCRIPT, type LbFile } from './live-build.js';
-import { decide, stageKey, type Inputs, type StageRecord } from './stage-cache.js';
+import { decide, decideKeyed, stageKey, type Inputs, type StageRecord } from './stage-cache.js';
 import { ipxeScript, parsePackageList, sha256sums, spdxSbom, type Artefact } from './release.js';
 import { checkFragment, parseKernelConfig, type FragmentCheck } from './kernel-config.js';
 import { fetchKernelInputs, prepareKernelConfig } from './kernel-source.js';
+import { buildKernelPackages, kernelStageInputs, readKernelManifest, toolchainVersions, type KernelManifest } from './kernel-build.js';
 import { listFiles, TOOL_SOURCES } from './sources.js';
 
-export const STAGES = ['package-deb', 'bootstrap', 'chroot', 'binary', 'netboot', 'release'] as const;
+export const STAGES = ['package-deb', 'kernel', 'bootstrap', 'chroot', 'binary', 'netboot', 'release'] as const;
 export type StageName = (typeof STAGES)[number];
+
+/** Appended to the kernel release of a custom kernel: `uname -r` says 6.12.x-debvisor. */
+export const KERNEL_LOCALVERSION = '-debvisor';
 
 export interface BuildOptions {
   repo: string;
   spec: string;
   out: string;
   work?: string;
+  /** Kernel sources, object trees and packages (kernel.source: custom); default <work>/kernel. */
+  kernelCache?: string;
   events?: Emitter;
 }
 
@@ -54,7 +60,13 @@ export interface BuildReport {
   stages: StageReport[];
   cacheHits: number;
   tools: Record<string, string>;
-  kernel?: { source: string; version: string; fragment: { satisfied: number; differing: FragmentCheck['differing']; satisfiedOptions: string[] } };
+  kernel?: {
+    source: string;
+    version: string;
+    fragment: { satisfied: number; differing: FragmentCheck['differing']; satisfiedOptions: string[] };
+    /** For kernel.source custom: what was compiled, from which inputs, and its packages. */
+    build?: { base: string; sourcePackage: string; toolchain: Record<string, string>; key: string; packageVersion: string; packages: { name: string; file: string; bytes: number; sha256: string }[] };
+  };
   packages: { name: string; version: string }[];
   artefacts: Artefact[];
   workDir: string;
@@ -82,8 +94,27 @@ function writeLbFiles(lb: string, files: LbFile[]): void {
   }
 }
 
+/** Directories of the live-build tree that are ours alone: emptied before each write so a file taken out of the build leaves it. */
+const OWNED_LB_DIRS = ['config/package-lists', 'config/packages.chroot', 'config/includes.chroot', 'config/bootloaders'];
+
+function clearOwnedLbFiles(lb: string): void {
+  for (const d of OWNED_LB_DIRS) rmSync(join(lb, d), { recursive: true, force: true });
+  // live-build's own hooks are symlinks into /usr/share/live/build; ours are plain files.
+  const hooks = join(lb, 'config/hooks/normal');
+  if (existsSync(hooks)) for (const f of readdirSync(hooks)) if (!lstatSync(join(hooks, f)).isSymbolicLink()) rmSync(join(hooks, f));
+}
+
 function hashLbFiles(files: LbFile[], prefix: string): string {
   return sha256(JSON.stringify(files.filter((f) => f.path.startsWith(prefix)).map((f) => [f.path, sha256(f.content), f.mode])));
+}
+
+/** A failed command inside a stage, said as the stage, the command, its exit code and its log's tail. */
+function stageError(name: StageName, err: unknown, work: string, log: string): unknown {
+  if (!(err instanceof CommandError)) return err;
+  return new DebvisorError('E_BUILD_STAGE', `stage ${name} failed: ${err.argv.join(' ')} exited with ${err.exitCode ?? 'no code'}`, {
+    hint: `its work directory is kept at ${work}; the whole log is ${log}`,
+    details: err.stderrTail,
+  });
 }
 
 /** The build: a flat list of stages, each reused when its inputs did not change. */
@@ -95,16 +126,6 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   if (process.getuid?.() !== 0) throw new DebvisorError('E_BUILD_ROOT', 'building the ISO needs root (debootstrap and chroots); nothing was built', { hint: 'run it as root, for example sudo npm run iso' });
   const version = readVersion(repo);
   const work = resolve(opts.work ?? join(repo, 'cache/build'));
-  if (spec.kernel.source === 'custom') {
-    // The config half is real: Debian's config plus the fragment, settled by olddefconfig, checked.
-    const dir = join(work, 'kernel');
-    mkdirSync(dir, { recursive: true });
-    const inputs = await fetchKernelInputs(spec.mirror, spec.suite, dir, join(dir, 'kernel.log'), events);
-    const check = await prepareKernelConfig(inputs.source, inputs.config, readFileSync(join(repo, spec.kernel.fragment), 'utf8'), join(dir, 'kernel.log'), events);
-    throw new DebvisorError('E_BUILD_KERNEL', `the fragment merges onto Debian's ${inputs.versions.config} config with all ${check.satisfied.length} options kept, but compiling the kernel (make bindeb-pkg) is not automated yet; nothing was built`, {
-      hint: `the merged config is ${join(inputs.source, '.config')}; docs/kernel-config.md shows how to build it by hand, or use kernel.source: debian`,
-    });
-  }
   const out = resolve(opts.out);
   const lb = join(work, 'live-build');
   const logs = join(work, 'logs');
@@ -127,9 +148,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const isoName = `${imageName(spec, version)}-amd64.hybrid.iso`;
   const lbIso = join(lb, isoName);
 
-  const stage = async (name: StageName, inputs: Inputs, outputExists: boolean, action: (log: string) => Promise<void>): Promise<void> => {
+  /** `keyed`: the output is kept per key (kernel packages), so any earlier build of these inputs counts. */
+  const stage = async (name: StageName, inputs: Inputs, outputExists: boolean, action: (log: string) => Promise<void>, keyed = false): Promise<void> => {
     const key = stageKey(inputs);
-    const d = decide(name, inputs, state.stages[name], outputExists);
+    const d = keyed ? decideKeyed(name, inputs, state.stages[name], outputExists) : decide(name, inputs, state.stages[name], outputExists);
     const t0 = Date.now();
     events.info(`${name}: ${d.run ? 'running' : 'reused'} (${d.reason})`, { step: name, progress: STAGES.indexOf(name) / STAGES.length });
     if (d.run) {
@@ -140,13 +162,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       } catch (err) {
         delete state.stages[name];
         writeFileSync(statePath, JSON.stringify(state, null, 2));
-        if (err instanceof CommandError) {
-          throw new DebvisorError('E_BUILD_STAGE', `stage ${name} failed: ${err.argv.join(' ')} exited with ${err.exitCode ?? 'no code'}`, {
-            hint: `its work directory is kept at ${work}; the whole log is ${log}`,
-            details: err.stderrTail,
-          });
-        }
-        throw err;
+        throw stageError(name, err, work, log);
       }
       state.stages[name] = { key, inputs };
       writeFileSync(statePath, JSON.stringify(state, null, 2));
@@ -156,7 +172,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
 
   const lbRun = (args: string[], log: string) => run(['lb', ...args], { cwd: lb, env, logFile: log, events });
   const configure = async (files: LbFile[], log: string) => {
-    await lbRun(['config', ...lbConfigArgs(spec, version)], log);
+    clearOwnedLbFiles(lb);
+    await lbRun(['config', ...lbConfigArgs(spec, version, kernel?.release)], log);
     writeLbFiles(lb, files);
   };
 
@@ -166,9 +183,50 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   await stage('package-deb', { sources: hashFiles(repo, TOOL_SOURCES), version, epoch: String(debEpoch) }, existsSync(debPath), async (log) => {
     await buildDeb({ repo, work, outDir: join(work, 'deb'), version, env: { ...env, SOURCE_DATE_EPOCH: String(debEpoch) }, logFile: log, events });
   });
-  const files = liveBuildFiles(spec, version, { repo, debPath, debFile });
 
-  // 2. debootstrap of the suite (live-build keeps it in cache/bootstrap).
+  // 2. The custom kernel (kernel.source: custom): Debian's source, the base config plus the
+  // fragment settled and checked, then `make bindeb-pkg`. Packages are kept per key (source,
+  // settled config, toolchain), so going back to an earlier configuration costs nothing.
+  let kernel: KernelManifest | undefined;
+  let kernelDir = '';
+  let kernelBuild: NonNullable<BuildReport['kernel']>['build'];
+  if (spec.kernel.source === 'custom') {
+    const kdir = resolve(opts.kernelCache ?? join(work, 'kernel'));
+    const klog = join(logs, 'kernel-config.log');
+    rmSync(klog, { force: true });
+    const fragmentText = readFileSync(join(repo, spec.kernel.fragment), 'utf8');
+    // The settled config is an input of the stage's key, so it is made before the decision.
+    const prepared = await (async () => {
+      const src = await fetchKernelInputs(mirrorOf(spec), spec.suite, kdir, klog, events);
+      const obj = join(kdir, 'build', `${src.versions.source}-${spec.kernel.base}`, 'obj');
+      await prepareKernelConfig(src.source, obj, spec.kernel.base === 'debian' ? { debian: src.config } : { target: 'x86_64_defconfig' }, fragmentText, klog, events);
+      return { src, obj };
+    })().catch((err: unknown) => {
+      throw stageError('kernel', err, kdir, klog);
+    });
+    const { src, obj } = prepared;
+    const toolchain = await toolchainVersions();
+    const kernelInputs = kernelStageInputs(src, readFileSync(join(obj, '.config'), 'utf8'), toolchain, KERNEL_LOCALVERSION);
+    const kkey = stageKey(kernelInputs);
+    const packagesDir = join(kdir, 'packages');
+    await stage('kernel', kernelInputs, readKernelManifest(join(packagesDir, kkey)) !== undefined, async (log) => {
+      await buildKernelPackages({ source: src.source, obj, packagesDir, key: kkey, localVersion: KERNEL_LOCALVERSION, sourceVersion: src.versions.source, epoch, log, events });
+    }, true);
+    kernelDir = join(packagesDir, kkey);
+    kernel = readKernelManifest(kernelDir)!;
+    kernelBuild = {
+      base: spec.kernel.base,
+      sourcePackage: `linux-source-${src.versions.source}`,
+      toolchain,
+      key: kkey,
+      packageVersion: kernel.version,
+      packages: [kernel.image, ...(kernel.headers ? [kernel.headers] : [])],
+    };
+  }
+  const kernelDebs = kernel ? [kernel.image, ...(kernel.headers ? [kernel.headers] : [])].map((p) => ({ file: p.file, path: join(kernelDir, p.file) })) : [];
+  const files = liveBuildFiles(spec, version, { repo, debPath, debFile, kernelDebs });
+
+  // 3. debootstrap of the suite (live-build keeps it in cache/bootstrap).
   const bootstrapInputs: Inputs = { suite: spec.suite, mirror: mirrorOf(spec), 'live-build': tools['live-build'], debootstrap: tools.debootstrap };
   await stage('bootstrap', bootstrapInputs, existsSync(join(lb, 'cache/bootstrap')), async (log) => {
     await lbRun(['clean', '--purge'], log);
@@ -176,7 +234,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     await lbRun(['bootstrap'], log);
   });
 
-  // 3. The live system: packages, the .deb, includes and hooks.
+  // 4. The live system: packages, the .deb, includes and hooks.
   const chrootInputs: Inputs = {
     bootstrap: stageKey(bootstrapInputs),
     'package lists': hashLbFiles(files, 'config/package-lists/'),
@@ -184,7 +242,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     includes: sha256(hashLbFiles(files, 'config/includes.chroot/') + hashFiles(repo, ['iso/includes'])),
     hooks: sha256(hashLbFiles(files, 'config/hooks/') + hashFiles(repo, ['iso/hooks'])),
     'live unit': sha256(LIVE_UNIT + LIVE_MODE_SCRIPT),
-    kernel: spec.kernel.source,
+    kernel: kernel ? `custom ${kernel.key}` : 'debian',
   };
   const repoIncludes: LbFile[] = [
     ...listFiles(repo, ['iso/includes']).map((f) => ({ path: `config/includes.chroot/${f.slice('iso/includes/'.length)}`, content: readFileSync(join(repo, f)), mode: statSync(join(repo, f)).mode & 0o777 })),
@@ -203,7 +261,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     state.packages = readFileSync(join(lb, 'chroot.packages.live'), 'utf8');
   });
 
-  // 4. The hybrid ISO: squashfs, boot menus for BIOS and UEFI.
+  // 5. The hybrid ISO: squashfs, boot menus for BIOS and UEFI.
   const binaryInputs: Inputs = {
     chroot: stageKey(chrootInputs),
     'boot menu': sha256(JSON.stringify(spec.boot) + hashFiles(repo, ['builder/templates'])),
@@ -218,7 +276,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     await lbRun(['binary'], log);
   });
 
-  // 5. Netboot files beside the ISO.
+  // 6. Netboot files beside the ISO.
   const netDir = join(out, 'netboot');
   const def = spec.boot.entries.find((e) => e.id === spec.boot.default)!;
   const ipxe = ipxeScript(cmdline(spec, def));
@@ -230,7 +288,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     });
   }
 
-  // 6. Release files: ISO, checksums, SBOM, signature, report.
+  // 7. Release files: ISO, checksums, SBOM, signature, report.
   const t0 = Date.now();
   const artefacts: Artefact[] = [];
   const add = (path: string) => artefacts.push({ path, bytes: statSync(path).size, sha256: fileSha256(path) });
@@ -268,7 +326,14 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     cacheHits: reports.filter((r) => r.status === 'cached').length,
     tools,
     ...(state.kernel
-      ? { kernel: { source: spec.kernel.source, version: state.kernel.version, fragment: { satisfied: state.kernel.fragment.satisfied.length, satisfiedOptions: state.kernel.fragment.satisfied, differing: state.kernel.fragment.differing } } }
+      ? {
+          kernel: {
+            source: spec.kernel.source,
+            version: state.kernel.version,
+            fragment: { satisfied: state.kernel.fragment.satisfied.length, satisfiedOptions: state.kernel.fragment.satisfied, differing: state.kernel.fragment.differing },
+            ...(kernelBuild ? { build: kernelBuild } : {}),
+          },
+        }
       : {}),
     packages,
     artefacts,

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DebvisorError } from '../core/errors.js';
 import { run } from '../core/run.js';
 import type { Emitter } from '../core/events.js';
+import { fileSha256 } from './sources.js';
 import { checkFragment, formatKernelConfig, mergeKernelConfig, parseKernelConfig, type FragmentCheck } from './kernel-config.js';
 
 /** The kernel series each suite ships. */
@@ -25,24 +26,32 @@ export function newestPackage(index: string, name: string): PackageEntry | undef
 }
 
 export interface KernelInputs {
-  /** Unpacked kernel source tree. */
+  /** Unpacked kernel source tree (one per source version, never built in: builds use O=). */
   source: string;
   /** Debian's amd64 config text. */
   config: string;
   versions: { source: string; config: string };
+  /** SHA-256 of the linux-source package: the source half of the kernel's cache key. */
+  sourceSha256: string;
 }
 
-async function fetchPackage(mirror: string, suite: string, arch: string, name: string, dir: string, log: string, events?: Emitter): Promise<PackageEntry> {
-  const index = join(dir, `Packages-${arch}`);
-  if (!existsSync(index)) {
-    await run(['sh', '-c', 'curl -fsSL "$1" | xz -d > "$2"', 'fetch', `${mirror}/dists/${suite}/main/binary-${arch}/Packages.xz`, index], { logFile: log, events });
-  }
-  const entry = newestPackage(readFileSync(index, 'utf8'), name);
-  if (!entry) throw new DebvisorError('E_KERNEL_SOURCE', `${name} is not in ${suite}/main/binary-${arch}`);
+async function fetchPackage(mirror: string, suite: string, arch: string, name: string, dir: string, log: string, events?: Emitter): Promise<PackageEntry & { deb: string; unpacked: string }> {
+  const index = join(dir, `Packages-${arch}.xz`);
+  // A conditional GET (-z): the index is downloaded again only when the mirror has a newer one,
+  // so a kernel update is seen and an unchanged mirror costs one request.
+  rmSync(`${index}.part`, { force: true });
+  await run(['curl', '-fsSL', '--retry', '3', '-R', ...(existsSync(index) ? ['-z', index] : []), '-o', `${index}.part`, `${mirror}/dists/${suite}/main/binary-${arch}/Packages.xz`], { logFile: log, events });
+  if (existsSync(`${index}.part`)) renameSync(`${index}.part`, index);
+  const entry = newestPackage((await run(['xz', '-dc', index])).stdout, name);
+  if (!entry) throw new DebvisorError('E_KERNEL_SOURCE', `${name} is not in ${suite}/main/binary-${arch} of ${mirror}`);
   const deb = join(dir, entry.filename.split('/').pop()!);
-  if (!existsSync(deb)) await run(['curl', '-fsSL', '-o', deb, `${mirror}/${entry.filename}`], { logFile: log, events });
-  await run(['dpkg-deb', '-x', deb, join(dir, 'x')], { logFile: log, events });
-  return entry;
+  if (!existsSync(deb)) {
+    await run(['curl', '-fsSL', '--retry', '3', '-o', `${deb}.part`, `${mirror}/${entry.filename}`], { logFile: log, events });
+    renameSync(`${deb}.part`, deb);
+  }
+  const unpacked = join(dir, `${name}_${entry.version}`);
+  if (!existsSync(join(unpacked, 'usr'))) await run(['dpkg-deb', '-x', deb, unpacked], { logFile: log, events });
+  return { ...entry, deb, unpacked };
 }
 
 /** Debian's kernel source and amd64 config for a suite, downloaded and unpacked under `dir`. */
@@ -52,25 +61,51 @@ export async function fetchKernelInputs(mirror: string, suite: string, dir: stri
   mkdirSync(dir, { recursive: true });
   const cfg = await fetchPackage(mirror, suite, 'amd64', `linux-config-${series}`, dir, log, events);
   const src = await fetchPackage(mirror, suite, 'all', `linux-source-${series}`, dir, log, events);
-  const cfgFile = join(dir, 'x/usr/src', `linux-config-${series}`, 'config.amd64_none_amd64.xz');
+  const cfgFile = join(cfg.unpacked, 'usr/src', `linux-config-${series}`, 'config.amd64_none_amd64.xz');
   const config = (await run(['xz', '-dc', cfgFile])).stdout;
-  const tree = join(dir, `linux-source-${series}`);
+  const tree = join(dir, `src-${src.version}`, `linux-source-${series}`);
   if (!existsSync(join(tree, 'Makefile'))) {
-    const tarball = readdirSync(join(dir, 'x/usr/src')).find((f) => f.startsWith(`linux-source-${series}`) && f.endsWith('.tar.xz'))!;
-    await run(['tar', '-xJf', join(dir, 'x/usr/src', tarball), '-C', dir], { logFile: log, events });
+    const srcDir = join(src.unpacked, 'usr/src');
+    const tarball = readdirSync(srcDir).find((f) => f.startsWith(`linux-source-${series}`) && f.endsWith('.tar.xz'));
+    if (!tarball) throw new DebvisorError('E_KERNEL_SOURCE', `${src.deb} holds no linux-source tarball`);
+    mkdirSync(join(dir, `src-${src.version}`), { recursive: true });
+    await run(['tar', '-xJf', join(srcDir, tarball), '-C', join(dir, `src-${src.version}`)], { logFile: log, events });
   }
-  return { source: tree, config, versions: { source: src.version, config: cfg.version } };
+  return { source: tree, config, versions: { source: src.version, config: cfg.version }, sourceSha256: fileSha256(src.deb) };
 }
 
+/** Where the fragment is laid: Debian's config (every driver) or the kernel's own x86_64 defconfig (lean). */
+export type KernelBase = { debian: string } | { target: 'x86_64_defconfig' | 'tinyconfig' };
+
 /**
- * The fragment laid over Debian's config and settled by `make olddefconfig`. Kconfig drops or
- * changes options whose dependencies are not met without a word; this fails loudly instead.
+ * Settings any build outside Debian's own infrastructure needs, laid on before the fragment.
+ * No debug info: with it (and BTF) the build needs several times the time and disk, and a
+ * multi-gigabyte -dbg package nobody installs on a node.
  */
-export async function prepareKernelConfig(source: string, baseConfig: string, fragmentText: string, log: string, events?: Emitter): Promise<FragmentCheck> {
+export const BUILD_OVERRIDES = ['CONFIG_DEBUG_INFO_NONE=y', '# CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT is not set', '# CONFIG_DEBUG_INFO_DWARF4 is not set', '# CONFIG_DEBUG_INFO_DWARF5 is not set'].join('\n');
+
+/** The make variables every kernel make call gets: the target architecture, whatever the host. */
+export const KMAKE = ['ARCH=x86_64'];
+
+/**
+ * The fragment laid over the base config in the object directory `obj` and settled by
+ * `make olddefconfig`. Kconfig drops or changes options whose dependencies are not met without a
+ * word; this fails loudly instead, naming each one.
+ */
+export async function prepareKernelConfig(source: string, obj: string, base: KernelBase, fragmentText: string, log: string, events?: Emitter): Promise<FragmentCheck> {
   const fragment = parseKernelConfig(fragmentText);
-  writeFileSync(join(source, '.config'), formatKernelConfig(mergeKernelConfig(parseKernelConfig(baseConfig), fragment)));
-  await run(['make', '-C', source, 'olddefconfig'], { logFile: log, events });
-  const check = checkFragment(parseKernelConfig(readFileSync(join(source, '.config'), 'utf8')), fragment);
+  mkdirSync(obj, { recursive: true });
+  const make = (...args: string[]) => run(['make', '-C', source, `O=${obj}`, ...KMAKE, ...args], { logFile: log, events });
+  let baseText: string;
+  if ('debian' in base) baseText = base.debian;
+  else {
+    await make(base.target);
+    baseText = readFileSync(join(obj, '.config'), 'utf8');
+  }
+  const merged = mergeKernelConfig(mergeKernelConfig(parseKernelConfig(baseText), parseKernelConfig(BUILD_OVERRIDES)), fragment);
+  writeFileSync(join(obj, '.config'), formatKernelConfig(merged));
+  await make('olddefconfig');
+  const check = checkFragment(parseKernelConfig(readFileSync(join(obj, '.config'), 'utf8')), fragment);
   if (check.differing.length) {
     throw new DebvisorError('E_KERNEL_CONFIG', `make olddefconfig dropped or changed ${check.differing.length} option(s) of the fragment`, {
       hint: 'their dependencies are not met: add the dependencies to the fragment, or remove the options',

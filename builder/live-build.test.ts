@@ -2,7 +2,9 @@ import { describe, it, expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { loadBuildSpec } from './spec.js';
-import { lbConfigArgs, bootloaderFiles, cmdline, volumeId } from './live-build.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { lbConfigArgs, bootloaderFiles, cmdline, volumeId, liveBuildFiles } from './live-build.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const { spec } = loadBuildSpec(join(repo, 'iso/build.yaml'), repo);
@@ -26,6 +28,22 @@ describe('live-build configuration', () => {
     const args = lbConfigArgs({ ...spec, squashfs: { compression: 'zstd', level: 19 } }, '1.0.0');
     expect(arg(args, '--chroot-squashfs-compression-type')).toBe('zstd');
     expect(arg(args, '--chroot-squashfs-compression-level')).toBe('19');
+  });
+  it("Debian's kernel by default; a custom kernel is installed as linux-image-<release> from the local packages", () => {
+    expect(lbConfigArgs(spec, '0.1.0')).not.toContain('--linux-flavours');
+    const args = lbConfigArgs({ ...spec, kernel: { ...spec.kernel, source: 'custom' } }, '0.1.0', '6.12.107-debvisor');
+    expect(arg(args, '--linux-packages')).toBe('linux-image');
+    expect(arg(args, '--linux-flavours')).toBe('6.12.107-debvisor');
+  });
+  it('puts the custom kernel image in the local repository and keeps image and headers for the installer', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lbfiles-'));
+    const p = (f: string) => { writeFileSync(join(dir, f), f); return { file: f, path: join(dir, f) }; };
+    const deb = p('debvisor_0.1.0_all.deb');
+    const kernelDebs = [p('linux-image-6.12.107-debvisor_6.12.107-1+debvisor.abcd1234_amd64.deb'), p('linux-headers-6.12.107-debvisor_6.12.107-1+debvisor.abcd1234_amd64.deb')];
+    const paths = liveBuildFiles(spec, '0.1.0', { repo, debPath: deb.path, debFile: deb.file, kernelDebs }).map((f) => f.path);
+    expect(paths).toContain(`config/packages.chroot/${kernelDebs[0]!.file}`);
+    expect(paths).not.toContain(`config/packages.chroot/${kernelDebs[1]!.file}`);
+    for (const k of kernelDebs) expect(paths).toContain(`config/includes.chroot/usr/share/debvisor/packages/${k.file}`);
   });
   it('volume ids fit ISO 9660 rules', () => {
     expect(volumeId({ ...spec, name: 'debvisor-lab' }, '10.2.3-rc.1')).toBe('DEBVISOR_LAB_10_2_3_RC_1');

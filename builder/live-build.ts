@@ -32,7 +32,7 @@ export function cmdline(spec: BuildSpec, entry: BuildSpec['boot']['entries'][num
 }
 
 /** `lb config` arguments: everything about the image that live-build decides. */
-export function lbConfigArgs(spec: BuildSpec, version: string): string[] {
+export function lbConfigArgs(spec: BuildSpec, version: string, customKernelRelease?: string): string[] {
   const mirror = mirrorOf(spec);
   const def = spec.boot.entries.find((e) => e.id === spec.boot.default) ?? spec.boot.entries[0]!;
   return [
@@ -76,6 +76,9 @@ export function lbConfigArgs(spec: BuildSpec, version: string): string[] {
     '--iso-publisher', 'DebVisor; https://debvisor.com',
     '--image-name', imageName(spec, version),
     '--bootappend-live', cmdline(spec, def),
+    // A custom kernel is linux-image-<release> from config/packages.chroot; live-build installs
+    // linux-image-<flavour>, so the release is the flavour.
+    ...(customKernelRelease ? ['--linux-packages', 'linux-image', '--linux-flavours', customKernelRelease] : []),
   ];
 }
 
@@ -110,11 +113,11 @@ export const LIVE_UNIT = [
   '',
 ].join('\n');
 
-/** Prints the boot mode chosen in the menu (`debvisor.mode=` on the kernel command line). */
+/** Prints the boot mode chosen in the menu (`debvisor.mode=` on the kernel command line) and the running kernel. */
 export const LIVE_MODE_SCRIPT = [
   '#!/bin/sh',
   'mode=$(sed -n \'s/.*debvisor\\.mode=\\([a-z-]*\\).*/\\1/p\' /proc/cmdline)',
-  'echo "DebVisor live system, boot mode: ${mode:-none}"',
+  'echo "DebVisor live system, boot mode: ${mode:-none}, kernel $(uname -r)"',
   '',
 ].join('\n');
 
@@ -122,6 +125,8 @@ export interface LbInputs {
   repo: string;
   debPath: string;
   debFile: string;
+  /** Custom kernel packages (image, headers), installed from the local repository and kept for the installer. */
+  kernelDebs?: { file: string; path: string }[];
 }
 
 /** Every file of the live-build tree besides what `lb config` writes. */
@@ -132,6 +137,12 @@ export function liveBuildFiles(spec: BuildSpec, version: string, inputs: LbInput
   files.push({ path: `config/packages.chroot/${inputs.debFile}`, content: deb, mode: 0o644 });
   // Kept in the live system for the installer to put on the target.
   files.push({ path: `config/includes.chroot/usr/share/debvisor/packages/${inputs.debFile}`, content: deb, mode: 0o644 });
+  for (const k of inputs.kernelDebs ?? []) {
+    const content = readFileSync(k.path);
+    // Only the image goes into the live system; the headers are kept for DKMS on the target.
+    if (k.file.startsWith('linux-image-')) files.push({ path: `config/packages.chroot/${k.file}`, content, mode: 0o644 });
+    files.push({ path: `config/includes.chroot/usr/share/debvisor/packages/${k.file}`, content, mode: 0o644 });
+  }
   files.push({ path: 'config/includes.chroot/etc/systemd/system/debvisor-live.service', content: LIVE_UNIT, mode: 0o644 });
   files.push({ path: 'config/includes.chroot/usr/libexec/debvisor-live-mode', content: LIVE_MODE_SCRIPT, mode: 0o755 });
   files.push({ path: 'config/hooks/normal/0500-debvisor-live.hook.chroot', content: '#!/bin/sh\nset -e\nsystemctl enable debvisor-live.service\n', mode: 0o755 });

@@ -25,7 +25,8 @@ export const BuildSpecSchema = obj(
       'The kernel.',
       {
         source: oneOfStrings("`debian`: Debian's kernel (fast; development and CI); `custom`: built from Debian's source with the DebVisor fragment (release).", ['debian', 'custom'] as const, 'debian'),
-        fragment: str('Kernel config fragment merged onto Debian\'s config.', { default: 'iso/kernel/debvisor.config' }),
+        fragment: str('Kernel config fragment merged onto the base config; every option must survive the merge.', { default: 'iso/kernel/debvisor.config' }),
+        base: oneOfStrings("For `custom`: the config the fragment is laid on. `debian`: Debian's amd64 config, every driver (release; a long compile). `defconfig`: the kernel's x86_64_defconfig, a lean kernel for virtual machines and known hardware (a fraction of the compile time).", ['debian', 'defconfig'] as const, 'debian'),
       },
       { default: {} },
     ),

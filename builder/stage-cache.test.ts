@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { decide, stageKey } from './stage-cache.js';
+import { decide, decideKeyed, stageKey } from './stage-cache.js';
 
 describe('stage cache decisions', () => {
   const inputs = { packages: 'aa', deb: 'bb' };
@@ -17,5 +17,12 @@ describe('stage cache decisions', () => {
   it('reruns when the output is gone or with no history', () => {
     expect(decide('binary', inputs, prev, false).reason).toBe('the output of binary is missing');
     expect(decide('binary', inputs, undefined, true).reason).toBe('no earlier build');
+  });
+  it('keyed outputs (kernel packages): any earlier build of the same inputs is reused, and says so', () => {
+    const other = { key: 'x', inputs: { packages: 'zz', deb: 'bb' } };
+    expect(decideKeyed('kernel', inputs, other, true)).toEqual({ run: false, reason: 'changed: packages; reused the packages an earlier build made from these same inputs' });
+    expect(decideKeyed('kernel', inputs, prev, true)).toEqual({ run: false, reason: 'inputs unchanged' });
+    expect(decideKeyed('kernel', inputs, other, false)).toEqual({ run: true, reason: 'changed: packages' });
+    expect(decideKeyed('kernel', inputs, undefined, false).run).toBe(true);
   });
 });

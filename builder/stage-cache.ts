@@ -30,3 +30,13 @@ export function decide(name: string, inputs: Inputs, previous: StageRecord | und
   if (!outputExists) return { run: true, reason: `the output of ${name} is missing` };
   return { run: false, reason: 'inputs unchanged' };
 }
+
+/**
+ * For outputs kept per key (the kernel packages): a build with the same inputs made any time
+ * earlier is reused, not only the last one, so switching back to an older config costs nothing.
+ */
+export function decideKeyed(name: string, inputs: Inputs, previous: StageRecord | undefined, keyedOutputExists: boolean): Decision {
+  const d = decide(name, inputs, previous, keyedOutputExists);
+  if (!keyedOutputExists || !d.run) return d;
+  return { run: false, reason: `${d.reason}; reused the packages an earlier build made from these same inputs` };
+}

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 level=${1:-all}
 case "$level" in
   unit) bash scripts/bootstrap.sh ;;
-  integration) bash scripts/bootstrap.sh test ;;
+  integration) bash scripts/bootstrap.sh test iso ;;
   all) bash scripts/bootstrap.sh test iso ;;
   e2e) bash scripts/bootstrap.sh test iso ;;
   *) echo "usage: scripts/test.sh unit|integration|e2e|all" >&2; exit 2 ;;

@@ -11,6 +11,8 @@ const CACHE = join(repo, 'cache/kernel');
 const FRAGMENT = readFileSync(join(repo, 'iso/kernel/debvisor.config'), 'utf8');
 let inputs: KernelInputs;
 const log = join(CACHE, 'kernel.log');
+/** Out-of-tree object directory: the unpacked source stays clean for every other build. */
+const OBJ = join(CACHE, 'obj-config-test');
 
 beforeAll(async () => {
   mkdirSync(CACHE, { recursive: true });
@@ -19,13 +21,13 @@ beforeAll(async () => {
 
 describe("the kernel fragment on Debian's real kernel source", () => {
   it('survives make olddefconfig on top of Debian 13\'s amd64 config: every option kept', async () => {
-    const check = await prepareKernelConfig(inputs.source, inputs.config, FRAGMENT, log);
+    const check = await prepareKernelConfig(inputs.source, OBJ, { debian: inputs.config }, FRAGMENT, log);
     expect(check.differing).toEqual([]);
     expect(check.satisfied.length).toBeGreaterThan(40);
   }, 600_000);
   it('fails loudly, naming the option, when olddefconfig drops one', async () => {
     const bad = `${FRAGMENT}\nCONFIG_KVM_AMD_SEV=y\n# CONFIG_KVM_AMD is not set\nCONFIG_DEBVISOR_NO_SUCH_SYMBOL=y\n`;
-    const err = await prepareKernelConfig(inputs.source, inputs.config, bad, log).catch((e: unknown) => e);
+    const err = await prepareKernelConfig(inputs.source, OBJ, { debian: inputs.config }, bad, log).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DebvisorError);
     const details = (err as DebvisorError).details.join('\n');
     expect(details).toContain('CONFIG_DEBVISOR_NO_SUCH_SYMBOL: fragment wants y, the merged config has n');
