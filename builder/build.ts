@@ -308,7 +308,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     add(sbom);
   }
   const sums = join(out, 'SHA256SUMS');
-  writeFileSync(sums, sha256sums(artefacts.map((a) => ({ ...a, path: a.path.startsWith(netDir) ? `netboot/${a.path.slice(netDir.length + 1)}` : a.path }))));
+  writeFileSync(sums, sha256sums(artefacts, out));
   if (spec.signingKey) {
     rmSync(`${sums}.sign`, { force: true });
     await run(['gpg', '--batch', '--yes', '--local-user', spec.signingKey, '--armor', '--detach-sign', '--output', `${sums}.sign`, sums], { events });

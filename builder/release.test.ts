@@ -9,7 +9,7 @@ describe('release files', () => {
     ]);
   });
   it('writes SHA256SUMS as sha256sum -c reads it', () => {
-    expect(sha256sums([{ path: '/out/a.iso', bytes: 1, sha256: 'ab' }, { path: 'netboot/vmlinuz', bytes: 1, sha256: 'cd' }])).toBe('ab  a.iso\ncd  vmlinuz\n');
+    expect(sha256sums([{ path: '/out/a.iso', bytes: 1, sha256: 'ab' }, { path: '/out/netboot/vmlinuz', bytes: 1, sha256: 'cd' }], '/out')).toBe('ab  a.iso\ncd  netboot/vmlinuz\n');
   });
   it('makes an SPDX 2.3 document with a purl per package', () => {
     const doc = spdxSbom('debvisor', '0.1.0', '2026-01-01T00:00:00.000Z', [{ name: 'nodejs', version: '20.19.2+dfsg-1' }], 'seed') as { spdxVersion: string; packages: { name: string; externalRefs: { referenceLocator: string }[] }[] };

@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildResult } from '../../builder/build.js';
@@ -33,6 +34,10 @@ describe('the development ISO', () => {
     expect(report.kernel?.fragment.satisfied).toBeGreaterThan(20);
     const sums = readFileSync(join(repo, 'out/SHA256SUMS'), 'utf8');
     for (const a of report.artefacts) expect(sums).toContain(a.sha256);
+    // What an operator runs after downloading: every listed file, netboot ones included.
+    const check = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: join(repo, 'out'), encoding: 'utf8' });
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout).toContain('netboot/filesystem.squashfs: OK');
     for (const f of ['vmlinuz', 'initrd.img', 'filesystem.squashfs', 'boot.ipxe']) expect(existsSync(join(repo, 'out/netboot', f))).toBe(true);
     expect(existsSync(join(repo, `out/debvisor-${version}.spdx.json`))).toBe(true);
   });
