@@ -76,9 +76,11 @@ export function lbConfigArgs(spec: BuildSpec, version: string, customKernelRelea
     '--iso-publisher', 'DebVisor; https://debvisor.com',
     '--image-name', imageName(spec, version),
     '--bootappend-live', cmdline(spec, def),
-    // A custom kernel is linux-image-<release> from config/packages.chroot; live-build installs
-    // linux-image-<flavour>, so the release is the flavour.
-    ...(customKernelRelease ? ['--linux-packages', 'linux-image', '--linux-flavours', customKernelRelease] : []),
+    // live-build installs linux-image-<flavour>: Debian's is linux-image-amd64; a custom kernel is
+    // linux-image-<release> from config/packages.chroot, so its release is the flavour. Always
+    // given, since lb config keeps the last value it was told.
+    '--linux-packages', 'linux-image',
+    '--linux-flavours', customKernelRelease ?? 'amd64',
   ];
 }
 

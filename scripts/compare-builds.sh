@@ -20,5 +20,19 @@ if ! cmp -s "$work/a/live/filesystem.squashfs" "$work/b/live/filesystem.squashfs
     (cd "$work/$side-fs" && find . -type f -print0 | sort -z | xargs -0 sha256sum) > "$work/$side-fs.sums"
   done
   { diff "$work/a-fs.sums" "$work/b-fs.sums" || true; } | sed -n 's/^[<>] [0-9a-f]*  \.\//  /p' | sort -u
+  # Same contents can still make different images: owners, modes, sizes and times.
+  for side in a b; do unsquashfs -lln "$work/$side/live/filesystem.squashfs" | sed 1,3d > "$work/$side-fs.meta"; done
+  if ! cmp -s "$work/a-fs.meta" "$work/b-fs.meta"; then
+    echo "metadata inside live/filesystem.squashfs that differ (mode, owner, size, time, path; first 40 lines):"
+    { diff "$work/a-fs.meta" "$work/b-fs.meta" || true; } | grep '^[<>]' | head -40 | sed 's/^/  /'
+  fi
+fi
+for side in a b; do
+  iso=$a; [ $side = b ] && iso=$b
+  xorriso -indev "$iso" -find / -exec lsdl 2>/dev/null | sort > "$work/$side.meta"
+done
+if ! cmp -s "$work/a.meta" "$work/b.meta"; then
+  echo "metadata of files in the ISO that differ (first 40 lines):"
+  { diff "$work/a.meta" "$work/b.meta" || true; } | grep '^[<>]' | head -40 | sed 's/^/  /'
 fi
 exit 1

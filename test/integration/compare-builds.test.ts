@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execa } from 'execa';
-import { mkdtempSync, rmSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync, copyFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,13 +9,14 @@ const SCRIPT = fileURLToPath(new URL('../../scripts/compare-builds.sh', import.m
 let dir: string;
 
 /** A small ISO laid out like the real one: a file beside live/filesystem.squashfs. */
-async function makeIso(name: string, readme: string, inside: Record<string, string>): Promise<string> {
+async function makeIso(name: string, readme: string, inside: Record<string, string>, modes: Record<string, number> = {}): Promise<string> {
   const tree = join(dir, `${name}-tree`);
   const fs = join(dir, `${name}-fs`);
   mkdirSync(join(tree, 'live'), { recursive: true });
   for (const [p, c] of Object.entries(inside)) {
     mkdirSync(join(fs, p, '..'), { recursive: true });
     writeFileSync(join(fs, p), c);
+    chmodSync(join(fs, p), modes[p] ?? 0o644);
   }
   writeFileSync(join(tree, 'README'), readme);
   const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
@@ -51,5 +52,15 @@ describe('scripts/compare-builds.sh', () => {
     expect(out).toContain('files inside live/filesystem.squashfs that differ:');
     expect(out).toMatch(/^ {2}usr\/bin\/tool$/m);
     expect(out).not.toMatch(/^ {2}etc\/motd$/m);
+  });
+  it('names files whose contents match but whose metadata differ', async () => {
+    const a = await makeIso('e', 'same', { 'usr/bin/tool': 'x' }, { 'usr/bin/tool': 0o755 });
+    const b = await makeIso('f', 'same', { 'usr/bin/tool': 'x' }, { 'usr/bin/tool': 0o644 });
+    const r = await execa('bash', [SCRIPT, a, b], { reject: false });
+    expect(r.exitCode).toBe(1);
+    const out = String(r.stdout);
+    expect(out).toContain('metadata inside live/filesystem.squashfs that differ');
+    expect(out).toMatch(/^ {2}< -rwxr-xr-x .*usr\/bin\/tool$/m);
+    expect(out).toMatch(/^ {2}> -rw-r--r-- .*usr\/bin\/tool$/m);
   });
 });
