@@ -65,7 +65,7 @@ export interface BuildReport {
     version: string;
     fragment: { satisfied: number; differing: FragmentCheck['differing']; satisfiedOptions: string[] };
     /** For kernel.source custom: what was compiled, from which inputs, and its packages. */
-    build?: { base: string; sourcePackage: string; toolchain: Record<string, string>; key: string; packageVersion: string; packages: { name: string; file: string; bytes: number; sha256: string }[] };
+    build?: { base: string; sourcePackage: string; configPackage: string; toolchain: Record<string, string>; key: string; packageVersion: string; packages: { name: string; file: string; bytes: number; sha256: string }[] };
   };
   packages: { name: string; version: string }[];
   artefacts: Artefact[];
@@ -217,6 +217,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     kernelBuild = {
       base: spec.kernel.base,
       sourcePackage: `linux-source-${src.versions.source}`,
+      configPackage: `linux-config-${src.versions.config}`,
       toolchain,
       key: kkey,
       packageVersion: kernel.version,
