@@ -23,6 +23,8 @@ describe('live-build configuration', () => {
     const args = lbConfigArgs({ ...spec, snapshot: '20260501T000000Z' }, '0.1.0');
     expect(arg(args, '--mirror-bootstrap')).toBe('http://snapshot.debian.org/archive/debian/20260501T000000Z/');
     expect(arg(args, '--security')).toBe('false');
+    expect(arg(args, '--apt-options')).toContain('Acquire::Check-Valid-Until=false');
+    expect(arg(lbConfigArgs(spec, '0.1.0'), '--apt-options')).not.toContain('Check-Valid-Until');
   });
   it('release compression and levels', () => {
     const args = lbConfigArgs({ ...spec, squashfs: { compression: 'zstd', level: 19 } }, '1.0.0');

@@ -54,6 +54,9 @@ export function lbConfigArgs(spec: BuildSpec, version: string, customKernelRelea
     '--zsync', 'false',
     '--source', 'false',
     '--checksums', 'sha256',
+    // A snapshot's Release files are past their Valid-Until date by design; apt must accept them.
+    // Always given, since lb config keeps the last value it was told.
+    '--apt-options', `--yes -o Acquire::Retries=5${spec.snapshot ? ' -o Acquire::Check-Valid-Until=false' : ''}`,
     '--cache', 'true',
     '--cache-stages', 'bootstrap',
     '--chroot-squashfs-compression-type', spec.squashfs.compression,

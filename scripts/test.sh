@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs a test level: unit, integration, e2e, or all (what CI runs). Installs what the tests
+# Runs a test level: unit, integration, e2e, all (what CI runs), or release (the custom-kernel
+# ISO: a long kernel compile, run before a release rather than in CI). Installs what the tests
 # need first, then type-checks, then runs vitest for the chosen projects.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,8 +9,8 @@ case "$level" in
   unit) bash scripts/bootstrap.sh ;;
   integration) bash scripts/bootstrap.sh test iso ;;
   all) bash scripts/bootstrap.sh test iso ;;
-  e2e) bash scripts/bootstrap.sh test iso ;;
-  *) echo "usage: scripts/test.sh unit|integration|e2e|all" >&2; exit 2 ;;
+  e2e|release) bash scripts/bootstrap.sh test iso ;;
+  *) echo "usage: scripts/test.sh unit|integration|e2e|release|all" >&2; exit 2 ;;
 esac
 npx tsc --noEmit
 if [ "$level" = all ]; then
