@@ -25,6 +25,10 @@ describe("the kernel fragment on Debian's real kernel source", () => {
     expect(check.differing).toEqual([]);
     expect(check.satisfied.length).toBeGreaterThan(40);
   }, 600_000);
+  it("survives on the lean base too (the kernel's x86_64_defconfig): the fragment spells out its dependencies", async () => {
+    const check = await prepareKernelConfig(inputs.source, join(CACHE, 'obj-config-test-defconfig'), { target: 'x86_64_defconfig' }, FRAGMENT, log);
+    expect(check.differing).toEqual([]);
+  }, 600_000);
   it('fails loudly, naming the option, when olddefconfig drops one', async () => {
     const bad = `${FRAGMENT}\nCONFIG_KVM_AMD_SEV=y\n# CONFIG_KVM_AMD is not set\nCONFIG_DEBVISOR_NO_SUCH_SYMBOL=y\n`;
     const err = await prepareKernelConfig(inputs.source, OBJ, { debian: inputs.config }, bad, log).catch((e: unknown) => e);
