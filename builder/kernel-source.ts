@@ -15,14 +15,25 @@ interface PackageEntry {
   filename: string;
 }
 
-/** The newest entry of a package in a Debian Packages index. */
-export function newestPackage(index: string, name: string): PackageEntry | undefined {
-  const entries = index.split('\n\n').map((stanza) => {
+function parseIndex(index: string): PackageEntry[] {
+  return index.split('\n\n').map((stanza) => {
     const field = (f: string) => new RegExp(`^${f}: (.*)$`, 'm').exec(stanza)?.[1];
     return { name: field('Package') ?? '', version: field('Version') ?? '', filename: field('Filename') ?? '' };
   });
-  const found = entries.filter((e) => e.name === name && e.filename);
-  return found.sort((a, b) => a.version.localeCompare(b.version, 'en', { numeric: true })).pop();
+}
+
+/** Every version of a package in a Debian Packages index. */
+export function packageEntries(index: string, name: string): PackageEntry[] {
+  return parseIndex(index).filter((e) => e.name === name && e.filename);
+}
+
+/** The newest of a package's versions, by Debian's rules (dpkg --compare-versions). */
+export async function newestPackage(index: string, name: string): Promise<PackageEntry | undefined> {
+  let best: PackageEntry | undefined;
+  for (const e of packageEntries(index, name)) {
+    if (!best || (await run(['dpkg', '--compare-versions', e.version, 'gt', best.version], { allowFailure: true })).exitCode === 0) best = e;
+  }
+  return best;
 }
 
 export interface KernelInputs {
@@ -35,43 +46,63 @@ export interface KernelInputs {
   sourceSha256: string;
 }
 
-async function fetchPackage(mirror: string, suite: string, arch: string, name: string, dir: string, log: string, events?: Emitter): Promise<PackageEntry & { deb: string; unpacked: string }> {
-  const index = join(dir, `Packages-${arch}.xz`);
-  // A conditional GET (-z): the index is downloaded again only when the mirror has a newer one,
-  // so a kernel update is seen and an unchanged mirror costs one request.
+/**
+ * The suite's binary-amd64 Packages index (it lists the arch:all packages too: Debian's
+ * binary-all index has been seen lagging a point release behind it). A conditional GET (-z):
+ * downloaded again only when the mirror has a newer one, so a kernel update is seen and an
+ * unchanged mirror costs one request.
+ */
+async function fetchIndex(mirror: string, suite: string, dir: string, log: string, events?: Emitter): Promise<string> {
+  const index = join(dir, 'Packages-amd64.xz');
   rmSync(`${index}.part`, { force: true });
-  await run(['curl', '-fsSL', '--retry', '3', '-R', ...(existsSync(index) ? ['-z', index] : []), '-o', `${index}.part`, `${mirror}/dists/${suite}/main/binary-${arch}/Packages.xz`], { logFile: log, events });
+  await run(['curl', '-fsSL', '--retry', '3', '-R', ...(existsSync(index) ? ['-z', index] : []), '-o', `${index}.part`, `${mirror}/dists/${suite}/main/binary-amd64/Packages.xz`], { logFile: log, events });
   if (existsSync(`${index}.part`)) renameSync(`${index}.part`, index);
-  const entry = newestPackage((await run(['xz', '-dc', index])).stdout, name);
-  if (!entry) throw new DebvisorError('E_KERNEL_SOURCE', `${name} is not in ${suite}/main/binary-${arch} of ${mirror}`);
+  return (await run(['xz', '-dc', index])).stdout;
+}
+
+async function fetchPackage(mirror: string, entry: PackageEntry, dir: string, log: string, events?: Emitter): Promise<{ deb: string; unpacked: string }> {
   const deb = join(dir, entry.filename.split('/').pop()!);
   if (!existsSync(deb)) {
     await run(['curl', '-fsSL', '--retry', '3', '-o', `${deb}.part`, `${mirror}/${entry.filename}`], { logFile: log, events });
     renameSync(`${deb}.part`, deb);
   }
-  const unpacked = join(dir, `${name}_${entry.version}`);
+  const unpacked = join(dir, `${entry.name}_${entry.version}`);
   if (!existsSync(join(unpacked, 'usr'))) await run(['dpkg-deb', '-x', deb, unpacked], { logFile: log, events });
-  return { ...entry, deb, unpacked };
+  return { deb, unpacked };
 }
 
-/** Debian's kernel source and amd64 config for a suite, downloaded and unpacked under `dir`. */
+/**
+ * Debian's kernel source and amd64 config for a suite, downloaded and unpacked under `dir`:
+ * the newest linux-source and the linux-config of that same version, so the base config is the
+ * one Debian built that source with.
+ */
 export async function fetchKernelInputs(mirror: string, suite: string, dir: string, log: string, events?: Emitter): Promise<KernelInputs> {
   const series = KERNEL_SERIES[suite];
   if (!series) throw new DebvisorError('E_KERNEL_SOURCE', `no kernel series known for ${suite}`);
   mkdirSync(dir, { recursive: true });
-  const cfg = await fetchPackage(mirror, suite, 'amd64', `linux-config-${series}`, dir, log, events);
-  const src = await fetchPackage(mirror, suite, 'all', `linux-source-${series}`, dir, log, events);
+  const index = await fetchIndex(mirror, suite, dir, log, events);
+  const srcEntry = await newestPackage(index, `linux-source-${series}`);
+  if (!srcEntry) throw new DebvisorError('E_KERNEL_SOURCE', `linux-source-${series} is not in ${suite}/main of ${mirror}`);
+  const cfgEntry = packageEntries(index, `linux-config-${series}`).find((e) => e.version === srcEntry.version);
+  if (!cfgEntry) {
+    const have = packageEntries(index, `linux-config-${series}`).map((e) => e.version).join(', ') || 'none';
+    throw new DebvisorError('E_KERNEL_SOURCE', `${suite} has linux-source-${series} ${srcEntry.version} but no linux-config-${series} of that version (it has: ${have})`, {
+      hint: 'the mirror is in the middle of an update; try again later, or pin a snapshot in the build spec',
+    });
+  }
+  const cfg = await fetchPackage(mirror, cfgEntry, dir, log, events);
+  const src = await fetchPackage(mirror, srcEntry, dir, log, events);
   const cfgFile = join(cfg.unpacked, 'usr/src', `linux-config-${series}`, 'config.amd64_none_amd64.xz');
   const config = (await run(['xz', '-dc', cfgFile])).stdout;
-  const tree = join(dir, `src-${src.version}`, `linux-source-${series}`);
+  const tree = join(dir, `src-${srcEntry.version}`, `linux-source-${series}`);
   if (!existsSync(join(tree, 'Makefile'))) {
     const srcDir = join(src.unpacked, 'usr/src');
     const tarball = readdirSync(srcDir).find((f) => f.startsWith(`linux-source-${series}`) && f.endsWith('.tar.xz'));
     if (!tarball) throw new DebvisorError('E_KERNEL_SOURCE', `${src.deb} holds no linux-source tarball`);
-    mkdirSync(join(dir, `src-${src.version}`), { recursive: true });
-    await run(['tar', '-xJf', join(srcDir, tarball), '-C', join(dir, `src-${src.version}`)], { logFile: log, events });
+    mkdirSync(join(dir, `src-${srcEntry.version}`), { recursive: true });
+    await run(['tar', '-xJf', join(srcDir, tarball), '-C', join(dir, `src-${srcEntry.version}`)], { logFile: log, events });
   }
-  return { source: tree, config, versions: { source: src.version, config: cfg.version }, sourceSha256: fileSha256(src.deb) };
+  return { source: tree, config, versions: { source: srcEntry.version, config: cfgEntry.version }, sourceSha256: fileSha256(src.deb) };
 }
 
 /** Where the fragment is laid: Debian's config (every driver) or the kernel's own x86_64 defconfig (lean). */
