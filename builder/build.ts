@@ -256,6 +256,15 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     await lbRun(['bootstrap'], log);
     await lbRun(['chroot'], log);
     const configs = readdirSync(join(lb, 'chroot/boot')).filter((f) => f.startsWith('config-')).sort();
+    // Without an initrd the binary stage fails much later with live-build's "unexpected failure".
+    for (const c of configs) {
+      const release = c.replace('config-', '');
+      if (!existsSync(join(lb, 'chroot/boot', `initrd.img-${release}`))) {
+        throw new DebvisorError('E_BUILD_STAGE', `stage chroot: the live system has kernel ${release} but no initrd for it`, {
+          hint: `see ${log} for update-initramfs; the work directory is kept at ${work}`,
+        });
+      }
+    }
     const fragment = parseKernelConfig(readFileSync(join(repo, spec.kernel.fragment), 'utf8'));
     const last = configs[configs.length - 1];
     if (last) state.kernel = { version: last.replace('config-', ''), fragment: checkFragment(parseKernelConfig(readFileSync(join(lb, 'chroot/boot', last), 'utf8')), fragment) };

@@ -126,6 +126,22 @@ export const LIVE_MODE_SCRIPT = [
   '',
 ].join('\n');
 
+/**
+ * A kernel package made by `make bindeb-pkg` does not depend on initramfs-tools (Debian's
+ * linux-image does), so apt may set it up before initramfs-tools and no initrd is made. This
+ * makes one for every kernel that lacks it; with Debian's kernel it does nothing.
+ */
+export const INITRAMFS_HOOK = [
+  '#!/bin/sh',
+  'set -e',
+  'for k in /boot/vmlinuz-*; do',
+  '  [ -e "$k" ] || continue',
+  '  v=${k#/boot/vmlinuz-}',
+  '  [ -e "/boot/initrd.img-$v" ] || update-initramfs -c -k "$v"',
+  'done',
+  '',
+].join('\n');
+
 export interface LbInputs {
   repo: string;
   debPath: string;
@@ -150,6 +166,7 @@ export function liveBuildFiles(spec: BuildSpec, version: string, inputs: LbInput
   }
   files.push({ path: 'config/includes.chroot/etc/systemd/system/debvisor-live.service', content: LIVE_UNIT, mode: 0o644 });
   files.push({ path: 'config/includes.chroot/usr/libexec/debvisor-live-mode', content: LIVE_MODE_SCRIPT, mode: 0o755 });
+  files.push({ path: 'config/hooks/normal/0400-debvisor-initramfs.hook.chroot', content: INITRAMFS_HOOK, mode: 0o755 });
   files.push({ path: 'config/hooks/normal/0500-debvisor-live.hook.chroot', content: '#!/bin/sh\nset -e\nsystemctl enable debvisor-live.service\n', mode: 0o755 });
   files.push({ path: 'config/includes.chroot/etc/debvisor/kernel-fragment.config', content: readRepo(spec.kernel.fragment), mode: 0o644 });
   if (spec.profile) files.push({ path: 'config/includes.chroot/etc/debvisor/profile.yaml', content: readRepo(spec.profile), mode: 0o600 });

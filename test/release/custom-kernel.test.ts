@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { build, type BuildResult, type BuildReport } from '../../builder/build.js';
-import { bootAndWatch } from './helpers/qemu.js';
+import { bootAndWatch } from '../e2e/helpers/qemu.js';
 
 /**
  * kernel.source: custom end to end: Debian's linux-source with the DebVisor fragment (on the
