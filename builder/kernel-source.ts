@@ -102,7 +102,27 @@ export async function fetchKernelInputs(mirror: string, suite: string, dir: stri
     mkdirSync(join(dir, `src-${srcEntry.version}`), { recursive: true });
     await run(['tar', '-xJf', join(srcDir, tarball), '-C', join(dir, `src-${srcEntry.version}`)], { logFile: log, events });
   }
+  pruneKernelCache(dir, srcEntry.version);
   return { source: tree, config, versions: { source: srcEntry.version, config: cfgEntry.version }, sourceSha256: fileSha256(src.deb) };
+}
+
+/**
+ * Drops what only an older kernel version used: its downloads, unpacked source and object
+ * directories (about 1.5 GB each). Built packages stay: they are small and keyed.
+ */
+export function pruneKernelCache(dir: string, keepVersion: string): string[] {
+  const removed: string[] = [];
+  const drop = (p: string) => {
+    rmSync(p, { recursive: true, force: true });
+    removed.push(p);
+  };
+  for (const f of readdirSync(dir)) {
+    const m = /^(?:src-|linux-(?:source|config)-[\d.]+_)([^_]+?)(?:_(?:all|amd64)\.deb)?$/.exec(f);
+    if (m && m[1] !== keepVersion) drop(join(dir, f));
+  }
+  const builds = join(dir, 'build');
+  if (existsSync(builds)) for (const f of readdirSync(builds)) if (!f.startsWith(`${keepVersion}-`)) drop(join(builds, f));
+  return removed;
 }
 
 /** Where the fragment is laid: Debian's config (every driver) or the kernel's own x86_64 defconfig (lean). */
