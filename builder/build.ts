@@ -70,6 +70,8 @@ export interface BuildReport {
   packages: { name: string; version: string }[];
   artefacts: Artefact[];
   workDir: string;
+  /** The commit built, and whether the working tree had changes to what goes into the image (then the image is not that commit's). */
+  source: { commit: string; dirty: boolean };
 }
 
 async function toolVersion(pkg: string): Promise<string> {
@@ -77,7 +79,14 @@ async function toolVersion(pkg: string): Promise<string> {
   return r.exitCode === 0 ? r.stdout.trim() : 'not installed';
 }
 
-/** SOURCE_DATE_EPOCH: the last commit's time, so a rebuild of the same commit stamps the same dates. */
+/**
+ * What goes into the image: the tools, the build inputs under iso/, the host package lists.
+ * The image's SOURCE_DATE_EPOCH is the last commit that touched these, so a commit of docs or
+ * tests alone does not change the image's dates (and does not rerun the chroot).
+ */
+export const IMAGE_SOURCES = [...TOOL_SOURCES, 'iso', 'scripts/packages'];
+
+/** SOURCE_DATE_EPOCH: the last commit's time (of `paths`, if given), so a rebuild of the same commit stamps the same dates. */
 export async function sourceDateEpoch(repo: string, paths: string[] = []): Promise<number> {
   if (process.env.SOURCE_DATE_EPOCH && /^\d+$/.test(process.env.SOURCE_DATE_EPOCH)) return Number(process.env.SOURCE_DATE_EPOCH);
   const r = await run(['git', '-C', repo, 'log', '-1', '--format=%ct', ...(paths.length ? ['--', ...paths] : [])], { allowFailure: true });
@@ -108,6 +117,12 @@ function hashLbFiles(files: LbFile[], prefix: string): string {
   return sha256(JSON.stringify(files.filter((f) => f.path.startsWith(prefix)).map((f) => [f.path, sha256(f.content), f.mode])));
 }
 
+async function sourceState(repo: string): Promise<BuildReport['source']> {
+  const head = await run(['git', '-C', repo, 'rev-parse', 'HEAD'], { allowFailure: true });
+  const status = await run(['git', '-C', repo, 'status', '--porcelain', '--', ...IMAGE_SOURCES], { allowFailure: true });
+  return { commit: head.exitCode === 0 ? head.stdout.trim() : 'unknown', dirty: status.exitCode !== 0 || status.stdout.trim() !== '' };
+}
+
 /** A failed command inside a stage, said as the stage, the command, its exit code and its log's tail. */
 function stageError(name: StageName, err: unknown, work: string, log: string): unknown {
   if (!(err instanceof CommandError)) return err;
@@ -134,7 +149,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   mkdirSync(out, { recursive: true });
   const statePath = join(work, 'state.json');
   const state: State = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as State) : { stages: {} };
-  const epoch = await sourceDateEpoch(repo);
+  const epoch = await sourceDateEpoch(repo, IMAGE_SOURCES);
   const env = { ...(process.env as Record<string, string>), SOURCE_DATE_EPOCH: String(epoch), LC_ALL: 'C.UTF-8', DEBIAN_FRONTEND: 'noninteractive' };
   const tools = {
     'live-build': await toolVersion('live-build'),
@@ -243,6 +258,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     includes: sha256(hashLbFiles(files, 'config/includes.chroot/') + hashFiles(repo, ['iso/includes'])),
     hooks: sha256(hashLbFiles(files, 'config/hooks/') + hashFiles(repo, ['iso/hooks'])),
     'live unit': sha256(LIVE_UNIT + LIVE_MODE_SCRIPT),
+    // Dates inside the live system (initramfs, generated files, file times) follow it.
+    epoch: String(epoch),
     kernel: kernel ? `custom ${kernel.key}` : 'debian',
   };
   const repoIncludes: LbFile[] = [
@@ -254,6 +271,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     await lbRun(['clean', '--chroot', '--binary', '--stage'], log);
     await configure(allFiles, log);
     await lbRun(['bootstrap'], log);
+    // The bootstrap may come from live-build's cache, made before this commit: its file times
+    // would then differ from a cold build's. Every file starts at SOURCE_DATE_EPOCH instead;
+    // what the chroot stage adds is newer and clamped to it by mksquashfs and mkinitramfs.
+    await run(['find', join(lb, 'chroot'), '-xdev', '-exec', 'touch', '--no-dereference', '-d', `@${epoch}`, '{}', '+'], { logFile: log, events });
     await lbRun(['chroot'], log);
     const configs = readdirSync(join(lb, 'chroot/boot')).filter((f) => f.startsWith('config-')).sort();
     // Without an initrd the binary stage fails much later with live-build's "unexpected failure".
@@ -348,6 +369,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     packages,
     artefacts,
     workDir: work,
+    source: await sourceState(repo),
   };
   const reportPath = join(out, 'build-report.json');
   writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
