@@ -6,7 +6,7 @@ import { run, CommandError } from '../core/run.js';
 import { loadBuildSpec } from './spec.js';
 import { buildDeb, debName, readVersion } from './deb.js';
 import { fileSha256, hashFiles, sha256 } from './sources.js';
-import { lbConfigArgs, liveBuildFiles, mirrorOf, imageName, cmdline, LIVE_UNIT, LIVE_MODE_SCRIPT, type LbFile } from './live-build.js';
+import { lbConfigArgs, liveBuildFiles, mirrorOf, imageName, cmdline, LIVE_UNIT, LIVE_MODE_SCRIPT, SQUASHFS_EXCLUDES, type LbFile } from './live-build.js';
 import { decide, decideKeyed, stageKey, type Inputs, type StageRecord } from './stage-cache.js';
 import { ipxeScript, parsePackageList, sha256sums, spdxSbom, type Artefact } from './release.js';
 import { checkFragment, parseKernelConfig, type FragmentCheck } from './kernel-config.js';
@@ -297,6 +297,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     chroot: stageKey(chrootInputs),
     'boot menu': sha256(JSON.stringify(spec.boot) + hashFiles(repo, ['builder/templates'])),
     compression: `${spec.squashfs.compression}${spec.squashfs.level ?? ''}`,
+    'squashfs excludes': sha256(SQUASHFS_EXCLUDES),
     image: `${spec.name}-${version}`,
     epoch: String(epoch),
     xorriso: tools.xorriso,

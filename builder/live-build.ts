@@ -142,6 +142,12 @@ export const INITRAMFS_HOOK = [
   '',
 ].join('\n');
 
+/**
+ * Left out of the squashfs: apt's binary caches. They hold the times the package lists were
+ * fetched, so two builds of the same packages differed only there; apt rebuilds them on demand.
+ */
+export const SQUASHFS_EXCLUDES = ['var/cache/apt/pkgcache.bin', 'var/cache/apt/srcpkgcache.bin', ''].join('\n');
+
 export interface LbInputs {
   repo: string;
   debPath: string;
@@ -170,6 +176,7 @@ export function liveBuildFiles(spec: BuildSpec, version: string, inputs: LbInput
   files.push({ path: 'config/hooks/normal/0500-debvisor-live.hook.chroot', content: '#!/bin/sh\nset -e\nsystemctl enable debvisor-live.service\n', mode: 0o755 });
   files.push({ path: 'config/includes.chroot/etc/debvisor/kernel-fragment.config', content: readRepo(spec.kernel.fragment), mode: 0o644 });
   if (spec.profile) files.push({ path: 'config/includes.chroot/etc/debvisor/profile.yaml', content: readRepo(spec.profile), mode: 0o600 });
+  files.push({ path: 'config/rootfs/excludes', content: SQUASHFS_EXCLUDES, mode: 0o644 });
   files.push(...bootloaderFiles(spec, version));
   return files;
 }
