@@ -11,7 +11,7 @@ import { decide, decideKeyed, stageKey, type Inputs, type StageRecord } from './
 import { ipxeScript, parsePackageList, sha256sums, spdxSbom, type Artefact } from './release.js';
 import { checkFragment, parseKernelConfig, type FragmentCheck } from './kernel-config.js';
 import { fetchKernelInputs, prepareKernelConfig } from './kernel-source.js';
-import { buildKernelPackages, kernelStageInputs, readKernelManifest, toolchainVersions, type KernelManifest } from './kernel-build.js';
+import { buildKernelPackages, kernelPackages, kernelStageInputs, readKernelManifest, toolchainVersions, type KernelManifest } from './kernel-build.js';
 import { listFiles, TOOL_SOURCES } from './sources.js';
 
 export const STAGES = ['package-deb', 'kernel', 'bootstrap', 'chroot', 'binary', 'netboot', 'release'] as const;
@@ -236,10 +236,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       toolchain,
       key: kkey,
       packageVersion: kernel.version,
-      packages: [kernel.image, ...(kernel.headers ? [kernel.headers] : [])],
+      packages: kernelPackages(kernel),
     };
   }
-  const kernelDebs = kernel ? [kernel.image, ...(kernel.headers ? [kernel.headers] : [])].map((p) => ({ file: p.file, path: join(kernelDir, p.file) })) : [];
+  const kernelDebs = kernel ? kernelPackages(kernel).map((p) => ({ file: p.file, path: join(kernelDir, p.file) })) : [];
   const files = liveBuildFiles(spec, version, { repo, debPath, debFile, kernelDebs });
 
   // 3. debootstrap of the suite (live-build keeps it in cache/bootstrap).

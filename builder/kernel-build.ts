@@ -55,12 +55,17 @@ export interface KernelManifest {
   durationMs: number;
 }
 
+/** The packages a kernel build kept: the image, and the headers when there are any. */
+export function kernelPackages(m: KernelManifest): KernelPackage[] {
+  return m.headers ? [m.image, m.headers] : [m.image];
+}
+
 export function readKernelManifest(dir: string): KernelManifest | undefined {
   const p = join(dir, 'manifest.json');
   if (!existsSync(p)) return undefined;
   const m = JSON.parse(readFileSync(p, 'utf8')) as KernelManifest;
   // A manifest whose packages are gone or changed does not count as a cached build.
-  const ok = [m.image, m.headers].every((f) => !f || (existsSync(join(dir, f.file)) && statSync(join(dir, f.file)).size === f.bytes));
+  const ok = kernelPackages(m).every((f) => (existsSync(join(dir, f.file)) && statSync(join(dir, f.file)).size === f.bytes));
   return ok ? m : undefined;
 }
 
