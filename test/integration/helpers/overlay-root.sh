@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs a command in a private mount namespace where a test root's /etc, /usr/share and /var/lib
 # lie over this machine's (read-only overlays: the root's files win), with private /run and
-# nginx log directories. Nothing outside the namespace changes. usage: overlay-root.sh ROOT CMD...
+# nginx log and state directories. Nothing outside the namespace changes. usage: overlay-root.sh ROOT CMD...
 set -eu
 R=$1; shift
 for d in etc usr/share var/lib; do
@@ -11,4 +11,7 @@ done
 [ -d "$R/etc/nginx" ] && mount --bind "$R/etc/nginx" /etc/nginx
 mount -t tmpfs tmpfs /run
 [ -d /var/log/nginx ] && mount -t tmpfs tmpfs /var/log/nginx
+# nginx's state directories (/var/lib/nginx/body...) exist only after nginx has run once on a
+# machine; a private tmpfs lets nginx make them, as it does at its first start on a node.
+[ -d /var/lib/nginx ] && mount -t tmpfs tmpfs /var/lib/nginx
 exec "$@"
