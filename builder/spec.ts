@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readRegularFile } from '../core/read-file.js';
 import { dirname, resolve } from 'node:path';
 import { parseYamlSource } from '../profiles/yaml-source.js';
 import { checkShape } from '../profiles/schema-check.js';
@@ -40,7 +41,7 @@ export function loadBuildSpec(file: string, base = process.cwd()): LoadedSpec {
     throw new DebvisorError('E_SPEC', `the build spec ${file} is invalid; nothing was built`, { hint: 'fix the lines below', details: sortIssues(issues).map(formatIssue) });
   };
   if (!existsSync(path)) throw new DebvisorError('E_SPEC', `no build spec at ${file}`, { hint: 'the default is iso/build.yaml' });
-  const parsed = parseYamlSource(file, readFileSync(path, 'utf8'));
+  const parsed = parseYamlSource(file, readRegularFile(path));
   if (!parsed.ok) return fail(parsed.issues);
   const shape = checkShape(parsed.doc.data, BuildSpecSchema);
   const locateAt = (f: Finding) => issueAt(locate([parsed.doc], f.path), f);

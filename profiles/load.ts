@@ -1,6 +1,7 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve, relative } from 'node:path';
 import type { Position } from '../core/errors.js';
+import { InputFileError, readRegularFile } from '../core/read-file.js';
 import type { Issue } from './issue.js';
 import { PROFILE_VERSION } from './schema/profile.js';
 import { parseYamlSource, type SourceDoc } from './yaml-source.js';
@@ -22,7 +23,8 @@ export interface LoadedProfile {
 export type LoadResult = { ok: true; profile: LoadedProfile } | { ok: false; issues: Issue[] };
 
 export type ReadText = (file: string) => string;
-const readUtf8: ReadText = (f) => readFileSync(f, 'utf8');
+/** Regular files only, at most MAX_INPUT_FILE_BYTES: /dev/zero or a FIFO fails at once instead of hanging. */
+const readUtf8: ReadText = (f) => readRegularFile(f);
 
 /** Shows paths relative to the working directory when that is shorter, as compilers do. */
 export function displayPath(file: string): string {
@@ -64,6 +66,11 @@ export function loadProfile(file: string, read: ReadText = readUtf8): LoadResult
     try {
       text = read(current);
     } catch (err) {
+      if (err instanceof InputFileError) {
+        // Not a regular file, or too large: reported where it was named (the extends line, or the file itself).
+        const message = `${from ? 'parent profile' : 'profile'} ${shown} ${err.reason}`;
+        return { ok: false, issues: [issue(from?.pos ?? { file: shown, line: 1, col: 1 }, from ? '/extends' : '', err.code, message, err.hint ?? 'give the path of a YAML file')] };
+      }
       const code = (err as NodeJS.ErrnoException).code;
       const message = code === 'ENOENT' ? `profile not found: ${shown}` : `cannot read profile ${shown}: ${(err as Error).message}`;
       if (from) return { ok: false, issues: [issue(from.pos, '/extends', 'E_EXTENDS_MISSING', `parent ${message}`, 'extends is a path relative to the profile that names it')] };

@@ -37,7 +37,7 @@ function toFinding(e: ErrorObject): Finding | undefined {
         const pattern = Object.keys(ps.patternProperties as Schema)[0];
         return { path, code: 'E_SCHEMA_NAME', message: `'${key}' is not a valid name here`, hint: `names must match ${pattern}` };
       }
-      const hint = KEY_HINTS[key] ?? didYouMean(key, props, `allowed keys here: ${props.join(', ')}`);
+      const hint = (Object.hasOwn(KEY_HINTS, key) ? KEY_HINTS[key] : undefined) ?? didYouMean(key, props, `allowed keys here: ${props.join(', ')}`);
       return { path, code: 'E_SCHEMA_UNKNOWN_KEY', message: `unknown key '${key}'`, ...(hint ? { hint } : {}) };
     }
     case 'required': {

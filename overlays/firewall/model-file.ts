@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../../core/read-file.js';
 import { parseDocument } from 'yaml';
 import { parseYamlSource } from '../../profiles/yaml-source.js';
 import { checkShape } from '../../profiles/schema-check.js';
@@ -33,7 +33,7 @@ export function parseFirewallFile(file: string, text: string): ModelLoad {
 export function loadFirewallFile(file: string): ModelLoad {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file);
   } catch (err) {
     return { ok: false, issues: [{ file, line: 1, col: 1, path: '', code: 'E_READ', message: `cannot read the firewall model: ${(err as Error).message}`, hint: 'it is written at install by `debvisor render`' }] };
   }
