@@ -81,8 +81,9 @@ function toFinding(e: ErrorObject): Finding | undefined {
 /** Shape errors as findings with key paths. Branch errors inside a failed anyOf are folded into it. */
 export function checkShape(data: unknown, schema?: TSchema): Finding[] {
   const errors = schemaErrors(data, schema);
-  const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.schemaPath);
-  const kept = errors.filter((e) => !anyOfPaths.some((p) => e.schemaPath !== p && e.schemaPath.startsWith(p.replace(/\/anyOf$/, '/anyOf/'))));
+  // Schema paths (not instance paths) of failed anyOf: few and distinct, however many list entries failed.
+  const anyOfPaths = [...new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.schemaPath.replace(/\/anyOf$/, '/anyOf/')))];
+  const kept = errors.filter((e) => !anyOfPaths.some((p) => e.schemaPath.startsWith(p)));
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const e of kept) {

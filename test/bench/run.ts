@@ -1,8 +1,10 @@
 import { benchFirewall } from './firewall.js';
+import { benchLoader } from './loader.js';
 
 // Figures, not pass/fail: targets live here, never in timed tests.
 const benches: Record<string, () => Promise<Record<string, string | number>>> = {
   firewall: benchFirewall,
+  loader: benchLoader,
 };
 
 const only = process.argv.slice(2);
