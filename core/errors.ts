@@ -1,3 +1,5 @@
+import { safeText } from './text.js';
+
 /** Where something is in a source file (1-based line and column). */
 export interface Position {
   file: string;
@@ -44,11 +46,11 @@ export function formatPosition(p: Position): string {
   return `${p.file}:${p.line}:${p.col}`;
 }
 
-/** One line for a user: `file:line:col: message (hint)` plus any detail lines. */
+/** One line for a user: `file:line:col: message (hint)` plus any detail lines, control characters escaped. */
 export function formatError(err: DebvisorError): string {
   const where = err.where ? `${formatPosition(err.where)}: ` : '';
   const hint = err.hint ? ` (${err.hint})` : '';
-  const lines = [`${where}${err.message}${hint}`];
-  for (const d of err.details) lines.push(`  ${d}`);
+  const lines = [safeText(`${where}${err.message}${hint}`)];
+  for (const d of err.details) lines.push(`  ${safeText(d)}`);
   return lines.join('\n');
 }

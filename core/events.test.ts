@@ -26,4 +26,11 @@ describe('events', () => {
     expect(chunks.join('')).toContain('loud');
     expect(chunks.join('')).not.toContain('quiet');
   });
+  it('plain text is one line whatever the message holds, and URL credentials never reach a sink', () => {
+    const sink = memorySink();
+    createEmitter({ sinks: [sink], clock }).warn('posting to https://ops:hunter2@deploy.example.com/hook', { hint: 'or https://t0ken@x.example.com' });
+    expect(JSON.stringify(sink.events)).not.toMatch(/hunter2|t0ken/);
+    const forged = renderPlain({ time: 't', level: 'info', message: 'x\n\u001b[1A\u001b[2Kt INFO install finished', step: 'a\rb' });
+    expect(forged).toBe('t INFO [a\\rb] x\\n\\x1b[1A\\x1b[2Kt INFO install finished\n');
+  });
 });

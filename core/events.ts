@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { redactUrlCredentials, safeText } from './text.js';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 
@@ -43,11 +44,12 @@ export interface EmitterOptions {
 export function createEmitter(opts: EmitterOptions): Emitter {
   const clock = opts.clock ?? (() => new Date());
   const emit = (level: Level, message: string, fields: EventFields = {}): void => {
-    const event: DebvisorEvent = { time: clock().toISOString(), level, message };
+    // Credentials in URLs never reach a sink (console, log file, webhook).
+    const event: DebvisorEvent = { time: clock().toISOString(), level, message: redactUrlCredentials(message) };
     const stage = fields.stage ?? opts.stage;
     if (stage !== undefined) event.stage = stage;
     for (const [k, v] of Object.entries(fields)) {
-      if (v !== undefined && k !== 'stage') (event as unknown as Record<string, unknown>)[k] = v;
+      if (v !== undefined && k !== 'stage') (event as unknown as Record<string, unknown>)[k] = k === 'hint' && typeof v === 'string' ? redactUrlCredentials(v) : v;
     }
     for (const sink of opts.sinks) sink.write(event);
   };
@@ -68,14 +70,14 @@ export function toJsonLine(event: DebvisorEvent): string {
   return `${JSON.stringify(event)}\n`;
 }
 
-/** Plain text for a serial console or a log: `time LEVEL [stage/step 42%] message (code: hint)`. */
+/** Plain text for a serial console or a log: `time LEVEL [stage/step 42%] message (code: hint)`, one line, control characters escaped. */
 export function renderPlain(event: DebvisorEvent): string {
   const where = [event.stage, event.step].filter(Boolean).join('/');
   const pct = event.progress === undefined ? '' : ` ${Math.round(event.progress * 100)}%`;
   const tag = where || pct ? ` [${where}${pct}]` : '';
   const code = event.code ? ` ${event.code}` : '';
   const hint = event.hint ? ` (hint: ${event.hint})` : '';
-  return `${event.time} ${event.level.toUpperCase()}${tag}${code} ${event.message}${hint}\n`;
+  return `${safeText(`${event.time} ${event.level.toUpperCase()}${tag}${code} ${event.message}${hint}`)}\n`;
 }
 
 export function jsonLinesSink(out: Writable, minLevel: Level = 'debug'): EventSink {

@@ -1,4 +1,5 @@
 import type { Position } from '../core/errors.js';
+import { redactUrlCredentials, safeText } from '../core/text.js';
 
 /** One problem found in a profile: where, which key, what is wrong, what to do. */
 export interface Issue {
@@ -20,16 +21,17 @@ export interface Finding {
   code: string;
 }
 
+/** Gives a finding its position. Credentials in URLs never leave in a message (text or --json). */
 export function issueAt(where: Position, f: Finding): Issue {
-  const issue: Issue = { file: where.file, line: where.line, col: where.col, path: f.path, message: f.message, code: f.code };
-  if (f.hint !== undefined) issue.hint = f.hint;
+  const issue: Issue = { file: where.file, line: where.line, col: where.col, path: f.path, message: redactUrlCredentials(f.message), code: f.code };
+  if (f.hint !== undefined) issue.hint = redactUrlCredentials(f.hint);
   return issue;
 }
 
-/** `file:line:col: /key/path: what is wrong (hint)` */
+/** `file:line:col: /key/path: what is wrong (hint)`, always one line: control characters are escaped. */
 export function formatIssue(i: Issue): string {
   const path = i.path === '' ? '/' : i.path;
-  return `${i.file}:${i.line}:${i.col}: ${path}: ${i.message}${i.hint ? ` (${i.hint})` : ''}`;
+  return safeText(`${i.file}:${i.line}:${i.col}: ${path}: ${i.message}${i.hint ? ` (${i.hint})` : ''}`);
 }
 
 export function pointer(segments: (string | number)[]): string {

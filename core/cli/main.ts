@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { DebvisorError, UsageError, formatError } from '../errors.js';
+import { safeText } from '../text.js';
 import { COMMANDS } from './registry.js';
 import { EXIT, type Command, type Io } from './command.js';
 
@@ -92,7 +93,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       io.stderr.write(`debvisor: ${formatError(err)}\n`);
       return err instanceof UsageError ? EXIT.usage : EXIT.failed;
     }
-    io.stderr.write(`debvisor: internal error (a bug, please report it): ${(err as Error)?.stack ?? String(err)}\n`);
+    const trace = ((err as Error)?.stack ?? String(err)).split('\n').map(safeText).join('\n');
+    io.stderr.write(`debvisor: internal error (a bug, please report it): ${trace}\n`);
     return EXIT.internal;
   }
 }

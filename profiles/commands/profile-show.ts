@@ -6,6 +6,7 @@ import { UsageError } from '../../core/errors.js';
 import { validateProfile } from '../validate.js';
 import { formatIssue } from '../issue.js';
 import { redactSecrets } from '../redact.js';
+import { safeText } from '../../core/text.js';
 
 export const profileShow: Command = {
   words: ['profile', 'show'],
@@ -25,7 +26,7 @@ export const profileShow: Command = {
       return EXIT.failed;
     }
     const shown = redactSecrets(r.profile);
-    io.stdout.write(values.json ? `${JSON.stringify(shown, null, 2)}\n` : `# effective profile of ${r.file} (defaults applied, secrets redacted)\n${stringify(shown, { lineWidth: 0 })}`);
+    io.stdout.write(values.json ? `${JSON.stringify(shown, null, 2)}\n` : `# effective profile of ${safeText(r.file)} (defaults applied, secrets redacted)\n${stringify(shown, { lineWidth: 0 })}`);
     return EXIT.ok;
   },
 };

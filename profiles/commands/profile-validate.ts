@@ -4,6 +4,7 @@ import { EXIT } from '../../core/cli/command.js';
 import { UsageError } from '../../core/errors.js';
 import { validateProfile } from '../validate.js';
 import { formatIssue } from '../issue.js';
+import { safeText } from '../../core/text.js';
 
 export const profileValidate: Command = {
   words: ['profile', 'validate'],
@@ -20,7 +21,7 @@ export const profileValidate: Command = {
       io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else {
       for (const r of results) {
-        if (r.ok) io.stdout.write(`${r.file}: valid\n`);
+        if (r.ok) io.stdout.write(`${safeText(r.file)}: valid\n`);
         else for (const i of r.issues) io.stdout.write(`${formatIssue(i)}\n`);
       }
       const bad = results.filter((r) => !r.ok);

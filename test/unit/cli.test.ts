@@ -65,6 +65,20 @@ describe('debvisor command (the real bin entry)', () => {
     expect((await cli(['render', 'profiles/examples/standalone.yaml'])).exitCode).toBe(2);
     rmSync(dir, { recursive: true, force: true });
   });
+  it('validate: a value with a line break and ANSI escapes cannot forge a line on the terminal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'debvisor-cli-'));
+    const bad = join(dir, 'forge.yaml');
+    writeFileSync(bad, `version: 1\nextends: ${join(root, 'profiles/examples/standalone.yaml')}\nnode:\n  hostname: "x\\n\\e[2K${bad}: valid"\n`);
+    for (const args of [['profile', 'validate', bad], ['profile', 'show', bad], ['render', bad, '--root', join(dir, 'r')]]) {
+      const r = await cli(args);
+      expect(r.exitCode).toBe(1);
+      const out = `${r.stdout}\n${r.stderr}`;
+      expect(out).not.toContain('\u001b');
+      expect(out.split('\n').some((l) => l.startsWith(`${bad}: valid`))).toBe(false);
+      expect(out).toContain('\\n\\x1b[2K');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
   it('schema: prints the published JSON Schema', async () => {
     const r = await cli(['profile', 'schema']);
     expect(JSON.parse(r.stdout).$id).toBe('https://debvisor.com/schemas/profile-v1.json');
