@@ -19,6 +19,9 @@ describe('release files', () => {
   it('writes an iPXE script that fetches the squashfs beside it', () => {
     const s = ipxeScript('boot=live components debvisor.mode=install');
     expect(s.startsWith('#!ipxe\n')).toBe(true);
-    expect(s).toContain('kernel ${base}vmlinuz initrd=initrd.img boot=live components debvisor.mode=install fetch=${base}filesystem.squashfs');
+    expect(s).toContain('kernel vmlinuz initrd=initrd.img boot=live components debvisor.mode=install fetch=${debvisor-base}filesystem.squashfs');
+    // iPXE before 2024 (QEMU's, Debian's) has no ${cwduri}: the DHCP boot file's directory stands in.
+    expect(s.indexOf('set debvisor-base ${cwduri}')).toBeLessThan(s.indexOf('set debvisor-base ${filename}/../'));
+    expect(s).toContain('initrd initrd.img\n');
   });
 });

@@ -51,14 +51,24 @@ export function spdxSbom(name: string, version: string, created: string, package
   };
 }
 
-/** The iPXE script beside the netboot files: fetch kernel and initrd, boot the squashfs over HTTP. */
+/**
+ * The iPXE script beside the netboot files. iPXE resolves relative names against the script's own
+ * URL in every version, so kernel and initrd are named relatively. The live system fetches the
+ * squashfs itself and needs an absolute URL: `${debvisor-base}` when a parent menu set it, else
+ * `${cwduri}` (iPXE from 2024 on), else the directory of the DHCP boot file name, which is this
+ * script's URL in the setup docs/pxe.md gives (older iPXE, such as QEMU's ROMs and Debian's
+ * `ipxe` package, has no `${cwduri}`: it expands to nothing, and live-boot had no URL to fetch).
+ * HTTP servers remove the `/..` segment (RFC 3986 dot segments).
+ */
 export function ipxeScript(cmdline: string): string {
   return [
     '#!ipxe',
     '# DebVisor netboot: serve this directory over HTTP and chain this script (see docs/pxe.md).',
-    'set base ${cwduri}',
-    `kernel \${base}vmlinuz initrd=initrd.img ${cmdline} fetch=\${base}filesystem.squashfs`,
-    'initrd ${base}initrd.img',
+    'isset ${debvisor-base} || set debvisor-base ${cwduri}',
+    'isset ${debvisor-base} || set debvisor-base ${filename}/../',
+    'echo DebVisor: live system from ${debvisor-base}',
+    `kernel vmlinuz initrd=initrd.img ${cmdline} fetch=\${debvisor-base}filesystem.squashfs`,
+    'initrd initrd.img',
     'boot',
     '',
   ].join('\n');

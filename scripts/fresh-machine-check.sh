@@ -67,6 +67,14 @@ deb http://deb.debian.org/debian $suite-updates main
 deb http://deb.debian.org/debian-security $suite-security main
 EOF
 echo 'nameserver 10.0.2.3' > "$root/etc/resolv.conf"   # slirp4netns's DNS forwarder
+# A new machine of this kind also trusts its network's TLS egress CA and points npm at it: take
+# those over (the CA certificates, npm's global config), nothing else.
+if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null
+fi
+npmrc=$(npm config get globalconfig 2>/dev/null || true)
+if [ -n "$npmrc" ] && [ -f "$npmrc" ]; then mkdir -p "$root$(dirname "$npmrc")"; cp "$npmrc" "$root$npmrc"; fi
 
 log "clean clone of $(git -C "$repo" rev-parse --short HEAD) (committed work only)"
 git clone -q --no-local "$repo" "$root/root/debvisor"
@@ -104,7 +112,7 @@ mount --rbind /dev "\$R/dev"
 mount -t tmpfs tmpfs "\$R/run"
 mount -t tmpfs -o mode=1777 tmpfs "\$R/tmp"
 mkdir -p "\$R/dev/pts"
-exec chroot "\$R" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb CI=1 /root/fresh-run.sh "\$@"
+exec chroot "\$R" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb CI=1 \${NODE_EXTRA_CA_CERTS:+NODE_EXTRA_CA_CERTS=\$NODE_EXTRA_CA_CERTS} /root/fresh-run.sh "\$@"
 EOF
 chmod +x "$root/../debvisor-fresh-inner.sh"
 

@@ -1,17 +1,30 @@
 import { execa, type ResultPromise } from 'execa';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export type Firmware = 'bios' | 'uefi';
-export type Medium = 'cd' | 'usb';
+/** `pxe`: the image is the netboot directory, served by the built-in iPXE ROM's DHCP and HTTP. */
+export type Medium = 'cd' | 'usb' | 'pxe';
+
+/** Where the guest finds the test's HTTP server (forwarded to the host's loopback, nowhere else). */
+export const GUEST_HTTP = '10.0.2.100';
+const BRIDGE = fileURLToPath(new URL('./tcp-bridge.mjs', import.meta.url));
 
 export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
 export const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
 
 /** argv for booting an image under software emulation (this machine's /dev/kvm does not work). */
-export function qemuArgs(image: string, firmware: Firmware, medium: Medium, serialLog: string, vars: string): string[] {
-  const args = ['-accel', 'tcg', '-machine', 'q35', '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-serial', `file:${serialLog}`, '-no-reboot', '-nic', 'none'];
+export function qemuArgs(image: string, firmware: Firmware, medium: Medium, serialLog: string, vars: string, httpPort?: number): string[] {
+  const args = ['-accel', 'tcg', '-machine', 'q35', '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-serial', `file:${serialLog}`, '-no-reboot'];
+  if (medium === 'pxe') {
+    if (!httpPort) throw new Error('a network boot needs the HTTP server port');
+    // restrict=on: the guest reaches nothing but QEMU's own DHCP/TFTP and the forwarded server.
+    const netdev = `user,id=n0,restrict=on,tftp=${image},bootfile=http://${GUEST_HTTP}/boot.ipxe,guestfwd=tcp:${GUEST_HTTP}:80-cmd:${process.execPath} ${BRIDGE} ${httpPort}`;
+    args.push('-netdev', netdev, '-device', 'virtio-net-pci,netdev=n0,bootindex=0');
+  } else args.push('-nic', 'none');
   if (firmware === 'uefi') args.push('-drive', `if=pflash,format=raw,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,file=${vars}`);
+  if (medium === 'pxe') return args;
   if (medium === 'cd') args.push('-drive', `file=${image},media=cdrom,readonly=on,if=none,id=cd`, '-device', 'ide-cd,drive=cd,bootindex=0');
   // The ISO written raw to a USB stick: the same bytes as a USB disk.
   else args.push('-drive', `file=${image},format=raw,if=none,id=stick,snapshot=on`, '-device', 'qemu-xhci', '-device', 'usb-storage,drive=stick,bootindex=0');
@@ -25,12 +38,12 @@ export interface BootResult {
 }
 
 /** Boots and waits (bounded) until every pattern has appeared on the serial console; then stops QEMU. */
-export async function bootAndWatch(image: string, firmware: Firmware, medium: Medium, dir: string, patterns: RegExp[], timeoutMs: number): Promise<BootResult> {
+export async function bootAndWatch(image: string, firmware: Firmware, medium: Medium, dir: string, patterns: RegExp[], timeoutMs: number, httpPort?: number): Promise<BootResult> {
   const serialLog = join(dir, `serial-${firmware}-${medium}.log`);
   const vars = join(dir, `vars-${firmware}-${medium}.fd`);
   if (firmware === 'uefi') copyFileSync(OVMF_VARS, vars);
   const started = Date.now();
-  const vm: ResultPromise = execa('qemu-system-x86_64', qemuArgs(image, firmware, medium, serialLog, vars), { stdin: 'ignore', reject: false });
+  const vm: ResultPromise = execa('qemu-system-x86_64', qemuArgs(image, firmware, medium, serialLog, vars, httpPort), { stdin: 'ignore', reject: false });
   let serial = '';
   let matched = false;
   let exited = false;
