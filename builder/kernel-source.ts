@@ -1,36 +1,23 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DebvisorError } from '../core/errors.js';
 import { run } from '../core/run.js';
 import type { Emitter } from '../core/events.js';
-import { fileSha256 } from './sources.js';
+import { PrivateApt, parseStanzas, type IndexedPackage } from './debian-apt.js';
 import { checkFragment, formatKernelConfig, mergeKernelConfig, parseKernelConfig, type FragmentCheck } from './kernel-config.js';
 
 /** The kernel series each suite ships. */
 export const KERNEL_SERIES: Record<string, string> = { trixie: '6.12' };
 
-interface PackageEntry {
-  name: string;
-  version: string;
-  filename: string;
-}
-
-function parseIndex(index: string): PackageEntry[] {
-  return index.split('\n\n').map((stanza) => {
-    const field = (f: string) => new RegExp(`^${f}: (.*)$`, 'm').exec(stanza)?.[1];
-    return { name: field('Package') ?? '', version: field('Version') ?? '', filename: field('Filename') ?? '' };
-  });
-}
-
-/** Every version of a package in a Debian Packages index. */
-export function packageEntries(index: string, name: string): PackageEntry[] {
-  return parseIndex(index).filter((e) => e.name === name && e.filename);
+/** Every version of a package in a Debian Packages index (or `apt-cache show` output). */
+export function packageEntries(index: string, name: string): IndexedPackage[] {
+  return parseStanzas(index).filter((e) => e.name === name);
 }
 
 /** The newest of a package's versions, by Debian's rules (dpkg --compare-versions). */
-export async function newestPackage(index: string, name: string): Promise<PackageEntry | undefined> {
-  let best: PackageEntry | undefined;
-  for (const e of packageEntries(index, name)) {
+export async function newestPackage(index: string | IndexedPackage[], name: string): Promise<IndexedPackage | undefined> {
+  let best: IndexedPackage | undefined;
+  for (const e of typeof index === 'string' ? packageEntries(index, name) : index.filter((p) => p.name === name)) {
     if (!best || (await run(['dpkg', '--compare-versions', e.version, 'gt', best.version], { allowFailure: true })).exitCode === 0) best = e;
   }
   return best;
@@ -46,64 +33,50 @@ export interface KernelInputs {
   sourceSha256: string;
 }
 
-/**
- * The suite's binary-amd64 Packages index (it lists the arch:all packages too: Debian's
- * binary-all index has been seen lagging a point release behind it). A conditional GET (-z):
- * downloaded again only when the mirror has a newer one, so a kernel update is seen and an
- * unchanged mirror costs one request.
- */
-async function fetchIndex(mirror: string, suite: string, dir: string, log: string, events?: Emitter): Promise<string> {
-  const index = join(dir, 'Packages-amd64.xz');
-  rmSync(`${index}.part`, { force: true });
-  await run(['curl', '-fsSL', '--retry', '3', '-R', ...(existsSync(index) ? ['-z', index] : []), '-o', `${index}.part`, `${mirror}/dists/${suite}/main/binary-amd64/Packages.xz`], { logFile: log, events });
-  if (existsSync(`${index}.part`)) renameSync(`${index}.part`, index);
-  return (await run(['xz', '-dc', index])).stdout;
-}
-
-async function fetchPackage(mirror: string, entry: PackageEntry, dir: string, log: string, events?: Emitter): Promise<{ deb: string; unpacked: string }> {
-  const deb = join(dir, entry.filename.split('/').pop()!);
-  if (!existsSync(deb)) {
-    await run(['curl', '-fsSL', '--retry', '3', '-o', `${deb}.part`, `${mirror}/${entry.filename}`], { logFile: log, events });
-    renameSync(`${deb}.part`, deb);
-  }
+async function unpack(deb: string, entry: IndexedPackage, dir: string, log: string, events?: Emitter): Promise<string> {
   const unpacked = join(dir, `${entry.name}_${entry.version}`);
   if (!existsSync(join(unpacked, 'usr'))) await run(['dpkg-deb', '-x', deb, unpacked], { logFile: log, events });
-  return { deb, unpacked };
+  return unpacked;
 }
 
 /**
- * Debian's kernel source and amd64 config for a suite, downloaded and unpacked under `dir`:
- * the newest linux-source and the linux-config of that same version, so the base config is the
- * one Debian built that source with.
+ * Debian's kernel source and amd64 config for a suite, downloaded through a private apt (archive
+ * signature and package SHA-256 checked) and unpacked under `dir`: the newest linux-source and
+ * the linux-config of that same version, so the base config is the one Debian built that source
+ * with. The suite's amd64 index lists the arch:all packages too (Debian's binary-all index has
+ * been seen lagging a point release behind it).
  */
 export async function fetchKernelInputs(mirror: string, suite: string, dir: string, log: string, events?: Emitter): Promise<KernelInputs> {
   const series = KERNEL_SERIES[suite];
   if (!series) throw new DebvisorError('E_KERNEL_SOURCE', `no kernel series known for ${suite}`);
   mkdirSync(dir, { recursive: true });
-  const index = await fetchIndex(mirror, suite, dir, log, events);
-  const srcEntry = await newestPackage(index, `linux-source-${series}`);
+  const apt = new PrivateApt(mirror, suite, dir, { log, events });
+  await apt.update();
+  const srcEntry = await newestPackage(await apt.versions(`linux-source-${series}`), `linux-source-${series}`);
   if (!srcEntry) throw new DebvisorError('E_KERNEL_SOURCE', `linux-source-${series} is not in ${suite}/main of ${mirror}`);
-  const cfgEntry = packageEntries(index, `linux-config-${series}`).find((e) => e.version === srcEntry.version);
+  const configs = await apt.versions(`linux-config-${series}`);
+  const cfgEntry = configs.find((e) => e.version === srcEntry.version);
   if (!cfgEntry) {
-    const have = packageEntries(index, `linux-config-${series}`).map((e) => e.version).join(', ') || 'none';
+    const have = configs.map((e) => e.version).join(', ') || 'none';
     throw new DebvisorError('E_KERNEL_SOURCE', `${suite} has linux-source-${series} ${srcEntry.version} but no linux-config-${series} of that version (it has: ${have})`, {
       hint: 'the mirror is in the middle of an update; try again later, or pin a snapshot in the build spec',
     });
   }
-  const cfg = await fetchPackage(mirror, cfgEntry, dir, log, events);
-  const src = await fetchPackage(mirror, srcEntry, dir, log, events);
-  const cfgFile = join(cfg.unpacked, 'usr/src', `linux-config-${series}`, 'config.amd64_none_amd64.xz');
+  const [cfgDeb, srcDeb] = await apt.download([cfgEntry, srcEntry], dir);
+  const cfgDir = await unpack(cfgDeb!, cfgEntry, dir, log, events);
+  const srcUnpacked = await unpack(srcDeb!, srcEntry, dir, log, events);
+  const cfgFile = join(cfgDir, 'usr/src', `linux-config-${series}`, 'config.amd64_none_amd64.xz');
   const config = (await run(['xz', '-dc', cfgFile])).stdout;
   const tree = join(dir, `src-${srcEntry.version}`, `linux-source-${series}`);
   if (!existsSync(join(tree, 'Makefile'))) {
-    const srcDir = join(src.unpacked, 'usr/src');
+    const srcDir = join(srcUnpacked, 'usr/src');
     const tarball = readdirSync(srcDir).find((f) => f.startsWith(`linux-source-${series}`) && f.endsWith('.tar.xz'));
-    if (!tarball) throw new DebvisorError('E_KERNEL_SOURCE', `${src.deb} holds no linux-source tarball`);
+    if (!tarball) throw new DebvisorError('E_KERNEL_SOURCE', `${srcDeb} holds no linux-source tarball`);
     mkdirSync(join(dir, `src-${srcEntry.version}`), { recursive: true });
     await run(['tar', '-xJf', join(srcDir, tarball), '-C', join(dir, `src-${srcEntry.version}`)], { logFile: log, events });
   }
   pruneKernelCache(dir, srcEntry.version);
-  return { source: tree, config, versions: { source: srcEntry.version, config: cfgEntry.version }, sourceSha256: fileSha256(src.deb) };
+  return { source: tree, config, versions: { source: srcEntry.version, config: cfgEntry.version }, sourceSha256: srcEntry.sha256 };
 }
 
 /**
