@@ -58,7 +58,7 @@ describe('Debian packages through a private apt', () => {
 
   it('refuses a tampered package and leaves nothing behind', async () => {
     const bytes = readFileSync(realDeb);
-    bytes[bytes.length - 100] ^= 0xff;
+    bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 0xff;
     mkdirSync(dirname(join(mirror, hello.filename)), { recursive: true });
     writeFileSync(join(mirror, hello.filename), bytes);
     const dest = join(dir, 'dest-tampered');
