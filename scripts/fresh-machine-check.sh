@@ -67,6 +67,9 @@ deb http://deb.debian.org/debian $suite-updates main
 deb http://deb.debian.org/debian-security $suite-security main
 EOF
 echo 'nameserver 10.0.2.3' > "$root/etc/resolv.conf"   # slirp4netns's DNS forwarder
+# What the Debian installer (or a cloud image) writes and mmdebstrap does not.
+printf '127.0.0.1\tlocalhost\n127.0.1.1\tfresh\n::1\tlocalhost ip6-localhost ip6-loopback\n' > "$root/etc/hosts"
+echo fresh > "$root/etc/hostname"
 # A new machine of this kind also trusts its network's TLS egress CA and points npm at it: take
 # those over (the CA certificates, npm's global config), nothing else.
 if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
