@@ -17,8 +17,8 @@ export const BuildSpecSchema = obj(
     version: Type.Literal(1, { description: 'Spec format version; always 1.' }),
     name: str('Image name, used in file names.', { default: 'debvisor', pattern: '^[a-z][a-z0-9-]{0,30}$' }),
     suite: oneOfStrings('Debian suite.', ['trixie'] as const, 'trixie'),
-    mirror: str('Debian mirror for bootstrap and packages.', { default: 'http://deb.debian.org/debian', pattern: '^https?://' }),
-    securityMirror: str('Mirror of the security suite (trixie-security).', { default: 'http://deb.debian.org/debian-security', pattern: '^https?://' }),
+    mirror: str('Debian mirror for bootstrap and packages.', { default: 'http://deb.debian.org/debian', format: 'web-url', 'x-hint': 'an http:// or https:// URL without user or password' }),
+    securityMirror: str('Mirror of the security suite (trixie-security).', { default: 'http://deb.debian.org/debian-security', format: 'web-url', 'x-hint': 'an http:// or https:// URL without user or password' }),
     snapshot: Type.Optional(str('A snapshot.debian.org timestamp such as 20260501T000000Z: pins every package for reproducible builds.', { pattern: '^[0-9]{8}T[0-9]{6}Z$' })),
     packages: list('Package lists under iso/packages/ (without .list), installed in the live system.', str('A list name.', { pattern: '^[a-z0-9-]+$' }), { default: ['base'], minItems: 1 }),
     kernel: obj(

@@ -21,4 +21,10 @@ describe('parseSshPublicKey', () => {
     expect(parseSshPublicKey('ssh-ed25519 !!!')).toMatchObject({ ok: false, reason: expect.stringContaining('base64') });
     expect(parseSshPublicKey('')).toMatchObject({ ok: false });
   });
+  it('refuses a key with a line break, which would smuggle a second authorized_keys line', () => {
+    const smuggled = `${key('ed25519.pub')}\ncommand="/bin/sh" ${key('rsa2048.pub')}`;
+    expect(parseSshPublicKey(smuggled)).toMatchObject({ ok: false, reason: expect.stringContaining('one line') });
+    expect(parseSshPublicKey(`${key('ed25519.pub')}\r`)).toMatchObject({ ok: true });
+    expect(parseSshPublicKey(key('ed25519.pub').replace(' alice', '\u2028alice'))).toMatchObject({ ok: false });
+  });
 });

@@ -2,18 +2,20 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
 import { ProfileSchema } from './schema/profile.js';
+import { FORMATS } from './schema/helpers.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 type AddFormats = (ajv: Ajv, formats: string[]) => Ajv;
 const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
 
 /** Our own annotation keywords (see schema/helpers.ts); declared so ajv's strict mode accepts them. */
-export const ANNOTATIONS = ['x-secret', 'x-hint'];
+export const ANNOTATIONS = ['x-secret', 'x-hint', 'x-no-echo'];
 
 export function makeAjv(opts: { useDefaults: boolean }): Ajv {
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, useDefaults: opts.useDefaults, allowUnionTypes: true });
   ajv.addVocabulary(ANNOTATIONS);
   addFormats(ajv, ['email', 'uri', 'hostname', 'ipv4', 'ipv6']);
+  for (const [name, check] of Object.entries(FORMATS)) ajv.addFormat(name, check);
   return ajv;
 }
 

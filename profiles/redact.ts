@@ -1,12 +1,14 @@
 import type { TSchema } from '@sinclair/typebox';
 import { ProfileSchema } from './schema/profile.js';
+import { redactUrlCredentials } from '../core/text.js';
 
 export const REDACTED = '<redacted>';
 
 type Node = Record<string, unknown>;
 
-/** Walks value and schema together; replaces every value whose schema says `x-secret`. */
+/** Walks value and schema together; replaces every value whose schema says `x-secret`, and the credentials of every URL. */
 function redactWith(value: unknown, schema: Node | undefined): unknown {
+  if (typeof value === 'string' && schema?.['x-secret'] !== true) return redactUrlCredentials(value);
   if (!schema) return value;
   if (schema['x-secret'] === true && value !== undefined) return REDACTED;
   if (Array.isArray(value)) {
@@ -24,7 +26,7 @@ function redactWith(value: unknown, schema: Node | undefined): unknown {
   return value;
 }
 
-/** A copy with secrets (password hashes, TSIG secrets, tokens, EAB keys) replaced by a marker. */
+/** A copy with secrets (password hashes, TSIG secrets, tokens, EAB keys) and URL credentials replaced by a marker. */
 export function redactSecrets<T>(profile: T, schema: TSchema = ProfileSchema): T {
   return redactWith(profile, schema as unknown as Node) as T;
 }

@@ -1,4 +1,4 @@
-import { obj, str, bool, oneOfStrings, list, Type } from './helpers.js';
+import { obj, str, bool, oneOfStrings, list, line, Type } from './helpers.js';
 
 export const ZONE_NAMES = ['management', 'cluster', 'storage', 'vm', 'public', 'dmz'] as const;
 export const RULE_ACTIONS = ['accept', 'drop', 'reject'] as const;
@@ -11,8 +11,8 @@ export const FirewallRuleSchema = obj('One firewall rule. Give either `action` (
   group: Type.Optional(str('Apply the rules of this security group instead of one action.', { pattern: NAME_PATTERN, 'x-hint': NAME_HINT })),
   macro: Type.Optional(str('A named service (Proxmox macro names, for example `SSH`, `HTTPS`, `Ceph`): sets protocol and ports.')),
   proto: Type.Optional(str('Protocol: tcp, udp, icmp, icmpv6, or a protocol number.', { pattern: '^(tcp|udp|icmp|icmpv6|sctp|[0-9]{1,3})$', 'x-hint': 'use tcp, udp, icmp, icmpv6, sctp or a protocol number' })),
-  dport: Type.Optional(Type.Union([Type.Integer(), Type.String()], { description: 'Destination ports: `22`, `80,443`, `5900:5999` or a mix. Needs tcp, udp or sctp.' })),
-  sport: Type.Optional(Type.Union([Type.Integer(), Type.String()], { description: 'Source ports, same syntax as `dport`.' })),
+  dport: Type.Optional(Type.Union([Type.Integer(), line()], { description: 'Destination ports: `22`, `80,443`, `5900:5999` or a mix. Needs tcp, udp or sctp.' })),
+  sport: Type.Optional(Type.Union([Type.Integer(), line()], { description: 'Source ports, same syntax as `dport`.' })),
   source: Type.Optional(str('Source: an address, CIDR or range `a-b`, a comma list, `+set` for an IP set, or an alias name.')),
   dest: Type.Optional(str('Destination, same syntax as `source`.')),
   zone: Type.Optional(oneOfStrings('Match only packets arriving on (in) or leaving by (out) the interfaces of this zone.', ZONE_NAMES)),

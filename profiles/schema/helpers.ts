@@ -19,16 +19,80 @@ export function obj<T extends TProperties>(description: string, properties: T, o
 
 export interface Extra extends SchemaOptions {
   'x-secret'?: boolean;
+  /** Never repeat the value in a message (a secret is easily pasted here), though it is no secret itself. */
+  'x-no-echo'?: boolean;
   'x-hint'?: string;
 }
 
-export function str(description: string, opts: Extra & { pattern?: string; minLength?: number; maxLength?: number; format?: string } = {}) {
-  return Type.String({ description, ...opts });
+/**
+ * One line of text: no C0 or C1 control characters (line breaks, tabs, escapes), no Unicode line
+ * or paragraph separators. Every string of the profile is at least this; a string with its own
+ * `pattern` must be anchored (`^...$`) and admit no control character either (a test checks).
+ */
+export const SINGLE_LINE_PATTERN = '^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$';
+export const SINGLE_LINE_HINT = 'one line of text: no line breaks, tabs or other control characters';
+
+type StrOpts = Extra & { pattern?: string; minLength?: number; maxLength?: number; format?: string; default?: string };
+
+/** The single-line string type, without a description: for list items, union members and map keys. */
+export function line(opts: StrOpts = {}) {
+  return Type.String({ pattern: SINGLE_LINE_PATTERN, ...opts });
 }
 
-export function secret(description: string, opts: Extra & { pattern?: string; minLength?: number } = {}) {
-  return Type.String({ description, 'x-secret': true, minLength: 1, ...opts });
+/** A single-line string property (see SINGLE_LINE_PATTERN); `pattern` narrows it further. */
+export function str(description: string, opts: StrOpts = {}) {
+  return line({ description, ...opts });
 }
+
+/** A secret (`x-secret`): redacted when printed, never described in a message. */
+export function secret(description: string, opts: Extra & { pattern?: string; minLength?: number } = {}) {
+  return line({ description, 'x-secret': true, minLength: 1, ...opts });
+}
+
+/** Longest URL accepted (browsers and proxies stop near 2 KiB). */
+export const MAX_URL_LENGTH = 2048;
+
+/**
+ * An https URL as the WHATWG URL parser reads it, with a host and without user or password
+ * (credentials belong in the secret next to it, not in a URL that is printed and logged).
+ * The raw text must hold no whitespace or control character: the parser would silently drop them.
+ */
+export function isHttpsUrl(s: string): boolean {
+  return isWebUrl(s, ['https:']);
+}
+
+/** The same, with plain http allowed too (package mirrors: apt checks signatures, not transport). */
+export function isWebUrl(s: string, protocols: readonly string[] = ['http:', 'https:']): boolean {
+  if (s.length > MAX_URL_LENGTH || /[\s\u0000-\u001f\u007f-\u009f]/.test(s) || !URL.canParse(s)) return false;
+  const u = new URL(s);
+  return protocols.includes(u.protocol) && u.hostname !== '' && u.username === '' && u.password === '';
+}
+
+/** Formats the schema uses beyond ajv-formats; profiles/ajv.ts registers them. */
+export const FORMATS: Record<string, (s: string) => boolean> = { 'https-url': isHttpsUrl, 'web-url': (s) => isWebUrl(s) };
+
+export function httpsUrl(description: string, hint: string) {
+  return Type.String({ description, format: 'https-url', maxLength: MAX_URL_LENGTH, 'x-hint': hint });
+}
+
+/**
+ * A shell-style glob matched against device properties (serials, models, by-id names, NIC names,
+ * MACs, drivers): letters, digits, space and `_ . : + @ , ! - * ? [ ]`, not starting with `-` or
+ * a space (so it can never read as an option of a tool it is passed to), at most 128 characters.
+ */
+export const GLOB_PATTERN = '^[A-Za-z0-9_.:+@,!*?\\[\\]][A-Za-z0-9 _.:+@,!*?\\[\\]-]{0,127}$';
+export const GLOB_HINT = 'a glob of letters, digits, space and _ . : + @ , ! - * ? [ ], not starting with - or a space, at most 128 characters';
+
+export function glob(description: string) {
+  return line({ description, pattern: GLOB_PATTERN, 'x-hint': GLOB_HINT });
+}
+
+/**
+ * One kernel command-line argument: `word` or `key=value` of letters, digits and `_ . , : = / + @ % ~ -`,
+ * not starting with `-` (a lone `--` would hand the rest of the line to init). No quotes or spaces.
+ */
+export const KERNEL_ARG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.,:=/+@%~-]{0,255}$';
+export const KERNEL_ARG_HINT = 'one argument such as iommu=pt or console=ttyS0,115200n8: letters, digits and _ . , : = / + @ % ~ -, no spaces or quotes';
 
 export function bool(description: string, def: boolean) {
   return Type.Boolean({ description, default: def });

@@ -1,4 +1,4 @@
-import { obj, str, secret, bool, int, oneOfStrings, list, size, Type } from './helpers.js';
+import { obj, secret, bool, int, oneOfStrings, list, size, glob, httpsUrl, line, KERNEL_ARG_PATTERN, KERNEL_ARG_HINT, Type } from './helpers.js';
 
 export const DISK_TRANSPORTS = ['sata', 'sas', 'nvme', 'scsi', 'virtio', 'usb', 'mmc'] as const;
 export const FILESYSTEMS = ['ext4', 'xfs', 'lvm-thin', 'zfs'] as const;
@@ -7,11 +7,11 @@ export const RAID_LEVELS = ['single', 'raid0', 'raid1', 'raid10', 'raidz1', 'rai
 export const DiskMatchSchema = obj(
   'Properties a target disk must have; every given property must match. Text values are shell-style globs. An empty match takes every disk except the boot medium.',
   {
-    serial: Type.Optional(str('Serial number (glob).')),
-    model: Type.Optional(str('Model name (glob).')),
-    vendor: Type.Optional(str('Vendor (glob).')),
-    byId: Type.Optional(str('A name under /dev/disk/by-id (glob), for example `nvme-Samsung*`.')),
-    path: Type.Optional(str('A name under /dev/disk/by-path (glob), for example `pci-0000:03:00.0-*`.')),
+    serial: Type.Optional(glob('Serial number (glob).')),
+    model: Type.Optional(glob('Model name (glob).')),
+    vendor: Type.Optional(glob('Vendor (glob).')),
+    byId: Type.Optional(glob('A name under /dev/disk/by-id (glob), for example `nvme-Samsung*`.')),
+    path: Type.Optional(glob('A name under /dev/disk/by-path (glob), for example `pci-0000:03:00.0-*`.')),
     transport: Type.Optional(oneOfStrings('Bus the disk is attached by.', DISK_TRANSPORTS)),
     rotational: Type.Optional(Type.Boolean({ description: '`true` for spinning disks, `false` for SSD and NVMe.' })),
     minSize: Type.Optional(size('Smallest acceptable disk size.')),
@@ -55,13 +55,17 @@ export const InstallSchema = obj(
     wipe: bool('Allow wiping disks that hold partitions or filesystems. Without it such disks stop the install.', false),
     onError: oneOfStrings('What to do when the install fails: stay on the error screen (`halt`, keeps the logs in view), `reboot` or `poweroff`.', ['halt', 'reboot', 'poweroff'] as const, 'halt'),
     finish: oneOfStrings('What to do after a successful install.', ['reboot', 'poweroff'] as const, 'reboot'),
-    kernelArgs: list('Extra kernel command-line arguments for the installed system.', str('One argument.'), { default: [] }),
+    kernelArgs: list(
+      'Extra kernel command-line arguments for the installed system, one per entry (`iommu=pt`); no spaces or quotes.',
+      line({ description: 'One argument.', pattern: KERNEL_ARG_PATTERN, 'x-hint': KERNEL_ARG_HINT }),
+      { default: [], maxItems: 64 },
+    ),
     progress: obj(
       'Where install progress goes besides the console.',
       {
         webhook: Type.Optional(
           obj('An HTTPS endpoint that receives every install event as JSON, signed with HMAC-SHA256.', {
-            url: str('The endpoint (https only).', { pattern: '^https://', 'x-hint': 'progress webhooks must use https://' }),
+            url: httpsUrl('The endpoint: an https URL without user or password.', 'progress webhooks use https:// and authenticate with secret, not with a user or password in the URL'),
             secret: Type.Optional(secret('Shared secret for the `X-DebVisor-Signature` HMAC header.')),
           }),
         ),

@@ -1,13 +1,13 @@
-import { obj, str, bool, int, oneOfStrings, list, Type } from './helpers.js';
+import { obj, str, bool, int, oneOfStrings, list, glob, Type } from './helpers.js';
 
 export const BOND_MODES = ['active-backup', '802.3ad', 'balance-rr', 'balance-xor', 'broadcast', 'balance-tlb', 'balance-alb'] as const;
 
 export const NicMatchSchema = obj(
   'Properties of a network interface; every given property must match. Text values are globs.',
   {
-    name: Type.Optional(str('Kernel interface name (glob), for example `enp3s0f*`.')),
-    mac: Type.Optional(str('MAC address (glob), for example `52:54:00:*`.')),
-    driver: Type.Optional(str('Kernel driver (glob), for example `ixgbe`.')),
+    name: Type.Optional(glob('Kernel interface name (glob), for example `enp3s0f*`.')),
+    mac: Type.Optional(glob('MAC address (glob), for example `52:54:00:*`.')),
+    driver: Type.Optional(glob('Kernel driver (glob), for example `ixgbe`.')),
   },
 );
 

@@ -75,7 +75,33 @@ describe('debvisor command (the real bin entry)', () => {
       const out = `${r.stdout}\n${r.stderr}`;
       expect(out).not.toContain('\u001b');
       expect(out.split('\n').some((l) => l.startsWith(`${bad}: valid`))).toBe(false);
-      expect(out).toContain('\\n\\x1b[2K');
+    }
+    // A file name is printed too: escaped, so it stays one line.
+    const named = join(dir, 'a\n\u001b[2Kb.yaml');
+    writeFileSync(named, `version: 1\nextends: ${join(root, 'profiles/examples/standalone.yaml')}\n`);
+    const r = await cli(['profile', 'validate', named]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe(`${join(dir, 'a')}\\n\\x1b[2Kb.yaml: valid`);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  it('validate and show never print a secret or URL credentials, in text or --json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'debvisor-cli-'));
+    const parent = join(root, 'profiles/examples/standalone.yaml');
+    const bad = join(dir, 'secrets.yaml');
+    writeFileSync(bad, `version: 1\nextends: ${parent}\ndns:\n  tsig:\n    name: k\n    secret: 918273645546372819\ncluster:\n  role: join\n  join:\n    endpoint: https://ops:hunter2@pve1.example.com:8443\n    token: 55512345\n    caPin: K7Q2-ZP9M-SECRETTOKEN\n`);
+    for (const args of [['profile', 'validate', bad], ['profile', 'validate', '--json', bad]]) {
+      const r = await cli(args);
+      expect(r.exitCode).toBe(1);
+      expect(`${r.stdout}${r.stderr}`).toMatch(/\/cluster\/join\/caPin/);
+      expect(`${r.stdout}${r.stderr}`).not.toMatch(/918273645546372819|55512345|SECRETTOKEN|hunter2/);
+    }
+    const good = join(dir, 'good.yaml');
+    writeFileSync(good, `version: 1\nextends: ${parent}\nfirstboot:\n  hooks:\n    - name: inventory\n      run: [curl, "https://ops:hunter2@inv.example.com/x"]\n`);
+    for (const args of [['profile', 'show', good], ['profile', 'show', '--json', good]]) {
+      const r = await cli(args);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).toContain('https://<redacted>@inv.example.com/x');
+      expect(r.stdout).not.toContain('hunter2');
     }
     rmSync(dir, { recursive: true, force: true });
   });
