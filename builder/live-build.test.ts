@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { loadBuildSpec } from './spec.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { lbConfigArgs, bootloaderFiles, cmdline, volumeId, liveBuildFiles } from './live-build.js';
 
@@ -46,6 +46,16 @@ describe('live-build configuration', () => {
     expect(paths).toContain(`config/packages.chroot/${kernelDebs[0]!.file}`);
     expect(paths).not.toContain(`config/packages.chroot/${kernelDebs[1]!.file}`);
     for (const k of kernelDebs) expect(paths).toContain(`config/includes.chroot/usr/share/debvisor/packages/${k.file}`);
+  });
+  it('brands the live system: host name debvisor, the boot mode and next steps on the login screen', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lbfiles-'));
+    writeFileSync(join(dir, 'd.deb'), 'deb');
+    const files = liveBuildFiles(spec, '0.1.0', { repo, debPath: join(dir, 'd.deb'), debFile: 'd.deb' });
+    const file = (path: string) => String(files.find((f) => f.path === path)?.content ?? '');
+    expect(file('config/includes.chroot/etc/systemd/system/debvisor-live-issue.service')).toContain('Before=getty-pre.target');
+    expect(file('config/includes.chroot/usr/libexec/debvisor-live-mode')).toContain('> /etc/issue');
+    expect(file('config/hooks/normal/0500-debvisor-live.hook.chroot')).toContain('debvisor-live-issue.service');
+    expect(readFileSync(join(repo, 'iso/includes/etc/live/config.conf.d/debvisor.conf'), 'utf8')).toMatch(/^LIVE_HOSTNAME="debvisor"$/m);
   });
   it('volume ids fit ISO 9660 rules', () => {
     expect(volumeId({ ...spec, name: 'debvisor-lab' }, '10.2.3-rc.1')).toBe('DEBVISOR_LAB_10_2_3_RC_1');

@@ -118,11 +118,44 @@ export const LIVE_UNIT = [
   '',
 ].join('\n');
 
-/** Prints the boot mode chosen in the menu (`debvisor.mode=` on the kernel command line) and the running kernel. */
+/**
+ * The boot mode chosen in the menu (`debvisor.mode=` on the kernel command line): printed with
+ * the running kernel on the console, or, with `--issue`, written to the login screen
+ * (/etc/issue) with what to do next in that mode.
+ */
 export const LIVE_MODE_SCRIPT = [
   '#!/bin/sh',
   'mode=$(sed -n \'s/.*debvisor\\.mode=\\([a-z-]*\\).*/\\1/p\' /proc/cmdline)',
-  'echo "DebVisor live system, boot mode: ${mode:-none}, kernel $(uname -r)"',
+  'case "$mode" in',
+  '  install|install-serial) next="The installer is not part of this image yet: log in to use the debvisor tools (debvisor --help)." ;;',
+  '  unattended) next="The unattended installer is not part of this image yet: log in to use the debvisor tools (debvisor --help)." ;;',
+  '  rescue) next="Rescue system: log in to inspect or repair a node; nothing on its disks is mounted or changed." ;;',
+  '  *) next="Log in to use the debvisor tools (debvisor --help)." ;;',
+  'esac',
+  'if [ "$1" = --issue ]; then',
+  '  version=$(debvisor --version 2>/dev/null || echo debvisor)',
+  '  # agetty expands \\n (host name) and \\l (terminal).',
+  '  printf \'%s live system on \\\\n (\\\\l), boot mode: %s\\n%s\\n\\n\' "$version" "${mode:-none}" "$next" > /etc/issue',
+  'else',
+  '  echo "DebVisor live system, boot mode: ${mode:-none}, kernel $(uname -r)"',
+  'fi',
+  '',
+].join('\n');
+
+/** Writes the login screen before any getty shows it. */
+export const LIVE_ISSUE_UNIT = [
+  '[Unit]',
+  'Description=DebVisor live system: boot mode and next steps on the login screen',
+  'After=live-config.service',
+  'Before=getty-pre.target',
+  'Wants=getty-pre.target',
+  '',
+  '[Service]',
+  'Type=oneshot',
+  'ExecStart=/usr/libexec/debvisor-live-mode --issue',
+  '',
+  '[Install]',
+  'WantedBy=multi-user.target',
   '',
 ].join('\n');
 
@@ -171,9 +204,10 @@ export function liveBuildFiles(spec: BuildSpec, version: string, inputs: LbInput
     files.push({ path: `config/includes.chroot/usr/share/debvisor/packages/${k.file}`, content, mode: 0o644 });
   }
   files.push({ path: 'config/includes.chroot/etc/systemd/system/debvisor-live.service', content: LIVE_UNIT, mode: 0o644 });
+  files.push({ path: 'config/includes.chroot/etc/systemd/system/debvisor-live-issue.service', content: LIVE_ISSUE_UNIT, mode: 0o644 });
   files.push({ path: 'config/includes.chroot/usr/libexec/debvisor-live-mode', content: LIVE_MODE_SCRIPT, mode: 0o755 });
   files.push({ path: 'config/hooks/normal/0400-debvisor-initramfs.hook.chroot', content: INITRAMFS_HOOK, mode: 0o755 });
-  files.push({ path: 'config/hooks/normal/0500-debvisor-live.hook.chroot', content: '#!/bin/sh\nset -e\nsystemctl enable debvisor-live.service\n', mode: 0o755 });
+  files.push({ path: 'config/hooks/normal/0500-debvisor-live.hook.chroot', content: '#!/bin/sh\nset -e\nsystemctl enable debvisor-live.service debvisor-live-issue.service\n', mode: 0o755 });
   files.push({ path: 'config/includes.chroot/etc/debvisor/kernel-fragment.config', content: readRepo(spec.kernel.fragment), mode: 0o644 });
   if (spec.profile) files.push({ path: 'config/includes.chroot/etc/debvisor/profile.yaml', content: readRepo(spec.profile), mode: 0o600 });
   files.push({ path: 'config/rootfs/excludes', content: SQUASHFS_EXCLUDES, mode: 0o644 });

@@ -51,7 +51,7 @@ describe('the development ISO', () => {
   for (const [firmware, medium] of variants) {
     it(`boots with ${firmware === 'bios' ? 'SeaBIOS' : 'OVMF'} from ${medium === 'cd' ? 'a CD' : 'a USB disk'} to a serial login, and debvisor --version runs`, async () => {
       const version = readVersion(repo);
-      const r = await bootAndWatch(built.iso!, firmware, medium, dir, [new RegExp(`debvisor ${version.replace(/\./g, '\\.')}`), /DebVisor live system, boot mode: install/, /login:/], BOOT_TIMEOUT_MS);
+      const r = await bootAndWatch(built.iso!, firmware, medium, dir, [new RegExp(`debvisor ${version.replace(/\./g, '\\.')}`), /DebVisor live system, boot mode: install/, /live system on debvisor \(ttyS0\), boot mode: install/, /debvisor login:/], BOOT_TIMEOUT_MS);
       expect(r.matched, `after ${r.seconds} s the serial console showed:\n${r.serial.slice(-3000)}`).toBe(true);
     }, BOOT_TIMEOUT_MS + 60_000);
   }

@@ -1,0 +1,76 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { build } from '../../builder/build.js';
+
+/**
+ * The golden files of the trixie renderings prove only that the text did not change. Here the
+ * built image's own tools render the hardened defaults into the image's own root (as a node
+ * re-renders itself) and trixie's daemons check them: OpenSSH 10, nginx 1.26, nft, visudo and
+ * fail2ban of Debian 13, not this machine's Debian 12 ones.
+ */
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const PROFILE = join(repo, 'test/fixtures/profiles/lab-node.yaml');
+let dir: string;
+let root: string;
+
+/** A command in the image's root: private mounts and an empty network namespace, gone afterwards. */
+const inImage = (argv: string[]) =>
+  execa(
+    'unshare',
+    ['-m', '-n', 'sh', '-c', 'R=$1; shift; mount -t proc proc "$R/proc" && mount --rbind /dev "$R/dev" && mount -t tmpfs tmpfs "$R/run" && mount -t tmpfs tmpfs "$R/tmp" && exec chroot "$R" "$@"', 'sh', root, ...argv],
+    { reject: false, stdin: 'ignore', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } },
+  );
+const ok = async (argv: string[]) => {
+  const r = await inImage(argv);
+  expect(r.exitCode, `${argv.join(' ')} in the image:\n${r.stdout}\n${r.stderr}`).toBe(0);
+  return r;
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'debvisor-trixie-'));
+  root = join(dir, 'root');
+  // The default spec with the shared cache: after the ISO tests this reuses every stage.
+  await build({ repo, spec: join(repo, 'iso/build.yaml'), out: join(repo, 'out') });
+  await execa('unsquashfs', ['-q', '-n', '-d', root, join(repo, 'out/netboot/filesystem.squashfs')]);
+  mkdirSync(join(root, 'root/debvisor-test'), { recursive: true });
+  copyFileSync(PROFILE, join(root, 'root/debvisor-test/profile.yaml'));
+  const render = await inImage(['debvisor', 'render', '/root/debvisor-test/profile.yaml', '--root', '/', '--this-system', '--target', 'host']);
+  if (render.exitCode !== 0) throw new Error(`debvisor render in the image failed:\n${render.stdout}\n${render.stderr}`);
+  const tls = await inImage(['debvisor', 'tls', 'self-signed', 'node.lab.example.com', '--root', '/']);
+  if (tls.exitCode !== 0) throw new Error(`debvisor tls self-signed in the image failed:\n${tls.stdout}\n${tls.stderr}`);
+  // What the live system's boot does before sshd starts: host keys, sshd's runtime directory.
+  await ok(['ssh-keygen', '-A']);
+}, 3_000_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("the hardened defaults, checked by Debian 13's own daemons in the built image", () => {
+  it('OpenSSH: sshd -t passes and sshd -T shows the hardened values', async () => {
+    const version = (await inImage(['sshd', '-V'])).stderr;
+    expect(version).toMatch(/OpenSSH_(9\.[89]|1\d)/);
+    await ok(['sh', '-c', 'mkdir -p /run/sshd && sshd -t']);
+    const t = String((await ok(['sh', '-c', 'mkdir -p /run/sshd && sshd -T -C user=admin,host=client,addr=192.0.2.1'])).stdout);
+    expect(t).toMatch(/^permitrootlogin no$/m);
+    expect(t).toMatch(/^passwordauthentication no$/m);
+    expect(t).toMatch(/^kbdinteractiveauthentication yes$/m);
+    expect(t).not.toMatch(/^kexalgorithms .*sha1/m);
+  });
+  it('nginx: nginx -t passes with the panel site and the stand-in certificate', async () => {
+    const v = (await inImage(['nginx', '-v'])).stderr;
+    expect(v).toMatch(/nginx\/1\.(2[6-9]|[3-9]\d)/);
+    await ok(['sh', '-c', 'mkdir -p /var/lib/nginx /var/log/nginx && nginx -t']);
+  });
+  it('nftables: the ruleset loads with nft -c', async () => {
+    await ok(['nft', '-c', '-f', '/etc/nftables.conf']);
+  });
+  it('sudo: visudo -c accepts the sudoers tree', async () => {
+    await ok(['visudo', '-c']);
+  });
+  it('fail2ban: fail2ban-client -t accepts the jails', async () => {
+    await ok(['fail2ban-client', '-t']);
+  });
+});
