@@ -19,7 +19,8 @@ export interface Range {
 export function parseIp(text: string): Address | undefined {
   const s = text.trim();
   if (ipaddr.IPv4.isValidFourPartDecimal(s)) return ipaddr.IPv4.parse(s);
-  if (ipaddr.IPv6.isValid(s) && s.includes(':')) return ipaddr.IPv6.parse(s);
+  // No zone id (`fe80::1%eth0`): nft, and most files that take an address, refuse one.
+  if (ipaddr.IPv6.isValid(s) && s.includes(':') && !s.includes('%')) return ipaddr.IPv6.parse(s);
   return undefined;
 }
 

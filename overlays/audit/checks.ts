@@ -5,6 +5,7 @@ import { ADMIN_GROUP, MFA_DIR, PAM_SSHD } from '../ssh/sshd.js';
 import { PANEL_CERT, PANEL_KEY, PANEL_SITE, HSTS_MAX_AGE } from '../panel/nginx.js';
 import { RULESET_FILE } from '../render.js';
 import { TABLE } from '../firewall/compile.js';
+import { findOpenAccepts } from '../firewall/open-accepts.js';
 import type { CheckResult, Severity } from './grade.js';
 
 export interface AuditContext {
@@ -131,6 +132,14 @@ const firewallChecks: Check = async (ctx) => {
   ];
 };
 
+/** An inbound accept with no address, interface or port match opens every port, lockdown or not. */
+export const firewallOpenAcceptChecks = async (ctx: AuditContext): Promise<CheckResult[]> => {
+  const text = ctx.live ? await run(['nft', 'list', 'table', 'inet', TABLE], { allowFailure: true }).then((r) => (r.exitCode === 0 ? r.stdout : undefined)) : read(ctx, RULESET_FILE);
+  if (text === undefined) return []; // firewall.loaded already fails
+  const open = findOpenAccepts(text);
+  return [result('firewall.open-accept', 'no inbound rule accepts every port from everywhere', 'critical', open.length === 0, open.length ? open.map((o) => `${o.chain}: ${o.rule}`).join('; ') : 'every inbound accept names a port, source or interface')];
+};
+
 const panelChecks: Check = async (ctx) => {
   const site = read(ctx, PANEL_SITE);
   if (!site) return [result('panel.tls', 'the panel is served over strong TLS only', 'high', false, `${PANEL_SITE} is missing`)];
@@ -159,7 +168,7 @@ const panelChecks: Check = async (ctx) => {
 };
 
 /** Every check, in report order. */
-export const CHECKS: Check[] = [sshChecks, hostKeyChecks, accountChecks, mfaChecks, firewallChecks, panelChecks];
+export const CHECKS: Check[] = [sshChecks, hostKeyChecks, accountChecks, mfaChecks, firewallChecks, firewallOpenAcceptChecks, panelChecks];
 
 export async function runAudit(ctx: AuditContext): Promise<CheckResult[]> {
   const state: State = {};

@@ -3,7 +3,8 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { validateProfile } from '../../profiles/validate.js';
 import { firewallFileFrom } from './config.js';
-import { compileRuleset, compileRule } from './compile.js';
+import { compileRuleset, compileRule, truncateBytes, LOG_PREFIX_MAX_BYTES } from './compile.js';
+import { COMMENT_MAX_BYTES } from '../../profiles/schema/firewall.js';
 import type { Profile, FirewallRule } from '../../profiles/schema/profile.js';
 
 const examples = fileURLToPath(new URL('../../profiles/examples/', import.meta.url));
@@ -72,5 +73,36 @@ describe('compiler properties', () => {
   it('never lets a comment break out of its quotes', () => {
     const [line] = compileRule(rule({ action: 'accept', macro: 'SSH', comment: 'say "hi"; flush ruleset' }), fw, 'in', 'r');
     expect(line).toBe('\t\ttcp dport 22 counter accept comment "r: say \'hi\'; flush ruleset"');
+  });
+});
+
+describe('issue 9: compiled values stay within what nft takes', () => {
+  const p = load(`${examples}standalone.yaml`);
+  const fw = firewallFileFrom(p).firewall;
+  const rule = (r: Partial<FirewallRule>): FirewallRule => ({ direction: 'in', log: false, enabled: true, ...r });
+  const commentOf = (line: string) => /comment "([^"]*)"$/.exec(line)![1]!;
+
+  it('cuts a comment at 128 bytes of UTF-8, never inside a character, and drops control characters', () => {
+    const [line] = compileRule(rule({ action: 'drop', proto: 'tcp', dport: 23, comment: `é${'€'.repeat(60)}` }), fw, 'in', 'group some-long-group-name rule 4095');
+    const c = commentOf(line!);
+    expect(Buffer.byteLength(c)).toBeLessThanOrEqual(COMMENT_MAX_BYTES);
+    expect(c.endsWith('€')).toBe(true);
+    const [ctl] = compileRule(rule({ action: 'drop', proto: 'tcp', dport: 23, comment: 'a\u0007b\u001b[2Jc\u2028d' }), fw, 'in', 'r');
+    expect(commentOf(ctl!)).toBe('r: a b [2Jc d');
+  });
+  it('keeps a log prefix under 128 bytes', () => {
+    const lines = compileRule(rule({ action: 'drop', proto: 'tcp', dport: 23, log: true }), fw, 'in', `group ${'g'.repeat(31)} rule 4095 ${'x'.repeat(120)}`);
+    expect(Buffer.byteLength(/log prefix "([^"]*)"/.exec(lines[0]!)![1]!)).toBeLessThanOrEqual(LOG_PREFIX_MAX_BYTES);
+  });
+  it('compiles proto: any to no protocol match', () => {
+    expect(compileRule(rule({ action: 'accept', proto: 'any', source: '192.0.2.0/24' }), fw, 'in', 'r')).toEqual(['\t\tip saddr 192.0.2.0/24 counter accept comment "r"']);
+  });
+  it('resolves aliases from the model only, never from Object.prototype', () => {
+    expect(compileRule(rule({ action: 'drop', proto: 'tcp', dport: 23, source: 'constructor' }), { ...fw, aliases: {} }, 'in', 'r')).toEqual([]);
+  });
+  it('truncateBytes keeps whole characters', () => {
+    expect(truncateBytes('aé😀', 3)).toBe('aé');
+    expect(truncateBytes('aé😀', 6)).toBe('aé');
+    expect(truncateBytes('aé😀', 7)).toBe('aé😀');
   });
 });

@@ -1,5 +1,6 @@
 import { parseSetEntry, parseIp, parseCidr, type Family } from '../../core/net.js';
 import type { FirewallRule } from '../../profiles/schema/profile.js';
+import { COMMENT_MAX_BYTES } from '../../profiles/schema/firewall.js';
 import type { FirewallFile } from './config.js';
 import type { Access } from './services.js';
 import { findMacro, type MacroPart } from './macros.js';
@@ -20,9 +21,28 @@ export function setName(name: string, family: Family): string {
   return `${name}_${SUFFIX[family]}`;
 }
 
-function quote(text: string): string {
-  // nft cannot escape a double quote inside a string: swap them for single quotes.
-  return `"${text.replace(/"/g, "'").replace(/[\r\n]+/g, ' ').slice(0, 120)}"`;
+/** nft's limit for a log prefix, in bytes (NF_LOG_PREFIXLEN less the NUL). */
+export const LOG_PREFIX_MAX_BYTES = 127;
+
+/** The longest start of `text` that fits in `max` bytes of UTF-8, never cutting a character in two. */
+export function truncateBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= max) return text;
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const n = Buffer.byteLength(ch, 'utf8');
+    if (used + n > max) break;
+    out += ch;
+    used += n;
+  }
+  return out;
+}
+
+function quote(text: string, maxBytes = COMMENT_MAX_BYTES): string {
+  // nft cannot escape a double quote inside a string: swap them for single quotes. Control
+  // characters become spaces; the length limit is nft's, in bytes (a label makes the text longer
+  // than the comment the model allows).
+  return `"${truncateBytes(text.replace(/"/g, "'").replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g, ' '), maxBytes)}"`;
 }
 
 function entriesByFamily(entries: string[]): Record<Family, string[]> {
@@ -82,7 +102,7 @@ function resolveAddresses(spec: string, fw: FirewallFile['firewall'], dir: 'sadd
       for (const f of FAMILIES) out.push({ family: f, expr: `${MATCH[f]} ${dir} @${setName(item.slice(1), f)}` });
       continue;
     }
-    const value = fw.aliases[item] ?? item;
+    const value = Object.hasOwn(fw.aliases, item) ? fw.aliases[item]! : item;
     const r = parseSetEntry(value);
     if (r) literal[r.family].push(value);
   }
@@ -102,7 +122,7 @@ interface ProtoMatch {
 function protoMatches(rule: FirewallRule): ProtoMatch[] {
   const parts: MacroPart[] = [];
   if (rule.macro) parts.push(...(findMacro(rule.macro)?.parts ?? []));
-  else if (rule.proto) {
+  else if (rule.proto && rule.proto !== 'any') {
     const n = Number(rule.proto);
     const part: MacroPart = Number.isInteger(n) && /^[0-9]+$/.test(rule.proto) ? { proto: n } : { proto: rule.proto as MacroPart['proto'] };
     if (rule.dport !== undefined) part.dport = String(rule.dport);
@@ -134,7 +154,7 @@ function zoneMatch(rule: FirewallRule, fw: FirewallFile['firewall'], dir: 'in' |
   if (!rule.zone) return '';
   const ifaces = fw.zones[rule.zone]?.interfaces ?? [];
   const key = dir === 'in' ? 'iifname' : 'oifname';
-  return ifaces.length === 1 ? `${key} ${quote(ifaces[0]!)}` : `${key} { ${ifaces.map(quote).join(', ')} }`;
+  return ifaces.length === 1 ? `${key} ${quote(ifaces[0]!)}` : `${key} { ${ifaces.map((i) => quote(i)).join(', ')} }`;
 }
 
 /** The nft lines of one rule: one per address family and protocol part it needs. */
@@ -158,7 +178,7 @@ export function compileRule(rule: FirewallRule, fw: FirewallFile['firewall'], di
         if (fam && p.family && fam !== p.family) continue;
         const match = [zone, s?.expr, d?.expr, p.expr].filter(Boolean).join(' ');
         const head = match ? `${match} ` : '';
-        if (rule.log) lines.push(`\t\t${head}${LOG_LIMIT} log prefix ${quote(`debvisor ${label}: `)} level info`);
+        if (rule.log) lines.push(`\t\t${head}${LOG_LIMIT} log prefix ${quote(`debvisor ${label}: `, LOG_PREFIX_MAX_BYTES)} level info`);
         lines.push(`\t\t${head}counter ${verdict(rule.action ?? 'drop', p.tcp)} ${comment}`);
       }
     }

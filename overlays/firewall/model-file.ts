@@ -7,6 +7,7 @@ import { checkFirewallModel } from '../../profiles/rules/firewall.js';
 import { locate } from '../../profiles/load.js';
 import { issueAt, sortIssues, type Finding, type Issue } from '../../profiles/issue.js';
 import { parsePortSpec } from './ports.js';
+import { portCollisions } from './services.js';
 import { FirewallFileSchema, type FirewallFile } from './config.js';
 
 export type ModelLoad = { ok: true; model: FirewallFile; text: string } | { ok: false; issues: Issue[] };
@@ -20,11 +21,16 @@ export function parseFirewallFile(file: string, text: string): ModelLoad {
   const model = fillDefaults(structuredClone(doc.data), FirewallFileSchema) as FirewallFile;
   let meaning: Finding[] = [];
   if (!shape.length) {
-    meaning = checkFirewallModel(model.firewall, '/firewall');
+    meaning = checkFirewallModel(model.firewall, '/firewall', model.services);
     model.services.forEach((s, i) => {
       const r = parsePortSpec(s.ports);
-      if (!r.ok) meaning.push({ path: `/services/${i}/ports`, code: 'E_FW_PORT', message: r.reason });
+      if (!r.ok) meaning.push({ path: `/services/${i}/ports`, code: 'E_FW_PORT', message: r.reason, hint: 'ports are 1-65535: 22, 80,443 or 5900-5999' });
     });
+    // Two services on one port: the port would be opened under the wider access class of the two.
+    for (const [a, b] of portCollisions(model.services)) {
+      const [x, y] = [model.services[a]!, model.services[b]!];
+      meaning.push({ path: `/services/${b}/ports`, code: 'E_PORT_COLLISION', message: `${y.name} (${y.proto} ${y.ports}) uses the same port as ${x.name} (${x.proto} ${x.ports})`, hint: 'give each service its own port (set them in the profile and render again)' });
+    }
   }
   const issues = [...shape, ...meaning].map((f) => issueAt(locate([doc], f.path), f));
   return issues.length ? { ok: false, issues: sortIssues(issues) } : { ok: true, model, text };

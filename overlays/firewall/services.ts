@@ -1,4 +1,5 @@
 import type { Profile } from '../../profiles/schema/profile.js';
+import { parsePortSpec } from './ports.js';
 
 /**
  * Who may reach a service: `public` from anywhere (only the blocklist applies), `management`
@@ -50,4 +51,53 @@ export function defaultServices(p: Profile): Service[] {
     );
   }
   return list;
+}
+
+/** A port the node listens on, with the profile key that sets it (none for the fixed ones). */
+export interface Listener {
+  name: string;
+  proto: 'tcp' | 'udp';
+  ports: string;
+  path?: string;
+}
+
+const SERVICE_PATHS: Record<string, string> = {
+  ssh: '/security/ssh/port',
+  panel: '/security/panel/httpsPort',
+  http: '/security/panel/httpPort',
+};
+
+/** Every listening port of the node: the firewall's services and the panel's local upstream. */
+export function listeningPorts(p: Profile): Listener[] {
+  const out: Listener[] = defaultServices(p).map((s) => {
+    const path = SERVICE_PATHS[s.name];
+    return path ? { name: s.name, proto: s.proto, ports: s.ports, path } : { name: s.name, proto: s.proto, ports: s.ports };
+  });
+  out.push({ name: 'panel upstream', proto: 'tcp', ports: String(p.security.panel.upstreamPort), path: '/security/panel/upstreamPort' });
+  return out;
+}
+
+/** Pairs of entries (by index) whose ports overlap on the same protocol: sorted by start, n log n. */
+export function portCollisions(list: readonly { proto: string; ports: string }[]): [number, number][] {
+  const spans: { proto: string; lo: number; hi: number; i: number }[] = [];
+  list.forEach((l, i) => {
+    const r = parsePortSpec(l.ports);
+    if (r.ok) for (const [lo, hi] of r.ranges) spans.push({ proto: l.proto, lo, hi, i });
+  });
+  spans.sort((a, b) => (a.proto === b.proto ? a.lo - b.lo || a.i - b.i : a.proto < b.proto ? -1 : 1));
+  const seen = new Set<string>();
+  const out: [number, number][] = [];
+  let reach: (typeof spans)[number] | undefined;
+  for (const cur of spans) {
+    if (reach && reach.proto === cur.proto && cur.lo <= reach.hi && reach.i !== cur.i) {
+      const pair: [number, number] = [Math.min(reach.i, cur.i), Math.max(reach.i, cur.i)];
+      const key = pair.join(',');
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(pair);
+      }
+    }
+    if (!reach || reach.proto !== cur.proto || cur.hi > reach.hi) reach = cur;
+  }
+  return out;
 }

@@ -7,6 +7,7 @@ import { checkTls } from './tls.js';
 import { checkDns } from './dns.js';
 import { checkCluster } from './cluster.js';
 import { checkFirewall } from './firewall.js';
+import { checkPorts } from './ports.js';
 
 /** Every semantic check, run in this order after the schema. */
-export const RULES: readonly Rule[] = [checkNodeNames, checkNetwork, checkStorage, checkUsers, checkTls, checkDns, checkCluster, checkFirewall];
+export const RULES: readonly Rule[] = [checkNodeNames, checkNetwork, checkStorage, checkUsers, checkTls, checkDns, checkCluster, checkFirewall, checkPorts];

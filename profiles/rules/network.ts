@@ -56,8 +56,16 @@ export const checkNetwork: Rule = (p) => {
   if (n.bond?.xmitHashPolicy && !['802.3ad', 'balance-xor'].includes(n.bond.mode)) {
     out.push(finding('/network/bond/xmitHashPolicy', 'E_NET_BOND_HASH', `xmitHashPolicy has no effect with mode ${n.bond.mode}`, 'use it with 802.3ad or balance-xor, or remove it'));
   }
-  const names = Object.values(n.pinning.names ?? {});
-  const dup = names.find((name, i) => names.indexOf(name) !== i);
-  if (dup) out.push(finding('/network/pinning/names', 'E_NET_PIN_DUPLICATE', `the name '${dup}' is pinned to more than one MAC address`));
+  // One pass with a map: a list of 100,000 pins must not take minutes.
+  const pinnedBy = new Map<string, string>();
+  const macs = new Map<string, string>();
+  for (const [mac, name] of Object.entries(n.pinning.names ?? {})) {
+    const other = macs.get(mac.toLowerCase());
+    if (other !== undefined) out.push(finding(`/network/pinning/names/${mac}`, 'E_NET_PIN_DUPLICATE', `MAC address ${mac} is listed twice (also as ${other}): MAC addresses are case-insensitive`, 'keep one entry per MAC address'));
+    macs.set(mac.toLowerCase(), mac);
+    const first = pinnedBy.get(name);
+    if (first === undefined) pinnedBy.set(name, mac);
+    else out.push(finding(`/network/pinning/names/${mac}`, 'E_NET_PIN_DUPLICATE', `the name '${name}' is pinned to more than one MAC address (also to ${first})`, 'give each MAC address its own name'));
+  }
   return out;
 };
