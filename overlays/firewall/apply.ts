@@ -44,9 +44,37 @@ export interface Pending {
   deadline: string;
 }
 
-export function readPending(paths: Paths): Pending | undefined {
+function isPending(v: unknown): v is Pending {
+  const p = v as Partial<Pending> | null;
+  return typeof p === 'object' && p !== null && typeof p.token === 'string' && typeof p.appliedAt === 'string' && typeof p.deadline === 'string' && !Number.isNaN(Date.parse(p.deadline));
+}
+
+/** How to clear a damaged pending state, for a root (`/` needs no option). */
+export function discardHint(root = '/'): string {
+  return `run debvisor firewall rollback --discard${root === '/' ? '' : ` --root ${JSON.stringify(root)}`} to clear it (the loaded ruleset is left as it is), then debvisor firewall status`;
+}
+
+/** The pending apply, if any; a damaged file is refused with the way out, never parsed into a crash. */
+export function readPending(paths: Paths, root = '/'): Pending | undefined {
   if (!existsSync(paths.pending)) return undefined;
-  return JSON.parse(readFileSync(paths.pending, 'utf8')) as Pending;
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(paths.pending, 'utf8'));
+  } catch {
+    v = undefined;
+  }
+  if (!isPending(v)) {
+    throw new DebvisorError('E_FIREWALL_PENDING_DAMAGED', `the pending-apply state ${paths.pending} is damaged; nothing was done`, { hint: discardHint(root) });
+  }
+  return v;
+}
+
+/** Forgets a pending apply (its state files) without loading anything; true if there was one. */
+export function discardPending(root?: string): boolean {
+  const paths = firewallPaths(root);
+  const had = [paths.pending, paths.staged, paths.rollback].some((f) => existsSync(f));
+  clearPending(paths);
+  return had;
 }
 
 function writeAtomic(file: string, text: string, mode = 0o644): void {
@@ -86,7 +114,7 @@ export async function applyFirewall(opts: ApplyOptions): Promise<ApplyResult> {
   if (opts.confirmSeconds < 0 || opts.confirmSeconds > MAX_CONFIRM_SECONDS) {
     throw new DebvisorError('E_USAGE', `confirm timeout must be 0..${MAX_CONFIRM_SECONDS} seconds`);
   }
-  if (readPending(paths)) {
+  if (readPending(paths, opts.root)) {
     throw new DebvisorError('E_FIREWALL_PENDING', 'an earlier apply is still waiting for confirmation; nothing was applied', {
       hint: 'run debvisor firewall confirm (keep it) or debvisor firewall rollback (undo it) first',
     });
@@ -130,7 +158,7 @@ function clearPending(paths: Paths): void {
 /** Keeps the applied ruleset: it becomes the one loaded at boot. */
 export function confirmFirewall(root?: string): Pending {
   const paths = firewallPaths(root);
-  const pending = readPending(paths);
+  const pending = readPending(paths, root);
   if (!pending) throw new DebvisorError('E_FIREWALL_NOTHING_PENDING', 'no firewall apply is waiting for confirmation', { hint: 'it may already have been rolled back: see debvisor firewall status' });
   writeAtomic(paths.ruleset, readFileSync(paths.staged, 'utf8'));
   clearPending(paths);
@@ -140,7 +168,7 @@ export function confirmFirewall(root?: string): Pending {
 /** Puts the previous ruleset back if an apply is pending (and, with a token, only that apply). */
 export async function rollbackFirewall(opts: { root?: string; token?: string; events?: Emitter }): Promise<boolean> {
   const paths = firewallPaths(opts.root);
-  const pending = readPending(paths);
+  const pending = readPending(paths, opts.root);
   if (!pending || (opts.token !== undefined && pending.token !== opts.token)) return false;
   await nftLoad(readFileSync(paths.rollback, 'utf8'), { events: opts.events, step: 'rollback' });
   clearPending(paths);

@@ -9,7 +9,7 @@ import { formatIssue } from '../../profiles/issue.js';
 import { DURATION_PATTERN } from '../../profiles/schema/helpers.js';
 import { compileRuleset, banTarget, setName, TABLE } from './compile.js';
 import { loadFirewallFile, parseFirewallFile, withLockdown } from './model-file.js';
-import { applyFirewall, confirmFirewall, firewallPaths, loadModelOrThrow, readPending, rollbackFirewall, DEFAULT_CONFIRM_SECONDS } from './apply.js';
+import { applyFirewall, confirmFirewall, discardPending, firewallPaths, loadModelOrThrow, readPending, rollbackFirewall, DEFAULT_CONFIRM_SECONDS } from './apply.js';
 import { nftCheck } from './live.js';
 import { liveStatus } from './status.js';
 
@@ -102,9 +102,19 @@ export const firewallCommands: Command[] = [
     args: '',
     minArgs: 0,
     maxArgs: 0,
-    options: { ...rootOpt, token: { type: 'string' }, after: { type: 'string' } },
-    optionHelp: { ...rootHelp, token: 'only roll back this apply (internal)', after: 'wait this many seconds first (internal)' },
+    options: { ...rootOpt, token: { type: 'string' }, after: { type: 'string' }, discard: { type: 'boolean' } },
+    optionHelp: {
+      ...rootHelp,
+      token: 'only roll back this apply (internal)',
+      after: 'wait this many seconds first (internal)',
+      discard: 'forget a pending apply (also a damaged one) without loading anything: the ruleset loaded now stays',
+    },
     async run({ values, io }) {
+      if (values.discard) {
+        if (values.token !== undefined || values.after !== undefined) throw new UsageError('--discard takes no --token or --after');
+        io.stdout.write(discardPending(root(values)) ? 'discarded the pending apply; the loaded ruleset was not changed (see debvisor firewall status)\n' : 'nothing pending to discard\n');
+        return EXIT.ok;
+      }
       const after = Number(values.after ?? 0);
       if (!Number.isInteger(after) || after < 0 || after > 3600) throw new UsageError('--after must be 0..3600 seconds');
       if (after > 0) await new Promise((r) => setTimeout(r, after * 1000));
@@ -125,7 +135,7 @@ export const firewallCommands: Command[] = [
       const paths = firewallPaths(root(values));
       const model = loadFirewallFile(paths.model);
       const live = await liveStatus();
-      const pending = readPending(paths);
+      const pending = readPending(paths, root(values));
       const status = { ...live, lockdown: model.ok ? model.model.firewall.lockdown : undefined, modelValid: model.ok, pending: pending ? { deadline: pending.deadline } : undefined };
       if (values.json) {
         io.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
