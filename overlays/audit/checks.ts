@@ -7,6 +7,7 @@ import { RULESET_FILE } from '../render.js';
 import { TABLE } from '../firewall/compile.js';
 import { findOpenAccepts } from '../firewall/open-accepts.js';
 import type { CheckResult, Severity } from './grade.js';
+import { hstsContexts } from './hsts.js';
 
 export interface AuditContext {
   root: string;
@@ -146,11 +147,14 @@ const panelChecks: Check = async (ctx) => {
   const protocols = /ssl_protocols ([^;]+);/.exec(site)?.[1]?.trim();
   const ciphers = (/ssl_ciphers ([^;]+);/.exec(site)?.[1] ?? '').split(':').filter(Boolean);
   const weakCiphers = ciphers.filter((c) => !/GCM|CHACHA20/.test(c) || !c.startsWith('ECDHE'));
-  const hsts = Number(/Strict-Transport-Security "max-age=(\d+)/.exec(site)?.[1] ?? 0);
+  // Every location of the HTTPS server: one with its own add_header does not inherit the server's HSTS.
+  const hsts = hstsContexts(site);
+  const shortHsts = hsts.filter((c) => (c.maxAge ?? 0) < HSTS_MAX_AGE);
+  const hstsReason = hsts.length === 0 ? 'no HTTPS server block' : shortHsts.length ? shortHsts.map((c) => `${c.where}: ${c.maxAge === undefined ? 'no HSTS header' : `max-age ${c.maxAge}`}`).join('; ') : `max-age ${HSTS_MAX_AGE} in every location`;
   const http = /location \/ \{\s*return 301 https:/.test(site);
   const out = [
     result('panel.tls', 'the panel is served over TLS 1.2/1.3 with AEAD suites only', 'high', protocols === 'TLSv1.2 TLSv1.3' && ciphers.length > 0 && weakCiphers.length === 0, `protocols ${protocols}; ${weakCiphers.length ? `weak suites: ${weakCiphers.join(',')}` : 'all suites AEAD with forward secrecy'}`),
-    result('panel.hsts', 'HSTS for at least two years', 'medium', hsts >= HSTS_MAX_AGE, `max-age ${hsts}`),
+    result('panel.hsts', 'HSTS for at least two years', 'medium', hsts.length > 0 && shortHsts.length === 0, hstsReason),
     result('panel.http', 'plain HTTP only redirects', 'medium', http, http ? 'port 80 redirects to HTTPS' : 'port 80 serves something other than a redirect'),
   ];
   const cert = join(ctx.root, PANEL_CERT);

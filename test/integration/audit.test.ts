@@ -70,6 +70,9 @@ describe('debvisor audit on rendered roots', () => {
     ['firewall policy accept', (r) => edit(join(r, 'etc/debvisor/firewall/ruleset.nft'), 'hook input priority filter; policy drop;', 'hook input priority filter; policy accept;'), ['firewall.loaded'], 'F'],
     ['TLS 1.0 and a CBC suite on the panel', (r) => { edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), 'ssl_protocols TLSv1.2 TLSv1.3;', 'ssl_protocols TLSv1 TLSv1.2 TLSv1.3;'); edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), 'ssl_ciphers ', 'ssl_ciphers ECDHE-RSA-AES128-SHA:'); }, ['panel.tls'], 'D'],
     ['short HSTS', (r) => edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), /max-age=63072000/g, 'max-age=3600'), ['panel.hsts'], 'C'],
+    // Issue 9 point 18: a location with its own add_header does not inherit the server's HSTS.
+    ['HSTS only on the status page', (r) => edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), /^\tadd_header Strict-Transport-Security.*\n/m, ''), ['panel.hsts'], 'C'],
+    ['HSTS everywhere but the status page', (r) => edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), /^\t\tadd_header Strict-Transport-Security.*\n/m, ''), ['panel.hsts'], 'C'],
     ['an ECDSA host key', async (r) => { await execa('ssh-keygen', ['-q', '-t', 'ecdsa', '-N', '', '-f', join(r, 'etc/ssh/ssh_host_ecdsa_key')]); }, ['ssh.host-keys'], 'C'],
     ['a certificate that expires in two days', async (r) => { await execa('openssl', ['req', '-new', '-x509', '-key', join(r, 'etc/debvisor/tls/panel.key'), '-out', join(r, 'etc/debvisor/tls/panel.crt'), '-days', '2', '-subj', '/CN=node.lab.example.com']); }, ['panel.certificate-expiry'], 'B'],
   ];
