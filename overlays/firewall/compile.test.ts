@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { validateProfile } from '../../profiles/validate.js';
 import { firewallFileFrom } from './config.js';
-import { compileRuleset, compileRule, truncateBytes, LOG_PREFIX_MAX_BYTES } from './compile.js';
+import { compileRuleset, compileRule, truncateBytes, banTarget, LOG_PREFIX_MAX_BYTES } from './compile.js';
 import { COMMENT_MAX_BYTES } from '../../profiles/schema/firewall.js';
 import type { Profile, FirewallRule } from '../../profiles/schema/profile.js';
 
@@ -104,5 +104,13 @@ describe('issue 9: compiled values stay within what nft takes', () => {
     expect(truncateBytes('aé😀', 3)).toBe('aé');
     expect(truncateBytes('aé😀', 6)).toBe('aé');
     expect(truncateBytes('aé😀', 7)).toBe('aé😀');
+  });
+});
+
+describe('issue 9: ban targets mean what they say', () => {
+  it('takes addresses and exact networks, not host bits, zone ids or a whole family', () => {
+    expect(banTarget('192.0.2.7')).toEqual({ family: 'ipv4', value: '192.0.2.7' });
+    expect(banTarget(' 2001:db8::/32 ')).toEqual({ family: 'ipv6', value: '2001:db8::/32' });
+    for (const bad of ['10.0.0.5/8', 'fe80::1%eth0', '0.0.0.0/0', '::/0', '192.0.2.1 ; flush ruleset']) expect(banTarget(bad), bad).toBeUndefined();
   });
 });

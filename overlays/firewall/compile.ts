@@ -1,4 +1,4 @@
-import { parseSetEntry, parseIp, parseCidr, type Family } from '../../core/net.js';
+import { parseSetEntry, parseIp, parseCidr, hasHostBits, type Family } from '../../core/net.js';
 import type { FirewallRule } from '../../profiles/schema/profile.js';
 import { COMMENT_MAX_BYTES } from '../../profiles/schema/firewall.js';
 import type { FirewallFile } from './config.js';
@@ -290,10 +290,15 @@ export function compileRuleset(file: FirewallFile): string {
   return out.join('\n');
 }
 
-/** Addresses accepted as set elements by `ban`: a single address or CIDR. */
+/**
+ * Addresses accepted as set elements by `ban`: a single address or a CIDR without host bits (nft
+ * would silently ban the whole network of `10.0.0.5/8`), never a whole family (`0.0.0.0/0` would
+ * cut off every client, the admin's session included).
+ */
 export function banTarget(text: string): { family: Family; value: string } | undefined {
   const ip = parseIp(text);
   if (ip) return { family: ip.kind(), value: ip.toString() };
   const c = parseCidr(text);
-  return c ? { family: c.family, value: text } : undefined;
+  if (!c || c.bits === 0 || hasHostBits(c)) return undefined;
+  return { family: c.family, value: `${c.addr.toString()}/${c.bits}` };
 }
