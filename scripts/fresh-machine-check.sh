@@ -109,6 +109,8 @@ R=$root
 for i in \$(seq 1 100); do ip link show tap0 >/dev/null 2>&1 && break; sleep 0.1; done
 ip link show tap0 >/dev/null
 mount --make-rprivate /
+# The root must be a mount point, as / is on a machine (unshare -m in the tests makes it private).
+mount --bind "\$R" "\$R"
 mount -t proc proc "\$R/proc"
 mount -t sysfs sysfs "\$R/sys"
 mount --rbind /dev "\$R/dev"
