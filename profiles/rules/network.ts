@@ -64,6 +64,9 @@ export const checkNetwork: Rule = (p) => {
     if (other !== undefined) out.push(finding(`/network/pinning/names/${mac}`, 'E_NET_PIN_DUPLICATE', `MAC address ${mac} is listed twice (also as ${other}): MAC addresses are case-insensitive`, 'keep one entry per MAC address'));
     macs.set(mac.toLowerCase(), mac);
     const first = pinnedBy.get(name);
+    // The bridge, bond and VLAN interfaces the installer makes take their names too.
+    const made = [n.bridge.enabled ? ['bridge', n.bridge.name] : undefined, n.bond ? ['bond', n.bond.name] : undefined].find((m) => m?.[1] === name);
+    if (made) out.push(finding(`/network/pinning/names/${mac}`, 'E_NET_PIN_CLASH', `the name '${name}' is pinned to ${mac} but is also the ${made[0]}'s name`, `pick another name for the NIC, or rename the ${made[0]} (network.${made[0]}.name)`));
     if (first === undefined) pinnedBy.set(name, mac);
     else out.push(finding(`/network/pinning/names/${mac}`, 'E_NET_PIN_DUPLICATE', `the name '${name}' is pinned to more than one MAC address (also to ${first})`, 'give each MAC address its own name'));
   }
