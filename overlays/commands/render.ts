@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from '../../core/cli/command.js';
 import { EXIT } from '../../core/cli/command.js';
 import { UsageError } from '../../core/errors.js';
 import { writeFileSet } from '../../core/fileset.js';
+import { fileUnder, openTargetRoot } from '../../core/target-root.js';
 import { BOOKWORM, TRIXIE, detectHostFacts, type TargetFacts } from '../../core/facts.js';
 import { validateProfile } from '../../profiles/validate.js';
 import { formatIssue } from '../../profiles/issue.js';
 import { renderFiles } from '../render.js';
-import { applyAccounts, planAccounts } from '../ssh/accounts.js';
+import { adminAccount, applyAccounts, planAccounts } from '../ssh/accounts.js';
 
 export async function targetFacts(name: string | undefined): Promise<TargetFacts> {
   if (name === undefined || name === 'trixie') return TRIXIE;
@@ -17,17 +17,21 @@ export async function targetFacts(name: string | undefined): Promise<TargetFacts
   throw new UsageError(`unknown --target '${name}'`, 'use trixie (default), bookworm or host');
 }
 
+/** The flag that allows rendering into this running system (a node re-rendering its own files). */
+export const THIS_SYSTEM_FLAG = 'this-system';
+
 export const renderCommand: Command = {
   words: ['render'],
   summary: "write a node's hardened configuration (firewall, IDS, SSH, sudo, panel) from a profile under a root directory",
   args: 'PROFILE',
   minArgs: 1,
   maxArgs: 1,
-  options: { root: { type: 'string' }, 'dry-run': { type: 'boolean' }, target: { type: 'string' } },
+  options: { root: { type: 'string' }, 'dry-run': { type: 'boolean' }, target: { type: 'string' }, [THIS_SYSTEM_FLAG]: { type: 'boolean' } },
   optionHelp: {
-    root: 'directory to write under (the target system root)',
+    root: 'directory to write under (the target system root); every file is checked with its daemon\'s tool first',
     'dry-run': 'list the files and modes without writing',
     target: 'tool versions to write for: trixie (default), bookworm, or host (read off this machine)',
+    [THIS_SYSTEM_FLAG]: 'allow a --root that is this running system (/): a node re-rendering its own configuration',
   },
   async run({ positionals, values, io }) {
     const file = positionals[0]!;
@@ -41,22 +45,33 @@ export const renderCommand: Command = {
       io.stderr.write('nothing was written: fix the profile first\n');
       return EXIT.failed;
     }
-    const files = renderFiles(r.profile, facts);
     if (values['dry-run']) {
-      for (const f of files) io.stdout.write(f.absent ? `remove ${f.path} (${f.id})\n` : `${f.mode.toString(8).padStart(4, '0')} ${f.owner} ${f.path} (${f.id}, ${Buffer.byteLength(f.content)} bytes)\n`);
+      for (const f of renderFiles(r.profile, facts)) io.stdout.write(f.absent ? `remove ${f.path} (${f.id})\n` : `${f.mode.toString(8).padStart(4, '0')} ${f.owner} ${f.path} (${f.id}, ${Buffer.byteLength(f.content)} bytes${f.checkName ? `, checked with ${f.checkName}` : ''})\n`);
       return EXIT.ok;
     }
-    // Accounts first, so files of the admin (authorized_keys) get their owner.
-    if (existsSync(join(root!, 'etc/passwd'))) {
-      await applyAccounts(root!, planAccounts(r.profile));
-      io.stdout.write(`accounts: ${r.profile.users.admin.name} (sudo, debvisor-admin), root locked\n`);
-    } else {
-      io.stdout.write(`accounts: skipped, ${root} has no etc/passwd (the installer creates them on the target system)\n`);
-    }
-    const res = writeFileSet(root!, files);
+    // The root is checked before anything else reads it: exists, a directory, writable, not / by accident.
+    const real = openTargetRoot(root!, { allowSystem: Boolean(values[THIS_SYSTEM_FLAG]), systemHint: `add --${THIS_SYSTEM_FLAG} to re-render this running node on purpose` });
+    const admin = r.profile.users.admin.name;
+    const hasAccounts = fileUnder(real, '/etc/passwd');
+    const existing = hasAccounts ? adminAccount(real, admin) : undefined;
+    const plan = planAccounts(r.profile, existing);
+    const files = renderFiles(r.profile, facts, { adminHome: plan.admin.home });
+    const res = await writeFileSet(real, files, {
+      allowSystem: true,
+      // Accounts after the checks and before the files move, so the admin's files get their owner.
+      beforeMove: async () => {
+        if (hasAccounts) await applyAccounts(real, plan);
+      },
+    });
+    io.stdout.write(
+      hasAccounts
+        ? `accounts: ${admin} (sudo, debvisor-admin), root locked\n`
+        : `accounts: skipped, ${root} has no etc/passwd (the installer creates them on the target system)\n`,
+    );
     for (const path of res.written) io.stdout.write(`wrote ${path}\n`);
     for (const path of res.removed) io.stdout.write(`removed ${path}\n`);
     for (const path of res.ownerMissing) io.stdout.write(`note: ${path} is owned by root: its user does not exist under ${root} yet\n`);
+    for (const u of res.unchecked) io.stderr.write(`warning: ${u.path} was not checked with ${u.check}: ${u.reason}\n`);
     return EXIT.ok;
   },
 };

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Command } from '../../core/cli/command.js';
 import { EXIT } from '../../core/cli/command.js';
 import { DebvisorError, UsageError } from '../../core/errors.js';
@@ -6,6 +5,8 @@ import { enrollTotp, enrolmentView } from './mfa.js';
 import { generateHostKeys, rotateHostKeys } from './hostkeys.js';
 import { userExists } from './accounts.js';
 import { join } from 'node:path';
+import { fileUnder, openTargetRoot } from '../../core/target-root.js';
+import { assertLoginName } from '../../profiles/rules/login-name.js';
 
 const rootOpt = { root: { type: 'string' as const } };
 const rootHelp = { root: 'system root to work on (default /)' };
@@ -20,12 +21,12 @@ export const sshCommands: Command[] = [
     options: { ...rootOpt, label: { type: 'string' }, force: { type: 'boolean' } },
     optionHelp: { ...rootHelp, label: 'account name shown in the authenticator app (default USER@HOSTNAME)', force: 'replace an existing secret' },
     async run({ positionals, values, io }) {
-      const user = positionals[0]!;
-      const root = (values.root as string | undefined) ?? '/';
-      if (existsSync(join(root, 'etc/passwd')) && !userExists(root, user)) throw new DebvisorError('E_NO_USER', `no user ${user} in ${join(root, 'etc/passwd')}`, { hint: 'enroll the admin named in the profile' });
+      const user = assertLoginName(positionals[0]!);
+      const root = openTargetRoot((values.root as string | undefined) ?? '/', { allowSystem: true });
+      if (fileUnder(root, '/etc/passwd') && !userExists(root, user)) throw new DebvisorError('E_NO_USER', `no user ${user} in ${join(root, 'etc/passwd')}`, { hint: 'enroll the admin named in the profile' });
       const { hostname } = await import('node:os');
       const label = (values.label as string | undefined) ?? `${user}@${hostname()}`;
-      const e = enrollTotp(root, user, label, { force: Boolean(values.force) });
+      const e = await enrollTotp(root, user, label, { force: Boolean(values.force) });
       // The secret goes to this terminal only; never into events or logs.
       io.stdout.write(await enrolmentView(e));
       io.stdout.write(`stored for PAM in ${e.path} (root only, mode 0600)\n`);

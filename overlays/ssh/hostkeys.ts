@@ -1,7 +1,10 @@
-import { existsSync, mkdirSync, renameSync, rmSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../core/run.js';
 import type { Emitter } from '../../core/events.js';
+import { writeFileSet, type RenderedFile } from '../../core/fileset.js';
+import { fileUnder, openTargetRoot, readUnder } from '../../core/target-root.js';
 
 /** Host keys DebVisor keeps: ed25519 first, RSA 4096 for old clients. ECDSA and DSA are removed. */
 export const HOST_KEY_TYPES = [
@@ -16,51 +19,72 @@ export interface HostKeyInfo {
   fingerprint: string;
 }
 
-function keyPath(root: string, type: string): string {
-  return join(root, 'etc/ssh', `ssh_host_${type}_key`);
+/** The node path of a host key (its public half adds `.pub`). */
+const keyNode = (type: string) => `/etc/ssh/ssh_host_${type}_key`;
+
+const keyFiles = (node: string, priv: string, pub: string): RenderedFile[] => [
+  { id: `host-key ${node}`, path: node, content: priv, mode: 0o600, owner: 'root' },
+  { id: `host-key ${node}.pub`, path: `${node}.pub`, content: pub, mode: 0o644, owner: 'root' },
+];
+
+/** Makes a key pair in a private scratch directory (never in the root) and returns its text. */
+async function keygen(type: string, bits: number | undefined, events?: Emitter): Promise<{ priv: string; pub: string }> {
+  const scratch = mkdtempSync(join(tmpdir(), 'debvisor-hostkey-'));
+  try {
+    const f = join(scratch, 'key');
+    await run(['ssh-keygen', '-q', '-t', type, ...(bits ? ['-b', String(bits)] : []), '-N', '', '-C', '', '-f', f], { events, step: 'hostkeys' });
+    return { priv: readFileSync(f, 'utf8'), pub: readFileSync(`${f}.pub`, 'utf8') };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
-async function keygen(path: string, type: string, bits: number | undefined, events?: Emitter): Promise<void> {
-  await run(['ssh-keygen', '-q', '-t', type, ...(bits ? ['-b', String(bits)] : []), '-N', '', '-C', '', '-f', path], { events, step: 'hostkeys' });
-  chmodSync(path, 0o600);
-  chmodSync(`${path}.pub`, 0o644);
+/** The fingerprint of a public key given as text (read from the root without following links). */
+async function fingerprintOf(pub: string): Promise<string> {
+  return (await run(['ssh-keygen', '-l', '-f', '-'], { input: pub })).stdout.trim();
 }
 
 export async function fingerprint(path: string): Promise<string> {
-  return (await run(['ssh-keygen', '-l', '-f', `${path}.pub`])).stdout.trim();
+  return fingerprintOf(readFileSync(`${path}.pub`, 'utf8'));
 }
 
 /** Makes missing host keys and removes weak kinds; existing good keys are kept. */
 export async function generateHostKeys(root: string, events?: Emitter): Promise<HostKeyInfo[]> {
-  mkdirSync(join(root, 'etc/ssh'), { recursive: true });
-  for (const weak of REMOVED_HOST_KEYS) {
-    rmSync(keyPath(root, weak), { force: true });
-    rmSync(`${keyPath(root, weak)}.pub`, { force: true });
-  }
-  const out: HostKeyInfo[] = [];
+  const real = openTargetRoot(root, { allowSystem: true });
+  const files: RenderedFile[] = REMOVED_HOST_KEYS.flatMap((weak) => [keyNode(weak), `${keyNode(weak)}.pub`]).map((path) => ({ id: `remove ${path}`, path, content: '', mode: 0o600, owner: 'root', absent: true }));
+  const pubs = new Map<string, string>();
   for (const { type, bits } of HOST_KEY_TYPES) {
-    const path = keyPath(root, type);
-    if (!existsSync(path)) await keygen(path, type, bits, events);
-    out.push({ type, path, fingerprint: await fingerprint(path) });
+    const node = keyNode(type);
+    if (fileUnder(real, node) && fileUnder(real, `${node}.pub`)) {
+      pubs.set(type, readUnder(real, `${node}.pub`)!);
+      continue;
+    }
+    const k = await keygen(type, bits, events);
+    files.push(...keyFiles(node, k.priv, k.pub));
+    pubs.set(type, k.pub);
   }
+  await writeFileSet(real, files, { allowSystem: true, events });
+  const out: HostKeyInfo[] = [];
+  for (const { type } of HOST_KEY_TYPES) out.push({ type, path: join(real, keyNode(type)), fingerprint: await fingerprintOf(pubs.get(type)!) });
   return out;
 }
 
 /** New keys replace the old ones; the old stay beside them as `.previous` for clients to re-pin. */
 export async function rotateHostKeys(root: string, events?: Emitter): Promise<{ old: HostKeyInfo[]; new: HostKeyInfo[] }> {
   const old = await generateHostKeys(root, events);
+  const real = openTargetRoot(root, { allowSystem: true });
+  const files: RenderedFile[] = [];
   const fresh: HostKeyInfo[] = [];
   for (const { type, bits } of HOST_KEY_TYPES) {
-    const path = keyPath(root, type);
-    const tmp = `${path}.new`;
-    rmSync(tmp, { force: true });
-    rmSync(`${tmp}.pub`, { force: true });
-    await keygen(tmp, type, bits, events);
-    renameSync(path, `${path}.previous`);
-    renameSync(`${path}.pub`, `${path}.pub.previous`);
-    renameSync(tmp, path);
-    renameSync(`${tmp}.pub`, `${path}.pub`);
-    fresh.push({ type, path, fingerprint: await fingerprint(path) });
+    const node = keyNode(type);
+    files.push(
+      { id: `previous ${node}`, path: `${node}.previous`, content: readUnder(real, node)!, mode: 0o600, owner: 'root' },
+      { id: `previous ${node}.pub`, path: `${node}.pub.previous`, content: readUnder(real, `${node}.pub`)!, mode: 0o644, owner: 'root' },
+    );
+    const k = await keygen(type, bits, events);
+    files.push(...keyFiles(node, k.priv, k.pub));
+    fresh.push({ type, path: join(real, node), fingerprint: await fingerprintOf(k.pub) });
   }
+  await writeFileSet(real, files, { allowSystem: true, events });
   return { old, new: fresh };
 }

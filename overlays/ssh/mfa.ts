@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { authenticator } from 'otplib';
 import QRCode from 'qrcode';
 import { DebvisorError } from '../../core/errors.js';
+import { writeFileSet } from '../../core/fileset.js';
+import { fileUnder, openTargetRoot } from '../../core/target-root.js';
+import { assertLoginName } from '../../profiles/rules/login-name.js';
 import { MFA_DIR } from './sshd.js';
 
 /** 160-bit secrets, as RFC 4226 recommends. */
@@ -32,21 +34,21 @@ export function recoveryCodes(n = RECOVERY_CODES): string[] {
   return Array.from({ length: n }, () => String(randomInt(10_000_000, 100_000_000)));
 }
 
-/** Creates a TOTP secret for a user, stored root-only where the PAM module reads it. */
-export function enrollTotp(root: string, user: string, label: string, opts: { force?: boolean } = {}): Enrolment {
-  const dir = join(root, MFA_DIR);
-  const path = join(dir, user);
-  if (existsSync(path) && !opts.force) {
+/**
+ * Creates a TOTP secret for a user, stored root-only where the PAM module reads it. The name
+ * must be a login name (it becomes a file name); the file is written the one way into a root.
+ */
+export async function enrollTotp(root: string, user: string, label: string, opts: { force?: boolean } = {}): Promise<Enrolment> {
+  assertLoginName(user);
+  const real = openTargetRoot(root, { allowSystem: true });
+  const node = `${MFA_DIR}/${user}`;
+  if (fileUnder(real, node) && !opts.force) {
     throw new DebvisorError('E_MFA_EXISTS', `${user} is already enrolled`, { hint: 'use --force to replace the secret (the old authenticator entry stops working)' });
   }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
   const secret = authenticator.generateSecret(SECRET_BYTES);
   const codes = recoveryCodes();
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, secretFile(secret, codes), { mode: 0o600 });
-  renameSync(tmp, path);
-  return { user, secret, uri: authenticator.keyuri(label, 'DebVisor', secret), recoveryCodes: codes, path };
+  await writeFileSet(real, [{ id: 'mfa-secret', path: node, content: secretFile(secret, codes), mode: 0o600, owner: 'root', dir: { mode: 0o700 } }], { allowSystem: true });
+  return { user, secret, uri: authenticator.keyuri(label, 'DebVisor', secret), recoveryCodes: codes, path: join(real, node) };
 }
 
 /** The enrolment view for a terminal: QR code, URI and recovery codes. Goes to the screen only. */

@@ -51,7 +51,8 @@ describe('fail2ban feeds the firewall blocklist', () => {
     const r = validateProfile(PROFILE);
     if (!r.ok) throw new Error(JSON.stringify(r.issues));
     const root = join(dir, 'root');
-    writeFileSet(root, renderFiles(r.profile));
+    mkdirSync(root);
+    await writeFileSet(root, renderFiles(r.profile));
     await execa('ip', ['netns', 'exec', NS, 'nft', '-f', underRoot(root, RULESET_FILE)]);
 
     // Logs as sshd and the panel write them; the journal is not available here, so this test

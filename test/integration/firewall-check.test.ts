@@ -1,12 +1,13 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execa } from 'execa';
-import { mkdtempSync, readdirSync, rmSync, cpSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateProfile } from '../../profiles/validate.js';
 import { renderFiles } from '../../overlays/render.js';
 import { writeFileSet, underRoot } from '../../core/fileset.js';
+import { detectHostFacts } from '../../core/facts.js';
 
 const examples = fileURLToPath(new URL('../../profiles/examples/', import.meta.url));
 const NS = `dvchk${process.pid % 100000}`;
@@ -28,8 +29,11 @@ describe('rendered files pass the tools that read them', () => {
       const r = validateProfile(join(examples, f));
       if (!r.ok) throw new Error(JSON.stringify(r.issues));
       const root = join(dir, f);
-      const files = renderFiles(r.profile);
-      writeFileSet(root, files);
+      mkdirSync(root);
+      // This machine's tool versions, so that every check (sshd -t and nginx -t too) runs here.
+      const files = renderFiles(r.profile, await detectHostFacts());
+      // The writer runs each check on a staged copy before writing (issue 9, point 1); here they run again on the result.
+      expect((await writeFileSet(root, files)).unchecked).toEqual([]);
       for (const file of files.filter((x) => x.check)) {
         const argv = file.check!.map((a) => (a === '{}' ? underRoot(root, file.path) : a));
         const res = await execa('ip', ['netns', 'exec', NS, ...argv], { reject: false });
