@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DebvisorError } from '../../core/errors.js';
+import { writeFileSet } from '../../core/fileset.js';
 import { silentEmitter, type Emitter } from '../../core/events.js';
 import { formatIssue } from '../../profiles/issue.js';
 import { compileRuleset, setName, TABLE } from './compile.js';
@@ -77,10 +78,12 @@ export function discardPending(root?: string): boolean {
   return had;
 }
 
-function writeAtomic(file: string, text: string, mode = 0o644): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, text, { mode });
-  renameSync(`${file}.tmp`, file);
+/** Node paths of the files apply writes (firewallPaths gives them joined to a root). */
+const STATE_FILES = { staged: `${STATE_DIR}/staged.nft`, rollback: `${STATE_DIR}/rollback.nft`, pending: `${STATE_DIR}/pending.json` };
+
+/** Writes files into the root the one way (no link inside it followed); a firewall root is normally this node. */
+async function writeState(root: string | undefined, files: [path: string, text: string, mode: number][]): Promise<void> {
+  await writeFileSet(root ?? '/', files.map(([path, content, mode]) => ({ id: path, path, content, mode, owner: 'root' })), { allowSystem: true });
 }
 
 /** Loads and checks the model; a bad model stops here, before anything is applied. */
@@ -128,14 +131,16 @@ export async function applyFirewall(opts: ApplyOptions): Promise<ApplyResult> {
   await nftLoad(carry ? `${ruleset}\n${carry}\n` : ruleset, { events, step: 'load' });
   events.info(`ruleset loaded (${bans.length} live bans kept)`, { step: 'load' });
   if (opts.confirmSeconds === 0) {
-    writeAtomic(paths.ruleset, ruleset);
+    await writeState(opts.root, [[RULESET_PATH, ruleset, 0o644]]);
     return { bansCarried: bans.length };
   }
   const now = new Date();
   const pending: Pending = { token: randomUUID(), appliedAt: now.toISOString(), deadline: new Date(now.getTime() + opts.confirmSeconds * 1000).toISOString() };
-  writeAtomic(paths.staged, ruleset);
-  writeAtomic(paths.rollback, rollbackScript(previous), 0o600);
-  writeAtomic(paths.pending, JSON.stringify(pending), 0o600);
+  await writeState(opts.root, [
+    [STATE_FILES.staged, ruleset, 0o644],
+    [STATE_FILES.rollback, rollbackScript(previous), 0o600],
+    [STATE_FILES.pending, JSON.stringify(pending), 0o600],
+  ]);
   armRollback(opts.root ?? '/', pending.token, opts.confirmSeconds);
   events.warn(`confirm within ${opts.confirmSeconds}s or the previous ruleset comes back`, { step: 'confirm', hint: 'debvisor firewall confirm' });
   return { pending, bansCarried: bans.length };
@@ -156,11 +161,11 @@ function clearPending(paths: Paths): void {
 }
 
 /** Keeps the applied ruleset: it becomes the one loaded at boot. */
-export function confirmFirewall(root?: string): Pending {
+export async function confirmFirewall(root?: string): Promise<Pending> {
   const paths = firewallPaths(root);
   const pending = readPending(paths, root);
   if (!pending) throw new DebvisorError('E_FIREWALL_NOTHING_PENDING', 'no firewall apply is waiting for confirmation', { hint: 'it may already have been rolled back: see debvisor firewall status' });
-  writeAtomic(paths.ruleset, readFileSync(paths.staged, 'utf8'));
+  await writeState(root, [[RULESET_PATH, readFileSync(paths.staged, 'utf8'), 0o644]]);
   clearPending(paths);
   return pending;
 }

@@ -1,4 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileSet } from '../../core/fileset.js';
+import { FIREWALL_FILE } from './config.js';
 import type { Command, Io } from '../../core/cli/command.js';
 import { EXIT } from '../../core/cli/command.js';
 import { DebvisorError, UsageError } from '../../core/errors.js';
@@ -91,7 +93,7 @@ export const firewallCommands: Command[] = [
     options: rootOpt,
     optionHelp: rootHelp,
     async run({ values, io }) {
-      confirmFirewall(root(values));
+      await confirmFirewall(root(values));
       io.stdout.write('confirmed and saved\n');
       return EXIT.ok;
     },
@@ -207,11 +209,12 @@ export const firewallCommands: Command[] = [
         for (const i of r.issues) io.stderr.write(`${formatIssue(i)}\n`);
         throw new DebvisorError('E_FIREWALL_MODEL', `lockdown ${word} refused; nothing was changed`, { hint: 'add your admin networks to firewall.ipsets.management in the model first' });
       }
-      writeFileSync(paths.model, after);
+      const model = (text: string) => writeFileSet(root(values), [{ id: 'firewall-model', path: FIREWALL_FILE, content: text, mode: 0o644, owner: 'root' }], { allowSystem: true });
+      await model(after);
       try {
         return await applyAndReport(io, values);
       } catch (err) {
-        writeFileSync(paths.model, before);
+        await model(before);
         throw err;
       }
     },
