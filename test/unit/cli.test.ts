@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, writeFileSync, rmSync, statSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, statSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -50,6 +50,8 @@ describe('debvisor command (the real bin entry)', () => {
   });
   it('render: writes the files with their modes, and nothing at all for an invalid profile', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'debvisor-render-'));
+    // The root must exist (issue 9, point 17): a mistyped --root is refused, not created.
+    mkdirSync(join(dir, 'good'));
     const ok = await cli(['render', 'profiles/examples/standalone.yaml', '--root', join(dir, 'good')]);
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('etc/debvisor/firewall/ruleset.nft');
