@@ -17,11 +17,15 @@ const PROFILE = join(repo, 'test/fixtures/profiles/lab-node.yaml');
 let dir: string;
 let root: string;
 
-/** A command in the image's root: private mounts and an empty network namespace, gone afterwards. */
+/**
+ * A command in the image's root: private mounts and an empty network namespace, gone afterwards.
+ * The root is bound onto itself so that it is a mount point, as / is on a node (render's checks
+ * make private mount namespaces of their own).
+ */
 const inImage = (argv: string[]) =>
   execa(
     'unshare',
-    ['-m', '-n', 'sh', '-c', 'R=$1; shift; mount -t proc proc "$R/proc" && mount --rbind /dev "$R/dev" && mount -t tmpfs tmpfs "$R/run" && mount -t tmpfs tmpfs "$R/tmp" && exec chroot "$R" "$@"', 'sh', root, ...argv],
+    ['-m', '-n', 'sh', '-c', 'R=$1; shift; mount --make-rprivate / && mount --bind "$R" "$R" && mount -t proc proc "$R/proc" && mount --rbind /dev "$R/dev" && mount -t tmpfs tmpfs "$R/run" && mount -t tmpfs tmpfs "$R/tmp" && exec chroot "$R" "$@"', 'sh', root, ...argv],
     { reject: false, stdin: 'ignore', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } },
   );
 const ok = async (argv: string[]) => {
