@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderTemplate } from '../overlays/templates.js';
+import { renderTemplate } from '../core/template.js';
 import type { BuildSpec } from './spec-schema.js';
 
 /** Files written into the live-build tree (`config/...`), relative to its root. */

@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import { obj, str, bool, int, oneOfStrings, list, Type } from '../profiles/schema/helpers.js';
+import { obj, str, bool, int, oneOfStrings, list, Type } from '../core/schema-helpers.js';
 
 export const COMPRESSIONS = ['lz4', 'zstd', 'xz', 'gzip', 'lzo'] as const;
 

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readRegularFile } from '../core/read-file.js';
 import { dirname, resolve } from 'node:path';
-import { parseYamlSource } from '../profiles/yaml-source.js';
-import { checkShape } from '../profiles/schema-check.js';
-import { fillDefaults } from '../profiles/ajv.js';
+import { parseYamlSource } from '../core/yaml-source.js';
+import { checkShape } from '../core/schema-check.js';
+import { fillDefaults } from '../core/ajv.js';
 import { locate } from '../profiles/load.js';
-import { issueAt, sortIssues, formatIssue, type Finding, type Issue } from '../profiles/issue.js';
+import { issueAt, sortIssues, formatIssue, type Finding, type Issue } from '../core/issue.js';
 import { validateProfile } from '../profiles/validate.js';
 import { DebvisorError } from '../core/errors.js';
 import { BuildSpecSchema, type BuildSpec } from './spec-schema.js';

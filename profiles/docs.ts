@@ -1,5 +1,5 @@
 import { ProfileSchema } from './schema/profile.js';
-import { MACROS } from '../overlays/firewall/macros.js';
+import { MACROS } from './firewall/macros.js';
 
 type Node = Record<string, unknown>;
 

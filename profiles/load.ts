@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve, relative } from 'node:path';
 import type { Position } from '../core/errors.js';
 import { InputFileError, readRegularFile } from '../core/read-file.js';
-import type { Issue } from './issue.js';
+import type { Issue } from '../core/issue.js';
 import { PROFILE_VERSION } from './schema/profile.js';
-import { parseYamlSource, type SourceDoc } from './yaml-source.js';
+import { parseYamlSource, type SourceDoc } from '../core/yaml-source.js';
 import { isPlainObject, mergeProfiles, type PlainObject } from './merge.js';
 
 /** How deep `extends` may chain; deeper is almost surely a mistake and keeps loading bounded. */

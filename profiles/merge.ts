@@ -1,4 +1,4 @@
-import { FORBIDDEN_KEYS } from './yaml-source.js';
+import { FORBIDDEN_KEYS } from '../core/yaml-source.js';
 
 export type PlainObject = Record<string, unknown>;
 

@@ -6,7 +6,7 @@ import { writeFileSet } from '../../core/fileset.js';
 import { fileUnder, openTargetRoot } from '../../core/target-root.js';
 import { BOOKWORM, TRIXIE, detectHostFacts, type TargetFacts } from '../../core/facts.js';
 import { validateProfile } from '../../profiles/validate.js';
-import { formatIssue } from '../../profiles/issue.js';
+import { formatIssue } from '../../core/issue.js';
 import { renderFiles } from '../render.js';
 import { adminAccount, applyAccounts, planAccounts } from '../ssh/accounts.js';
 

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { DebvisorError } from '../../core/errors.js';
 import { writeFileSet } from '../../core/fileset.js';
 import { silentEmitter, type Emitter } from '../../core/events.js';
-import { formatIssue } from '../../profiles/issue.js';
+import { formatIssue } from '../../core/issue.js';
 import { compileRuleset, setName, TABLE } from './compile.js';
-import { FIREWALL_FILE, type FirewallFile } from './config.js';
+import { FIREWALL_FILE, type FirewallFile } from '../../profiles/firewall/node-file.js';
 import { loadFirewallFile } from './model-file.js';
 import { liveBans, nftCheck, nftLoad, rollbackScript, tableListing } from './live.js';
 

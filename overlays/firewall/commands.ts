@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { writeFileSet } from '../../core/fileset.js';
-import { FIREWALL_FILE } from './config.js';
+import { FIREWALL_FILE } from '../../profiles/firewall/node-file.js';
 import type { Command, Io } from '../../core/cli/command.js';
 import { EXIT } from '../../core/cli/command.js';
 import { DebvisorError, UsageError } from '../../core/errors.js';
 import { createEmitter, plainSink } from '../../core/events.js';
 import { run } from '../../core/run.js';
 import { parseDuration } from '../../core/sizes.js';
-import { formatIssue } from '../../profiles/issue.js';
-import { DURATION_PATTERN } from '../../profiles/schema/helpers.js';
+import { formatIssue } from '../../core/issue.js';
+import { DURATION_PATTERN } from '../../core/schema-helpers.js';
 import { compileRuleset, banTarget, setName, TABLE } from './compile.js';
 import { loadFirewallFile, parseFirewallFile, withLockdown } from './model-file.js';
 import { applyFirewall, confirmFirewall, discardPending, firewallPaths, loadModelOrThrow, readPending, rollbackFirewall, DEFAULT_CONFIRM_SECONDS } from './apply.js';

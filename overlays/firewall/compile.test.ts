@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { validateProfile } from '../../profiles/validate.js';
-import { firewallFileFrom } from './config.js';
+import { firewallFileFrom } from '../../profiles/firewall/node-file.js';
 import { compileRuleset, compileRule, truncateBytes, banTarget, LOG_PREFIX_MAX_BYTES } from './compile.js';
 import { COMMENT_MAX_BYTES } from '../../profiles/schema/firewall.js';
 import type { Profile, FirewallRule } from '../../profiles/schema/profile.js';

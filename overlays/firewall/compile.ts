@@ -1,10 +1,10 @@
 import { parseSetEntry, parseIp, parseCidr, hasHostBits, type Family } from '../../core/net.js';
 import type { FirewallRule } from '../../profiles/schema/profile.js';
 import { COMMENT_MAX_BYTES } from '../../profiles/schema/firewall.js';
-import type { FirewallFile } from './config.js';
-import type { Access } from './services.js';
-import { findMacro, type MacroPart } from './macros.js';
-import { parsePortSpec, nftPorts } from './ports.js';
+import type { FirewallFile } from '../../profiles/firewall/node-file.js';
+import type { Access } from '../../profiles/firewall/services.js';
+import { findMacro, type MacroPart } from '../../profiles/firewall/macros.js';
+import { parsePortSpec, nftPorts } from '../../profiles/firewall/ports.js';
 
 export const TABLE = 'debvisor';
 export const BUILTIN_SETS = ['management', 'cluster', 'blocklist'] as const;

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { defaultServices } from './services.js';
+import { defaultServices } from '../../profiles/firewall/services.js';
 import { applyDefaults } from '../../profiles/validate.js';
 
 describe('docs/firewall.md lists every default port', () => {

@@ -1,6 +1,6 @@
 import { parseDuration } from '../../core/sizes.js';
 import type { Profile } from '../../profiles/schema/profile.js';
-import { renderTemplate } from '../templates.js';
+import { renderTemplate } from '../../core/template.js';
 import { TABLE, setName } from './compile.js';
 
 export const F2B_ACTION = 'debvisor-blocklist';

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { stringify } from 'yaml';
 import { parseFirewallFile } from './model-file.js';
-import { firewallFileFrom, type FirewallFile } from './config.js';
+import { firewallFileFrom, type FirewallFile } from '../../profiles/firewall/node-file.js';
 import { applyDefaults } from '../../profiles/validate.js';
 
 /** /etc/debvisor/firewall.yaml is edited by operators: it gets the same checks as a profile. */

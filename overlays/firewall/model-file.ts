@@ -1,14 +1,14 @@
 import { readRegularFile } from '../../core/read-file.js';
 import { parseDocument } from 'yaml';
-import { parseYamlSource } from '../../profiles/yaml-source.js';
-import { checkShape } from '../../profiles/schema-check.js';
-import { fillDefaults } from '../../profiles/ajv.js';
+import { parseYamlSource } from '../../core/yaml-source.js';
+import { checkShape } from '../../core/schema-check.js';
+import { fillDefaults } from '../../core/ajv.js';
 import { checkFirewallModel } from '../../profiles/rules/firewall.js';
 import { locate } from '../../profiles/load.js';
-import { issueAt, sortIssues, type Finding, type Issue } from '../../profiles/issue.js';
-import { parsePortSpec } from './ports.js';
-import { portCollisions } from './services.js';
-import { FirewallFileSchema, type FirewallFile } from './config.js';
+import { issueAt, sortIssues, type Finding, type Issue } from '../../core/issue.js';
+import { parsePortSpec } from '../../profiles/firewall/ports.js';
+import { portCollisions } from '../../profiles/firewall/services.js';
+import { FirewallFileSchema, type FirewallFile } from '../../profiles/firewall/node-file.js';
 
 export type ModelLoad = { ok: true; model: FirewallFile; text: string } | { ok: false; issues: Issue[] };
 

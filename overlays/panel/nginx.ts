@@ -1,6 +1,6 @@
 import { atLeast, type TargetFacts } from '../../core/facts.js';
 import type { Profile } from '../../profiles/schema/profile.js';
-import { renderTemplate } from '../templates.js';
+import { renderTemplate } from '../../core/template.js';
 
 export const PANEL_SITE = '/etc/nginx/sites-enabled/debvisor-panel';
 export const DEFAULT_SITE = '/etc/nginx/sites-enabled/default';

@@ -1,7 +1,7 @@
 import type { TargetFacts } from '../../core/facts.js';
 import { atLeast } from '../../core/facts.js';
 import type { Profile } from '../../profiles/schema/profile.js';
-import { renderTemplate } from '../templates.js';
+import { renderTemplate } from '../../core/template.js';
 import { algorithms } from './algorithms.js';
 
 export const SSHD_DROPIN = '/etc/ssh/sshd_config.d/10-debvisor.conf';

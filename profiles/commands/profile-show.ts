@@ -4,7 +4,7 @@ import type { Command } from '../../core/cli/command.js';
 import { EXIT } from '../../core/cli/command.js';
 import { UsageError } from '../../core/errors.js';
 import { validateProfile } from '../validate.js';
-import { formatIssue } from '../issue.js';
+import { formatIssue } from '../../core/issue.js';
 import { redactSecrets } from '../redact.js';
 import { safeText } from '../../core/text.js';
 

@@ -1,5 +1,5 @@
 import { finding, type Rule } from './types.js';
-import type { Finding } from '../issue.js';
+import type { Finding } from '../../core/issue.js';
 
 export const checkCluster: Rule = (p) => {
   const out: Finding[] = [];

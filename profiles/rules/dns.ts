@@ -1,7 +1,7 @@
 import { isDomainName } from './names.js';
 import { parseIp } from '../../core/net.js';
 import { finding, type Rule } from './types.js';
-import type { Finding } from '../issue.js';
+import type { Finding } from '../../core/issue.js';
 
 /** What both nsupdate and knsupdate accept; MD5 and SHA-1 are refused as too weak. */
 export const TSIG_ALGORITHMS = ['hmac-sha224', 'hmac-sha256', 'hmac-sha384', 'hmac-sha512'] as const;

@@ -1,7 +1,7 @@
 import { parseSetEntry, parseIp, parseCidr, rangeBounds, hasHostBits, networkOf, type Family, type Range } from '../../core/net.js';
-import { didYouMean } from '../suggest.js';
+import { didYouMean } from '../../core/suggest.js';
 import { finding } from './types.js';
-import type { Finding } from '../issue.js';
+import type { Finding } from '../../core/issue.js';
 import type { FirewallModel } from '../schema/profile.js';
 
 /** Sets every node has, whether or not the profile lists entries. */

@@ -1,7 +1,7 @@
 import type { Family } from '../../core/net.js';
-import { findMacro, type MacroPart } from '../../overlays/firewall/macros.js';
-import { parsePortSpec, MIN_PORT, MAX_PORT, type PortRange } from '../../overlays/firewall/ports.js';
-import type { Service } from '../../overlays/firewall/services.js';
+import { findMacro, type MacroPart } from '../firewall/macros.js';
+import { parsePortSpec, MIN_PORT, MAX_PORT, type PortRange } from '../firewall/ports.js';
+import type { Service } from '../firewall/services.js';
 import type { FirewallRule } from '../schema/profile.js';
 import { FAMILIES } from './firewall-addresses.js';
 

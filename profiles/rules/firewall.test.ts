@@ -1,9 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { checkFirewallModel } from './firewall.js';
-import { applyDefaults } from '../validate.js';
-import { checkShape } from '../schema-check.js';
+import { applyDefaults, checkProfileShape } from '../validate.js';
 import { FIREWALL_LIMITS } from '../schema/firewall.js';
-import { defaultServices } from '../../overlays/firewall/services.js';
+import { defaultServices } from '../firewall/services.js';
 
 const model = (ipsets: Record<string, string[]>) => applyDefaults({ version: 1, users: { admin: { name: 'ops' } }, security: { firewall: { ipsets } } }).security.firewall;
 
@@ -140,7 +139,7 @@ describe('issue 9: the checks stay linear in the size of the model', () => {
   });
   it('refuses absurd counts in the schema, with the limit in the message', () => {
     const rules = Array.from({ length: FIREWALL_LIMITS.rules + 1 }, () => ({ action: 'drop', proto: 'tcp', dport: 1 }));
-    const f = checkShape({ version: 1, users: { admin: { name: 'ops' } }, security: { firewall: { rules } } });
+    const f = checkProfileShape({ version: 1, users: { admin: { name: 'ops' } }, security: { firewall: { rules } } });
     expect(f.map((x) => `${x.path} ${x.message}`)).toContain(`/security/firewall/rules allows at most ${FIREWALL_LIMITS.rules} entries`);
     // and the rules spend no time on a list the schema refused
     expect(checkFirewallModel(fwModel({ rules: rules.map(() => ({ action: 'accept' })) }), '/fw')).toEqual([]);

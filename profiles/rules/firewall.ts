@@ -1,12 +1,12 @@
 import { parseIp, parseCidr, parseSetEntry, rangeBounds, hasHostBits, networkOf, type Family } from '../../core/net.js';
-import { findMacro, MACRO_NAMES } from '../../overlays/firewall/macros.js';
-import { parsePortSpec } from '../../overlays/firewall/ports.js';
-import { defaultServices, type Service } from '../../overlays/firewall/services.js';
+import { findMacro, MACRO_NAMES } from '../firewall/macros.js';
+import { parsePortSpec } from '../firewall/ports.js';
+import { defaultServices, type Service } from '../firewall/services.js';
 import { COMMENT_MAX_BYTES, FIREWALL_LIMITS } from '../schema/firewall.js';
 import { finding, type Rule } from './types.js';
 import { BUILTIN_SETS, FAMILIES, FAMILY_NAME, checkAddressSpec, coversFamily, indexModel, suggest, sweepSet, type AddressInfo, type ModelIndex, type SetEntry } from './firewall-addresses.js';
 import { managementHits, protoFamilies, ruleParts } from './firewall-lockdown.js';
-import type { Finding } from '../issue.js';
+import type { Finding } from '../../core/issue.js';
 import type { FirewallModel, FirewallRule } from '../schema/profile.js';
 
 export { BUILTIN_SETS };

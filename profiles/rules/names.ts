@@ -1,5 +1,5 @@
 import { finding, type Rule } from './types.js';
-import type { Finding } from '../issue.js';
+import type { Finding } from '../../core/issue.js';
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
 export const MAX_FQDN_LENGTH = 253;

@@ -1,7 +1,7 @@
 import { parseCidr, parseIp, contains, networkOf } from '../../core/net.js';
 import { isDomainName } from './names.js';
 import { finding, type Rule } from './types.js';
-import type { Finding } from '../issue.js';
+import type { Finding } from '../../core/issue.js';
 
 function checkFamily(p: Parameters<Rule>[0], fam: 'ipv4' | 'ipv6'): Finding[] {
   const out: Finding[] = [];

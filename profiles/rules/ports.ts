@@ -1,6 +1,6 @@
-import { listeningPorts, portCollisions } from '../../overlays/firewall/services.js';
+import { listeningPorts, portCollisions } from '../firewall/services.js';
 import { finding, type Rule } from './types.js';
-import type { Finding } from '../issue.js';
+import type { Finding } from '../../core/issue.js';
 
 /**
  * Two daemons cannot listen on one port: the second fails to start, or (SSH on the panel's port)

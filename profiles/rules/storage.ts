@@ -1,6 +1,6 @@
 import { parseSize } from '../../core/sizes.js';
 import { finding, type Rule } from './types.js';
-import type { Finding } from '../issue.js';
+import type { Finding } from '../../core/issue.js';
 
 /** Disks each RAID level needs: [minimum, must be even]. Same limits as Proxmox's installer. */
 export const RAID_MIN_DISKS: Record<string, { min: number; even?: boolean }> = {

@@ -1,6 +1,6 @@
 import { isDomainName } from './names.js';
 import { finding, type Rule } from './types.js';
-import type { Finding } from '../issue.js';
+import type { Finding } from '../../core/issue.js';
 
 export const checkTls: Rule = (p) => {
   const out: Finding[] = [];

@@ -1,5 +1,5 @@
 import type { Profile } from '../schema/profile.js';
-import type { Finding } from '../issue.js';
+import type { Finding } from '../../core/issue.js';
 
 /** A semantic check: pure, reads the effective profile, names the key path of each finding. */
 export type Rule = (profile: Profile) => Finding[];

@@ -1,7 +1,7 @@
 import { parseSshPublicKey } from '../../core/ssh-key.js';
 import { checkPasswordHash } from '../../core/password-hash.js';
 import { finding, type Rule } from './types.js';
-import type { Finding } from '../issue.js';
+import type { Finding } from '../../core/issue.js';
 
 const RESERVED_USERS = ['root', 'daemon', 'bin', 'sys', 'sync', 'games', 'man', 'lp', 'mail', 'news', 'uucp', 'proxy', 'www-data', 'backup', 'list', 'irc', 'nobody', 'sshd', '_apt', 'systemd-network'];
 

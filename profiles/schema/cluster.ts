@@ -1,4 +1,4 @@
-import { obj, str, secret, oneOfStrings, httpsUrl, Type } from './helpers.js';
+import { obj, str, secret, oneOfStrings, httpsUrl, Type } from '../../core/schema-helpers.js';
 
 export const ClusterSchema = obj(
   'Cluster membership, finished by first boot.',

@@ -1,4 +1,4 @@
-import { obj, str, secret, bool, int, list, Type } from './helpers.js';
+import { obj, str, secret, bool, int, list, Type } from '../../core/schema-helpers.js';
 
 export const DnsSchema = obj(
   'Registration of the node name by RFC 2136 dynamic update, signed with TSIG.',

@@ -1,4 +1,4 @@
-import { obj, str, bool, oneOfStrings, list, line, Type } from './helpers.js';
+import { obj, str, bool, oneOfStrings, list, line, Type } from '../../core/schema-helpers.js';
 
 export const ZONE_NAMES = ['management', 'cluster', 'storage', 'vm', 'public', 'dmz'] as const;
 export const RULE_ACTIONS = ['accept', 'drop', 'reject'] as const;

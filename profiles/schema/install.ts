@@ -1,4 +1,4 @@
-import { obj, secret, bool, int, oneOfStrings, list, size, glob, httpsUrl, line, KERNEL_ARG_PATTERN, KERNEL_ARG_HINT, Type } from './helpers.js';
+import { obj, secret, bool, int, oneOfStrings, list, size, glob, httpsUrl, line, KERNEL_ARG_PATTERN, KERNEL_ARG_HINT, Type } from '../../core/schema-helpers.js';
 
 export const DISK_TRANSPORTS = ['sata', 'sas', 'nvme', 'scsi', 'virtio', 'usb', 'mmc'] as const;
 export const FILESYSTEMS = ['ext4', 'xfs', 'lvm-thin', 'zfs'] as const;

@@ -1,4 +1,4 @@
-import { obj, str, bool, int, oneOfStrings, list, glob, Type } from './helpers.js';
+import { obj, str, bool, int, oneOfStrings, list, glob, Type } from '../../core/schema-helpers.js';
 
 export const BOND_MODES = ['active-backup', '802.3ad', 'balance-rr', 'balance-xor', 'broadcast', 'balance-tlb', 'balance-alb'] as const;
 

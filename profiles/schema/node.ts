@@ -1,4 +1,4 @@
-import { obj, str, oneOfStrings, Type } from './helpers.js';
+import { obj, str, oneOfStrings, Type } from '../../core/schema-helpers.js';
 
 export const NodeSchema = obj(
   'The node itself: its name and regional settings.',

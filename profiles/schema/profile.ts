@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import { obj, str, Type } from './helpers.js';
+import { obj, str, Type } from '../../core/schema-helpers.js';
 import { NodeSchema } from './node.js';
 import { InstallSchema } from './install.js';
 import { NetworkSchema } from './network.js';

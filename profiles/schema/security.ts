@@ -1,4 +1,4 @@
-import { obj, bool, int, oneOfStrings, duration, Type } from './helpers.js';
+import { obj, bool, int, oneOfStrings, duration, Type } from '../../core/schema-helpers.js';
 import { FirewallSchema } from './firewall.js';
 
 export const SSH_LEVELS = ['basic', 'standard', 'hardened'] as const;

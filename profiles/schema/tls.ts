@@ -1,4 +1,4 @@
-import { obj, str, secret, bool, oneOfStrings, list, httpsUrl, Type } from './helpers.js';
+import { obj, str, secret, bool, oneOfStrings, list, httpsUrl, Type } from '../../core/schema-helpers.js';
 
 export const ACME_CAS = ['letsencrypt', 'letsencrypt-staging', 'zerossl', 'buypass', 'custom'] as const;
 

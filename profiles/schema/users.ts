@@ -1,4 +1,4 @@
-import { obj, str, secret, bool, list, Type } from './helpers.js';
+import { obj, str, secret, bool, list, Type } from '../../core/schema-helpers.js';
 
 export const UsersSchema = obj('Local accounts. Root is locked; the admin logs in and uses sudo.', {
   admin: obj('The administrator account (member of sudo and of the SSH login group).', {

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { applyDefaults } from '../../profiles/validate.js';
 import { checkFirewall } from '../../profiles/rules/firewall.js';
 import { checkNetwork } from '../../profiles/rules/network.js';
-import { firewallFileFrom } from '../../overlays/firewall/config.js';
+import { firewallFileFrom } from '../../profiles/firewall/node-file.js';
 import { compileRuleset } from '../../overlays/firewall/compile.js';
 
 /** A large model: thousands of set elements, hundreds of rules, some groups. */

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync, rmSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseYamlSource, MAX_MAP_KEYS, MAX_LIST_ITEMS } from '../../profiles/yaml-source.js';
+import { parseYamlSource, MAX_MAP_KEYS, MAX_LIST_ITEMS } from '../../core/yaml-source.js';
 import { validateProfile } from '../../profiles/validate.js';
 
 /** Milliseconds for one call (the best of `runs`). */

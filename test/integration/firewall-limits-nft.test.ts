@@ -3,10 +3,9 @@ import { execa } from 'execa';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyDefaults } from '../../profiles/validate.js';
+import { applyDefaults, checkProfileShape } from '../../profiles/validate.js';
 import { checkFirewall } from '../../profiles/rules/firewall.js';
-import { checkShape } from '../../profiles/schema-check.js';
-import { firewallFileFrom } from '../../overlays/firewall/config.js';
+import { firewallFileFrom } from '../../profiles/firewall/node-file.js';
 import { compileRuleset } from '../../overlays/firewall/compile.js';
 
 /**
@@ -42,7 +41,7 @@ const data = {
 
 describe('issue 9: values at the limits compile to a ruleset nft accepts', () => {
   it('validates, compiles and passes nft -c in an empty network namespace', async () => {
-    expect(checkShape(data)).toEqual([]);
+    expect(checkProfileShape(data)).toEqual([]);
     const p = applyDefaults(data);
     expect(checkFirewall(p)).toEqual([]);
     const file = join(dir, 'ruleset.nft');

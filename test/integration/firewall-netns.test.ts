@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLab, type Lab, type Probe } from './helpers/netns-lab.js';
 import { validateProfile } from '../../profiles/validate.js';
-import { firewallFileFrom } from '../../overlays/firewall/config.js';
+import { firewallFileFrom } from '../../profiles/firewall/node-file.js';
 import { compileRuleset } from '../../overlays/firewall/compile.js';
 import type { Profile } from '../../profiles/schema/profile.js';
 

@@ -1,14 +1,13 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
-import { ProfileSchema } from './schema/profile.js';
-import { FORMATS } from './schema/helpers.js';
+import { FORMATS } from './schema-helpers.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 type AddFormats = (ajv: Ajv, formats: string[]) => Ajv;
 const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
 
-/** Our own annotation keywords (see schema/helpers.ts); declared so ajv's strict mode accepts them. */
+/** Our own annotation keywords (see schema-helpers.ts); declared so ajv's strict mode accepts them. */
 export const ANNOTATIONS = ['x-secret', 'x-hint', 'x-no-echo'];
 
 export function makeAjv(opts: { useDefaults: boolean }): Ajv {
@@ -32,13 +31,13 @@ function compiled(cache: WeakMap<object, ValidateFunction>, schema: TSchema, use
 }
 
 /** Validates without changing the data; returns ajv's errors. */
-export function schemaErrors(data: unknown, schema: TSchema = ProfileSchema): ErrorObject[] {
+export function schemaErrors(data: unknown, schema: TSchema): ErrorObject[] {
   const check = compiled(checkers, schema, false);
   return check(data) ? [] : [...(check.errors ?? [])];
 }
 
 /** Fills every default in place (on a copy the caller owns). */
-export function fillDefaults<T>(data: T, schema: TSchema = ProfileSchema): T {
+export function fillDefaults<T>(data: T, schema: TSchema): T {
   compiled(defaulters, schema, true)(data);
   return data;
 }

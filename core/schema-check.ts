@@ -3,14 +3,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { didYouMean } from './suggest.js';
 import type { Finding } from './issue.js';
 import { schemaErrors } from './ajv.js';
-import { SINGLE_LINE_PATTERN, SINGLE_LINE_HINT } from './schema/helpers.js';
-
-/** Hints for keys people write by habit from other installers. */
-const KEY_HINTS: Record<string, string> = {
-  password: 'plain passwords are not accepted: put a yescrypt or SHA-512 hash in passwordHash (make one with `mkpasswd -m yescrypt`)',
-  root_password: 'root is locked on DebVisor: set users.admin with a passwordHash and sshKeys',
-  rootPassword: 'root is locked on DebVisor: set users.admin with a passwordHash and sshKeys',
-};
+import { SINGLE_LINE_PATTERN, SINGLE_LINE_HINT } from './schema-helpers.js';
 
 type Schema = Record<string, unknown>;
 
@@ -46,7 +39,10 @@ function child(path: string, key: string): string {
   return `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
 
-function toFinding(e: ErrorObject): Finding | undefined {
+/** Advice for keys a schema does not have but people write by habit, keyed by the key. */
+export type KeyHints = Readonly<Record<string, string>>;
+
+function toFinding(e: ErrorObject, keyHints: KeyHints): Finding | undefined {
   const ps = (e.parentSchema ?? {}) as Schema;
   const schemaHint = ps['x-hint'] as string | undefined;
   const what = describe(e.data, ps);
@@ -59,7 +55,7 @@ function toFinding(e: ErrorObject): Finding | undefined {
         const pattern = Object.keys(ps.patternProperties as Schema)[0];
         return { path, code: 'E_SCHEMA_NAME', message: `'${key}' is not a valid name here`, hint: `names must match ${pattern}` };
       }
-      const hint = (Object.hasOwn(KEY_HINTS, key) ? KEY_HINTS[key] : undefined) ?? didYouMean(key, props, `allowed keys here: ${props.join(', ')}`);
+      const hint = (Object.hasOwn(keyHints, key) ? keyHints[key] : undefined) ?? didYouMean(key, props, `allowed keys here: ${props.join(', ')}`);
       return { path, code: 'E_SCHEMA_UNKNOWN_KEY', message: `unknown key '${key}'`, ...(hint ? { hint } : {}) };
     }
     case 'required': {
@@ -102,7 +98,7 @@ function toFinding(e: ErrorObject): Finding | undefined {
 }
 
 /** Shape errors as findings with key paths. Branch errors inside a failed anyOf are folded into it. */
-export function checkShape(data: unknown, schema?: TSchema): Finding[] {
+export function checkShape(data: unknown, schema: TSchema, keyHints: KeyHints = {}): Finding[] {
   const errors = schemaErrors(data, schema);
   // Schema paths (not instance paths) of failed anyOf: few and distinct, however many list entries failed.
   const anyOfPaths = [...new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.schemaPath.replace(/\/anyOf$/, '/anyOf/')))];
@@ -110,7 +106,7 @@ export function checkShape(data: unknown, schema?: TSchema): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const e of kept) {
-    const f = toFinding(e);
+    const f = toFinding(e, keyHints);
     if (!f) continue;
     const key = `${f.path}\0${f.message}`;
     if (seen.has(key)) continue;

@@ -1,16 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ProfileSchema } from './profile.js';
-import { SINGLE_LINE_PATTERN, isHttpsUrl, KERNEL_ARG_PATTERN, GLOB_PATTERN } from './helpers.js';
-import { checkShape } from '../schema-check.js';
-import { redactSecrets } from '../redact.js';
-import { applyDefaults } from '../validate.js';
+import { ProfileSchema } from '../../profiles/schema/profile.js';
+import { SINGLE_LINE_PATTERN, isHttpsUrl, KERNEL_ARG_PATTERN, GLOB_PATTERN } from '../../core/schema-helpers.js';
+import { redactSecrets } from '../../profiles/redact.js';
+import { applyDefaults, checkProfileShape } from '../../profiles/validate.js';
 import { BuildSpecSchema } from '../../builder/spec-schema.js';
-import { FirewallFileSchema } from '../../overlays/firewall/config.js';
+import { FirewallFileSchema } from '../../profiles/firewall/node-file.js';
 
 type Node = Record<string, unknown>;
-const ED25519 = readFileSync(new URL('../../test/fixtures/keys/ed25519.pub', import.meta.url), 'utf8').trim();
-const RSA2048 = readFileSync(new URL('../../test/fixtures/keys/rsa2048.pub', import.meta.url), 'utf8').trim();
+const ED25519 = readFileSync(new URL('../fixtures/keys/ed25519.pub', import.meta.url), 'utf8').trim();
+const RSA2048 = readFileSync(new URL('../fixtures/keys/rsa2048.pub', import.meta.url), 'utf8').trim();
 
 /** Every string schema below `s`, with its path; map keys (patternProperties) as `<key>`. */
 function strings(s: Node, path: string, out: [string, Node][] = []): [string, Node][] {
@@ -26,7 +25,7 @@ function strings(s: Node, path: string, out: [string, Node][] = []): [string, No
 }
 
 const base = { version: 1, users: { admin: { name: 'ops' } } };
-const shape = (data: Node) => checkShape({ ...base, ...data });
+const shape = (data: Node) => checkProfileShape({ ...base, ...data });
 
 describe('every string of the profile is one line', () => {
   it('each string schema has the single-line pattern, an anchored pattern that admits no control character, or a format', () => {

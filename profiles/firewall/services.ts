@@ -1,4 +1,4 @@
-import type { Profile } from '../../profiles/schema/profile.js';
+import type { Profile } from '../schema/profile.js';
 import { parsePortSpec } from './ports.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
-import { FirewallSchema } from '../../profiles/schema/firewall.js';
-import { obj, str, list, oneOfStrings, Type } from '../../profiles/schema/helpers.js';
-import type { Profile } from '../../profiles/schema/profile.js';
+import { FirewallSchema } from '../schema/firewall.js';
+import { obj, str, list, oneOfStrings, Type } from '../../core/schema-helpers.js';
+import type { Profile } from '../schema/profile.js';
 import { defaultServices } from './services.js';
 
 export const FIREWALL_FILE_VERSION = 1;

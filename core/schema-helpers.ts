@@ -68,7 +68,7 @@ export function isWebUrl(s: string, protocols: readonly string[] = ['http:', 'ht
   return protocols.includes(u.protocol) && u.hostname !== '' && u.username === '' && u.password === '';
 }
 
-/** Formats the schema uses beyond ajv-formats; profiles/ajv.ts registers them. */
+/** Formats the schemas use beyond ajv-formats; core/ajv.ts registers them. */
 export const FORMATS: Record<string, (s: string) => boolean> = { 'https-url': isHttpsUrl, 'web-url': (s) => isWebUrl(s) };
 
 export function httpsUrl(description: string, hint: string) {

@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isAlias, type Node as YamlNode } from 'yaml';
-import type { Position } from '../core/errors.js';
+import type { Position } from './errors.js';
 import { pointer, type Issue } from './issue.js';
 
 /** Limit on alias expansion, so a hostile profile cannot blow up memory ("billion laughs"). */

@@ -1,5 +1,5 @@
-import type { Position } from '../core/errors.js';
-import { redactUrlCredentials, safeText } from '../core/text.js';
+import type { Position } from './errors.js';
+import { redactUrlCredentials, safeText } from './text.js';
 
 /** One problem found in a profile: where, which key, what is wrong, what to do. */
 export interface Issue {
