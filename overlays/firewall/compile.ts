@@ -133,7 +133,7 @@ function protoMatches(rule: FirewallRule): ProtoMatch[] {
   return parts.map((p) => {
     if (typeof p.proto === 'number') return { expr: `meta l4proto ${p.proto}`, tcp: p.proto === 6 };
     if (p.proto === 'icmp') return { family: 'ipv4', expr: p.types ? `icmp type { ${p.types.join(', ')} }` : 'meta l4proto icmp', tcp: false };
-    if (p.proto === 'icmpv6') return { family: 'ipv6', expr: p.types ? `icmpv6 type { ${p.types.join(', ')} }` : 'meta l4proto ipv6-icmp', tcp: false };
+    if (p.proto === 'icmpv6') return { family: 'ipv6', expr: p.types ? `icmpv6 type { ${p.types.join(', ')} }` : 'meta l4proto icmpv6', tcp: false };
     const ports: string[] = [];
     const fmt = (s: string) => {
       const r = parsePortSpec(s);
@@ -279,7 +279,7 @@ export function compileRuleset(file: FirewallFile): string {
   });
   out.push('\t}', '', '\tchain output {', `\t\ttype filter hook output priority filter; policy ${fw.policyOut};`);
   if (fw.policyOut === 'drop') {
-    out.push('\t\toif "lo" accept', '\t\tct state invalid counter drop', '\t\tct state { established, related } accept', '\t\tmeta l4proto { icmp, ipv6-icmp } accept');
+    out.push('\t\toif "lo" accept', '\t\tct state invalid counter drop', '\t\tct state { established, related } accept', '\t\tmeta l4proto { icmp, icmpv6 } accept');
   }
   out.push('\t\tjump rules_out', '\t}', '', '\tchain rules_out {');
   fw.rules.forEach((r, i) => {
