@@ -8,6 +8,7 @@ export const SSH_KEY_TYPES = [
   'sk-ecdsa-sha2-nistp256@openssh.com',
   'ssh-rsa',
 ] as const;
+/** The shortest RSA key accepted, for users and host keys: sshd's RequiredRSASize and the audit use it too (ssh-audit's guides ask for 3072). */
 export const MIN_RSA_BITS = 3072;
 
 export interface SshPublicKey {

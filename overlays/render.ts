@@ -5,11 +5,9 @@ import { TRIXIE, type TargetFacts } from '../core/facts.js';
 import { renderPanelSite, renderStatusPage, PANEL_SITE, DEFAULT_SITE, STATUS_ROOT } from './panel/nginx.js';
 import { renderSshdDropin, renderPamSshd, renderAuthorizedKeys, renderBanner, renderSudoers, SSHD_DROPIN, PAM_SSHD } from './ssh/sshd.js';
 import { firewallFileFrom, FIREWALL_FILE } from '../profiles/firewall/node-file.js';
-import { compileRuleset } from './firewall/compile.js';
+import { compileRuleset, RULESET_FILE } from './firewall/compile.js';
 import { renderFail2banAction, renderFail2banJail, renderFail2banPanelFilter, F2B_ACTION, F2B_PANEL_FILTER } from './firewall/fail2ban.js';
 import { FAIL2BAN_CHECK, NFT_CHECK, VISUDO_CHECK, nginxCheck, sshdCheck, type FileCheck } from './checks.js';
-
-export const RULESET_FILE = '/etc/debvisor/firewall/ruleset.nft';
 
 /** What the target system itself decides about paths (read off its files, not the profile). */
 export interface TargetLayout {

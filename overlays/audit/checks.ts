@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { run } from '../../core/run.js';
 import { ADMIN_GROUP, MFA_DIR, PAM_SSHD } from '../ssh/sshd.js';
 import { PANEL_CERT, PANEL_KEY, PANEL_SITE, HSTS_MAX_AGE } from '../panel/nginx.js';
-import { RULESET_FILE } from '../render.js';
-import { TABLE } from '../firewall/compile.js';
+import { MIN_RSA_BITS } from '../../core/ssh-key.js';
+import { RULESET_FILE, TABLE } from '../firewall/compile.js';
 import { findOpenAccepts } from '../firewall/open-accepts.js';
 import type { CheckResult, Severity } from './grade.js';
 import { hstsContexts } from './hsts.js';
@@ -75,7 +75,7 @@ const hostKeyChecks: Check = async (ctx) => {
     if ((mode(ctx, `etc/ssh/${k}`).mode & 0o077) !== 0) problems.push(`${k} is readable by others`);
     if (k.includes('_rsa_')) {
       const bits = Number((await run(['ssh-keygen', '-l', '-f', join(dir, `${k}.pub`)], { allowFailure: true })).stdout.split(' ')[0]);
-      if (!(bits >= 3072)) problems.push(`${k} has ${bits} bits`);
+      if (!(bits >= MIN_RSA_BITS)) problems.push(`${k} has ${bits} bits`);
     }
   }
   if (!keys.some((k) => k.includes('ed25519'))) problems.push('no ed25519 host key');

@@ -3,6 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { confirmFirewall, readPending, firewallPaths, discardPending } from './apply.js';
+import { RULESET_FILE } from './compile.js';
 
 let dir: string;
 let root: string;
@@ -34,7 +35,7 @@ describe('the pending apply state (issue 9, point 17)', () => {
     expect(readFileSync(join(outside, 'firewall/ruleset.nft'), 'utf8')).toBe('host\n');
     rmSync(join(root, 'etc/debvisor'));
     await confirmFirewall(root);
-    expect(readFileSync(join(root, 'etc/debvisor/firewall/ruleset.nft'), 'utf8')).toBe('table inet debvisor {}\n');
+    expect(readFileSync(join(root, RULESET_FILE), 'utf8')).toBe('table inet debvisor {}\n');
     expect(readdirSync(join(root, 'run/debvisor/firewall'))).toEqual([]);
   });
 });

@@ -7,12 +7,12 @@ import { DebvisorError } from '../../core/errors.js';
 import { writeFileSet } from '../../core/fileset.js';
 import { silentEmitter, type Emitter } from '../../core/events.js';
 import { formatIssue } from '../../core/issue.js';
-import { compileRuleset, setName, TABLE } from './compile.js';
+import { compileRuleset, setName, RULESET_FILE, TABLE } from './compile.js';
+import { BLOCKLIST_SET } from '../../profiles/firewall/sets.js';
 import { FIREWALL_FILE, type FirewallFile } from '../../profiles/firewall/node-file.js';
 import { loadFirewallFile } from './model-file.js';
 import { liveBans, nftCheck, nftLoad, rollbackScript, tableListing } from './live.js';
 
-export const RULESET_PATH = '/etc/debvisor/firewall/ruleset.nft';
 export const STATE_DIR = '/run/debvisor/firewall';
 export const DEFAULT_CONFIRM_SECONDS = 60;
 /** The longest a pending apply may wait for confirmation. */
@@ -31,7 +31,7 @@ export function firewallPaths(root = '/'): Paths {
   const state = join(root, STATE_DIR);
   return {
     model: join(root, FIREWALL_FILE),
-    ruleset: join(root, RULESET_PATH),
+    ruleset: join(root, RULESET_FILE),
     state,
     pending: join(state, 'pending.json'),
     staged: join(state, 'staged.nft'),
@@ -126,12 +126,12 @@ export async function applyFirewall(opts: ApplyOptions): Promise<ApplyResult> {
   const ruleset = compileRuleset(model);
   await nftCheck(ruleset, { events, step: 'check' });
   const previous = await tableListing({ events });
-  const bans = [...(await liveBans(setName('blocklist', 'ipv4'), { events })).map((b) => ({ ...b, set: setName('blocklist', 'ipv4') })), ...(await liveBans(setName('blocklist', 'ipv6'), { events })).map((b) => ({ ...b, set: setName('blocklist', 'ipv6') }))];
+  const bans = [...(await liveBans(setName(BLOCKLIST_SET, 'ipv4'), { events })).map((b) => ({ ...b, set: setName(BLOCKLIST_SET, 'ipv4') })), ...(await liveBans(setName(BLOCKLIST_SET, 'ipv6'), { events })).map((b) => ({ ...b, set: setName(BLOCKLIST_SET, 'ipv6') }))];
   const carry = bans.map((b) => `add element inet ${TABLE} ${b.set} { ${b.value} timeout ${b.seconds}s }`).join('\n');
   await nftLoad(carry ? `${ruleset}\n${carry}\n` : ruleset, { events, step: 'load' });
   events.info(`ruleset loaded (${bans.length} live bans kept)`, { step: 'load' });
   if (opts.confirmSeconds === 0) {
-    await writeState(opts.root, [[RULESET_PATH, ruleset, 0o644]]);
+    await writeState(opts.root, [[RULESET_FILE, ruleset, 0o644]]);
     return { bansCarried: bans.length };
   }
   const now = new Date();
@@ -165,7 +165,7 @@ export async function confirmFirewall(root?: string): Promise<Pending> {
   const paths = firewallPaths(root);
   const pending = readPending(paths, root);
   if (!pending) throw new DebvisorError('E_FIREWALL_NOTHING_PENDING', 'no firewall apply is waiting for confirmation', { hint: 'it may already have been rolled back: see debvisor firewall status' });
-  await writeState(root, [[RULESET_PATH, readFileSync(paths.staged, 'utf8'), 0o644]]);
+  await writeState(root, [[RULESET_FILE, readFileSync(paths.staged, 'utf8'), 0o644]]);
   clearPending(paths);
   return pending;
 }

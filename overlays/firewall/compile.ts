@@ -4,10 +4,12 @@ import { COMMENT_MAX_BYTES } from '../../profiles/schema/firewall.js';
 import type { FirewallFile } from '../../profiles/firewall/node-file.js';
 import type { Access } from '../../profiles/firewall/services.js';
 import { findMacro, type MacroPart } from '../../profiles/firewall/macros.js';
+import { BLOCKLIST_SET, BUILTIN_SETS } from '../../profiles/firewall/sets.js';
 import { parsePortSpec, nftPorts } from '../../profiles/firewall/ports.js';
 
 export const TABLE = 'debvisor';
-export const BUILTIN_SETS = ['management', 'cluster', 'blocklist'] as const;
+/** Where the compiled ruleset lives on the node; /etc/nftables.conf includes it at boot. */
+export const RULESET_FILE = '/etc/debvisor/firewall/ruleset.nft';
 /** Log lines are rate-limited so a flood cannot fill the disk (Proxmox's default: 1/s, burst 5). */
 export const LOG_LIMIT = 'limit rate 1/second burst 5 packets';
 /** Echo requests are answered, but not at any rate. */
@@ -223,7 +225,7 @@ export function compileRuleset(file: FirewallFile): string {
   const userSets = Object.keys(fw.ipsets).filter((n) => !(BUILTIN_SETS as readonly string[]).includes(n)).sort();
   for (const name of [...BUILTIN_SETS, ...userSets]) {
     const byFam = entriesByFamily(fw.ipsets[name] ?? []);
-    for (const f of FAMILIES) out.push(...addressSet(name, f, byFam[f], name === 'blocklist'));
+    for (const f of FAMILIES) out.push(...addressSet(name, f, byFam[f], name === BLOCKLIST_SET));
   }
   for (const access of ['public', 'management', 'cluster'] as const) {
     for (const proto of ['tcp', 'udp']) {
@@ -245,8 +247,8 @@ export function compileRuleset(file: FirewallFile): string {
     '\tchain input {',
     '\t\ttype filter hook input priority filter; policy drop;',
     '\t\tiif "lo" accept',
-    `\t\tip saddr @${setName('blocklist', 'ipv4')} counter drop comment "blocklist (IDS bans with timeouts)"`,
-    `\t\tip6 saddr @${setName('blocklist', 'ipv6')} counter drop comment "blocklist (IDS bans with timeouts)"`,
+    `\t\tip saddr @${setName(BLOCKLIST_SET, 'ipv4')} counter drop comment "blocklist (IDS bans with timeouts)"`,
+    `\t\tip6 saddr @${setName(BLOCKLIST_SET, 'ipv6')} counter drop comment "blocklist (IDS bans with timeouts)"`,
     '\t\tct state invalid counter drop',
     '\t\tct state { established, related } accept',
     '\t\tjump icmp_in',

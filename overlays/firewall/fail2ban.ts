@@ -2,6 +2,7 @@ import { parseDuration } from '../../core/sizes.js';
 import type { Profile } from '../../profiles/schema/profile.js';
 import { renderTemplate } from '../../core/template.js';
 import { TABLE, setName } from './compile.js';
+import { BLOCKLIST_SET } from '../../profiles/firewall/sets.js';
 
 export const F2B_ACTION = 'debvisor-blocklist';
 export const F2B_PANEL_FILTER = 'debvisor-panel';
@@ -9,7 +10,7 @@ export const F2B_PANEL_JAIL = 'debvisor-panel';
 
 const tpl = (name: string, data: object) => renderTemplate(import.meta.url, `templates/${name}`, data);
 
-const common = { table: TABLE, set4: setName('blocklist', 'ipv4'), set6: setName('blocklist', 'ipv6') };
+const common = { table: TABLE, set4: setName(BLOCKLIST_SET, 'ipv4'), set6: setName(BLOCKLIST_SET, 'ipv6') };
 
 export function renderFail2banAction(): string {
   return tpl('fail2ban-action.conf.hbs', common);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findOpenAccepts } from './open-accepts.js';
 import { firewallOpenAcceptChecks } from '../audit/checks.js';
-import { RULESET_FILE } from '../render.js';
+import { RULESET_FILE } from './compile.js';
 
 const golden = fileURLToPath(new URL('./golden/', import.meta.url));
 

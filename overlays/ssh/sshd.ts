@@ -3,13 +3,12 @@ import { atLeast } from '../../core/facts.js';
 import type { Profile } from '../../profiles/schema/profile.js';
 import { renderTemplate } from '../../core/template.js';
 import { algorithms } from './algorithms.js';
+import { MIN_RSA_BITS } from '../../core/ssh-key.js';
 
 export const SSHD_DROPIN = '/etc/ssh/sshd_config.d/10-debvisor.conf';
 export const PAM_SSHD = '/etc/pam.d/sshd';
 export const ADMIN_GROUP = 'debvisor-admin';
 export const MFA_DIR = '/var/lib/debvisor/mfa';
-/** OpenSSH refuses RSA keys below this (users and hosts); ssh-audit's guides ask for 3072. */
-export const REQUIRED_RSA_SIZE = 3072;
 
 const tpl = (name: string, data: object) => renderTemplate(import.meta.url, `templates/${name}`, data);
 
@@ -32,7 +31,7 @@ export function renderSshdDropin(p: Profile, facts: TargetFacts): string {
     loginGraceTime: ssh.loginGraceTime,
     maxSessions: level === 'hardened' ? 4 : 8,
     disableForwarding: level === 'hardened',
-    requiredRsaSize: atLeast(facts.openssh, 9, 1) ? REQUIRED_RSA_SIZE : undefined,
+    requiredRsaSize: atLeast(facts.openssh, 9, 1) ? MIN_RSA_BITS : undefined,
     algorithms: algorithms(level, facts),
     caAlgorithms: level === 'basic' ? undefined : 'sk-ssh-ed25519@openssh.com,ssh-ed25519,rsa-sha2-512,rsa-sha2-256',
   });

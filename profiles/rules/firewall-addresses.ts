@@ -1,11 +1,10 @@
 import { parseSetEntry, parseIp, parseCidr, rangeBounds, hasHostBits, networkOf, type Family, type Range } from '../../core/net.js';
 import { didYouMean } from '../../core/suggest.js';
 import { finding } from './types.js';
+import { BUILTIN_SETS } from '../firewall/sets.js';
 import type { Finding } from '../../core/issue.js';
 import type { FirewallModel } from '../schema/profile.js';
 
-/** Sets every node has, whether or not the profile lists entries. */
-export const BUILTIN_SETS = ['management', 'cluster', 'blocklist'] as const;
 export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 /** "Did you mean" compares a name with every candidate: only the first few misses get one, so thousands of typos stay linear. */
 const MAX_SUGGESTIONS = 20;

@@ -4,12 +4,11 @@ import { parsePortSpec } from '../firewall/ports.js';
 import { defaultServices, type Service } from '../firewall/services.js';
 import { COMMENT_MAX_BYTES, FIREWALL_LIMITS } from '../schema/firewall.js';
 import { finding, type Rule } from './types.js';
-import { BUILTIN_SETS, FAMILIES, FAMILY_NAME, checkAddressSpec, coversFamily, indexModel, suggest, sweepSet, type AddressInfo, type ModelIndex, type SetEntry } from './firewall-addresses.js';
+import { FAMILIES, FAMILY_NAME, checkAddressSpec, coversFamily, indexModel, suggest, sweepSet, type AddressInfo, type ModelIndex, type SetEntry } from './firewall-addresses.js';
 import { managementHits, protoFamilies, ruleParts } from './firewall-lockdown.js';
 import type { Finding } from '../../core/issue.js';
 import type { FirewallModel, FirewallRule } from '../schema/profile.js';
 
-export { BUILTIN_SETS };
 const PORT_PROTOS = ['tcp', 'udp', 'sctp'];
 const LOCKDOWN_HINT = 'add source: +management (or a narrower source) so lockdown still holds, or turn lockdown off';
 

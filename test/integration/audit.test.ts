@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeSystemRoot } from './helpers/node-root.js';
+import { RULESET_FILE } from '../../overlays/firewall/compile.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const PROFILE = join(repo, 'test/fixtures/profiles/lab-node.yaml');
@@ -67,7 +68,7 @@ describe('debvisor audit on rendered roots', () => {
     ['root has a password', (r) => edit(join(r, 'etc/shadow'), /^root:!:/m, 'root:$6$x$y:'), ['accounts.root-locked'], 'D'],
     ['PAM asks for the password', (r) => edit(join(r, 'etc/pam.d/sshd'), /^auth required pam_google_authenticator.*$/m, '@include common-auth'), ['mfa.pam'], 'D'],
     ['TOTP secret readable by others', (r) => chmodSync(join(r, 'var/lib/debvisor/mfa/alice'), 0o644), ['mfa.secrets'], 'D'],
-    ['firewall policy accept', (r) => edit(join(r, 'etc/debvisor/firewall/ruleset.nft'), 'hook input priority filter; policy drop;', 'hook input priority filter; policy accept;'), ['firewall.loaded'], 'F'],
+    ['firewall policy accept', (r) => edit(join(r, RULESET_FILE), 'hook input priority filter; policy drop;', 'hook input priority filter; policy accept;'), ['firewall.loaded'], 'F'],
     ['TLS 1.0 and a CBC suite on the panel', (r) => { edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), 'ssl_protocols TLSv1.2 TLSv1.3;', 'ssl_protocols TLSv1 TLSv1.2 TLSv1.3;'); edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), 'ssl_ciphers ', 'ssl_ciphers ECDHE-RSA-AES128-SHA:'); }, ['panel.tls'], 'D'],
     ['short HSTS', (r) => edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), /max-age=63072000/g, 'max-age=3600'), ['panel.hsts'], 'C'],
     // Issue 9 point 18: a location with its own add_header does not inherit the server's HSTS.

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateProfile } from '../../profiles/validate.js';
-import { renderFiles, RULESET_FILE } from '../../overlays/render.js';
+import { renderFiles } from '../../overlays/render.js';
+import { RULESET_FILE } from '../../overlays/firewall/compile.js';
 import { writeFileSet, underRoot } from '../../core/fileset.js';
 
 const PROFILE = fileURLToPath(new URL('../fixtures/profiles/lab-node.yaml', import.meta.url));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLab, type Lab } from './helpers/netns-lab.js';
+import { RULESET_FILE } from '../../overlays/firewall/compile.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const PROFILE = join(root, 'test/fixtures/profiles/lab-node.yaml');
@@ -51,7 +52,7 @@ describe('debvisor firewall on a node (in a network namespace)', () => {
     const st = JSON.parse((await dv(['firewall', 'status', '--json'])).stdout) as { loaded: boolean; inputPolicy: string; lockdown: boolean; sets: Record<string, number> };
     expect(st).toMatchObject({ loaded: true, inputPolicy: 'drop', lockdown: false });
     expect(st.sets.management_v4).toBe(1);
-    expect(existsSync(join(sys, 'etc/debvisor/firewall/ruleset.nft'))).toBe(true);
+    expect(existsSync(join(sys, RULESET_FILE))).toBe(true);
     expect(await reach('out', 22)).toBe('open');
   });
 
@@ -79,7 +80,7 @@ describe('debvisor firewall on a node (in a network namespace)', () => {
     expect(c.exitCode, c.stderr).toBe(0);
     await new Promise((res) => setTimeout(res, 4500));
     expect(await reach('out', 22)).toBe('timeout');
-    expect(readFileSync(join(sys, 'etc/debvisor/firewall/ruleset.nft'), 'utf8')).toContain('management services (lockdown)');
+    expect(readFileSync(join(sys, RULESET_FILE), 'utf8')).toContain('management services (lockdown)');
     expect((await dv(['firewall', 'confirm'])).exitCode).toBe(1);
     expect((await dv(['firewall', 'lockdown', 'off', '--yes'])).exitCode).toBe(0);
     expect(await reach('out', 22)).toBe('open');
