@@ -9,12 +9,12 @@ process.stdout.on('error', (err) => {
   throw err;
 });
 
-const compiled = new URL('../core/cli/main.js', import.meta.url);
+const compiled = new URL('../cli/main.js', import.meta.url);
 let entry = compiled;
 if (!existsSync(compiled)) {
   const { register } = await import('tsx/esm/api');
   register();
-  entry = new URL('../core/cli/main.ts', import.meta.url);
+  entry = new URL('../cli/main.ts', import.meta.url);
 }
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

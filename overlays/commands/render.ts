@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { Command } from '../../core/cli/command.js';
-import { EXIT } from '../../core/cli/command.js';
+import { EXIT, defineCommand } from '../../core/cli/command.js';
 import { UsageError } from '../../core/errors.js';
 import { writeFileSet } from '../../core/fileset.js';
 import { fileUnder, openTargetRoot } from '../../core/target-root.js';
@@ -20,25 +19,24 @@ export async function targetFacts(name: string | undefined): Promise<TargetFacts
 /** The flag that allows rendering into this running system (a node re-rendering its own files). */
 export const THIS_SYSTEM_FLAG = 'this-system';
 
-export const renderCommand: Command = {
+export default defineCommand({
   words: ['render'],
   summary: "write a node's hardened configuration (firewall, IDS, SSH, sudo, panel) from a profile under a root directory",
   args: 'PROFILE',
   minArgs: 1,
   maxArgs: 1,
-  options: { root: { type: 'string' }, 'dry-run': { type: 'boolean' }, target: { type: 'string' }, [THIS_SYSTEM_FLAG]: { type: 'boolean' } },
-  optionHelp: {
-    root: 'directory to write under (the target system root); every file is checked with its daemon\'s tool first',
-    'dry-run': 'list the files and modes without writing',
-    target: 'tool versions to write for: trixie (default), bookworm, or host (read off this machine)',
-    [THIS_SYSTEM_FLAG]: 'allow a --root that is this running system (/): a node re-rendering its own configuration',
+  options: {
+    root: { type: 'string', help: 'directory to write under (the target system root); every file is checked with its daemon\'s tool first' },
+    'dry-run': { type: 'boolean', help: 'list the files and modes without writing' },
+    target: { type: 'string', help: 'tool versions to write for: trixie (default), bookworm, or host (read off this machine)' },
+    [THIS_SYSTEM_FLAG]: { type: 'boolean', help: 'allow a --root that is this running system (/): a node re-rendering its own configuration' },
   },
   async run({ positionals, values, io }) {
     const file = positionals[0]!;
     if (!existsSync(file)) throw new UsageError(`no such file: ${file}`, 'give the path of a profile YAML file');
-    const root = values.root as string | undefined;
+    const root = values.root;
     if (!root && !values['dry-run']) throw new UsageError('--root is required', 'for example --root /target, or --dry-run to only list');
-    const facts = await targetFacts(values.target as string | undefined);
+    const facts = await targetFacts(values.target);
     const r = validateProfile(file);
     if (!r.ok) {
       for (const i of r.issues) io.stderr.write(`${formatIssue(i)}\n`);
@@ -74,4 +72,4 @@ export const renderCommand: Command = {
     for (const u of res.unchecked) io.stderr.write(`warning: ${u.path} was not checked with ${u.check}: ${u.reason}\n`);
     return EXIT.ok;
   },
-};
+});

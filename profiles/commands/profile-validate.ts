@@ -1,18 +1,16 @@
 import { existsSync } from 'node:fs';
-import type { Command } from '../../core/cli/command.js';
-import { EXIT } from '../../core/cli/command.js';
+import { EXIT, defineCommand } from '../../core/cli/command.js';
 import { UsageError } from '../../core/errors.js';
 import { validateProfile } from '../validate.js';
 import { formatIssue } from '../../core/issue.js';
 import { safeText } from '../../core/text.js';
 
-export const profileValidate: Command = {
+export default defineCommand({
   words: ['profile', 'validate'],
   summary: 'check profiles (schema and meaning) and report every problem with file:line:col',
   args: 'FILE...',
   minArgs: 1,
-  options: { json: { type: 'boolean' } },
-  optionHelp: { json: 'print one JSON document instead of lines' },
+  options: { json: { type: 'boolean', help: 'print one JSON document instead of lines' } },
   async run({ positionals, values, io }) {
     for (const f of positionals) if (!existsSync(f)) throw new UsageError(`no such file: ${f}`, 'give the path of a profile YAML file');
     const results = positionals.map((f) => validateProfile(f));
@@ -32,4 +30,4 @@ export const profileValidate: Command = {
     }
     return results.every((r) => r.ok) ? EXIT.ok : EXIT.failed;
   },
-};
+});
