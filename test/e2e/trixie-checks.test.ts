@@ -41,7 +41,9 @@ beforeAll(async () => {
   await build({ repo, spec: join(repo, 'iso/build.yaml'), out: join(repo, 'out') });
   await execa('unsquashfs', ['-q', '-n', '-d', root, join(repo, 'out/netboot/filesystem.squashfs')]);
   mkdirSync(join(root, 'root/debvisor-test'), { recursive: true });
+  // The lab profile and the parent it extends.
   copyFileSync(PROFILE, join(root, 'root/debvisor-test/profile.yaml'));
+  copyFileSync(join(repo, 'test/fixtures/profiles/base.yaml'), join(root, 'root/debvisor-test/base.yaml'));
   const render = await inImage(['debvisor', 'render', '/root/debvisor-test/profile.yaml', '--root', '/', '--this-system', '--target', 'host']);
   if (render.exitCode !== 0) throw new Error(`debvisor render in the image failed:\n${render.stdout}\n${render.stderr}`);
   const tls = await inImage(['debvisor', 'tls', 'self-signed', 'node.lab.example.com', '--root', '/']);
