@@ -1,11 +1,7 @@
 import { existsSync } from 'node:fs';
-import { readRegularFile } from '../core/read-file.js';
 import { dirname, resolve } from 'node:path';
-import { parseYamlSource } from '../core/yaml-source.js';
-import { checkShape } from '../core/schema-check.js';
-import { fillDefaults } from '../core/ajv.js';
-import { locate } from '../profiles/load.js';
-import { issueAt, sortIssues, formatIssue, type Finding, type Issue } from '../core/issue.js';
+import { checkYamlFile } from '../core/checked-yaml.js';
+import { formatIssue, type Finding } from '../core/issue.js';
 import { validateProfile } from '../profiles/validate.js';
 import { DebvisorError } from '../core/errors.js';
 import { BuildSpecSchema, type BuildSpec } from './spec-schema.js';
@@ -37,22 +33,16 @@ export function specFindings(spec: BuildSpec, exists: (path: string) => boolean)
 /** Reads and validates a build spec; every problem is reported with its position, nothing is built. */
 export function loadBuildSpec(file: string, base = process.cwd()): LoadedSpec {
   const path = resolve(file);
-  const fail = (issues: Issue[]) => {
-    throw new DebvisorError('E_SPEC', `the build spec ${file} is invalid; nothing was built`, { hint: 'fix the lines below', details: sortIssues(issues).map(formatIssue) });
-  };
   if (!existsSync(path)) throw new DebvisorError('E_SPEC', `no build spec at ${file}`, { hint: 'the default is iso/build.yaml' });
-  const parsed = parseYamlSource(file, readRegularFile(path));
-  if (!parsed.ok) return fail(parsed.issues);
-  const shape = checkShape(parsed.doc.data, BuildSpecSchema);
-  const locateAt = (f: Finding) => issueAt(locate([parsed.doc], f.path), f);
-  if (shape.length) return fail(shape.map(locateAt));
-  const spec = fillDefaults(structuredClone(parsed.doc.data), BuildSpecSchema) as BuildSpec;
   const root = base ?? dirname(path);
-  const meaning = specFindings(spec, (p) => existsSync(resolve(root, p)));
-  if (spec.profile && existsSync(resolve(root, spec.profile))) {
+  const exists = (p: string) => existsSync(resolve(root, p));
+  const embeddedProfile = (spec: BuildSpec): Finding[] => {
+    if (!spec.profile || !exists(spec.profile)) return [];
     const v = validateProfile(resolve(root, spec.profile));
-    if (!v.ok) meaning.push({ path: '/profile', code: 'E_SPEC_PROFILE', message: `the embedded profile is invalid: ${v.issues.map(formatIssue).join('; ')}` });
-  }
-  if (meaning.length) return fail(meaning.map(locateAt));
-  return { spec, file: path, base: root };
+    return v.ok ? [] : [{ path: '/profile', code: 'E_SPEC_PROFILE', message: `the embedded profile is invalid: ${v.issues.map(formatIssue).join('; ')}` }];
+  };
+  // A spec that is not a regular file, or too large, is thrown as it is (E_NOT_REGULAR, E_TOO_LARGE).
+  const r = checkYamlFile<BuildSpec>(path, { schema: BuildSpecSchema, rules: [(spec) => specFindings(spec, exists), embeddedProfile] }, file);
+  if (!r.ok) throw new DebvisorError('E_SPEC', `the build spec ${file} is invalid; nothing was built`, { hint: 'fix the lines below', details: r.issues.map(formatIssue) });
+  return { spec: r.value, file: path, base: root };
 }

@@ -16,6 +16,8 @@ export interface SourceDoc {
   data: unknown;
   /** JSON pointer → position of the key (or list item) in this file. */
   positions: Map<string, Position>;
+  /** The text it was parsed from, for edits that keep comments and layout. */
+  text: string;
 }
 
 export type ParseResult = { ok: true; doc: SourceDoc } | { ok: false; issues: Issue[] };
@@ -114,5 +116,5 @@ export function parseYamlSource(file: string, text: string): ParseResult {
       issues: [{ file, line: 1, col: 1, path: '', code: 'E_YAML_ALIAS', message: `YAML could not be expanded: ${(err as Error).message}`, hint: 'use fewer aliases (*name) or write the values out' }],
     };
   }
-  return { ok: true, doc: { file, data, positions } };
+  return { ok: true, doc: { file, data, positions, text } };
 }

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { dirname, resolve, relative } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Position } from '../core/errors.js';
 import { InputFileError, readRegularFile } from '../core/read-file.js';
 import type { Issue } from '../core/issue.js';
 import { PROFILE_VERSION } from './schema/profile.js';
 import { parseYamlSource, type SourceDoc } from '../core/yaml-source.js';
+import { displayPath } from '../core/checked-yaml.js';
 import { isPlainObject, mergeProfiles, type PlainObject } from './merge.js';
 
 /** How deep `extends` may chain; deeper is almost surely a mistake and keeps loading bounded. */
@@ -25,26 +26,6 @@ export type LoadResult = { ok: true; profile: LoadedProfile } | { ok: false; iss
 export type ReadText = (file: string) => string;
 /** Regular files only, at most MAX_INPUT_FILE_BYTES: /dev/zero or a FIFO fails at once instead of hanging. */
 const readUtf8: ReadText = (f) => readRegularFile(f);
-
-/** Shows paths relative to the working directory when that is shorter, as compilers do. */
-export function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') ? rel : file;
-}
-
-/** Position of the deepest key along `path` that some file of the chain defines. */
-export function locate(chain: SourceDoc[], path: string): Position {
-  let p = path;
-  for (;;) {
-    for (const doc of chain) {
-      const pos = doc.positions.get(p);
-      if (pos) return pos;
-    }
-    if (p === '') break;
-    p = p.slice(0, p.lastIndexOf('/'));
-  }
-  return { file: chain[0]?.file ?? '?', line: 1, col: 1 };
-}
 
 function issue(where: Position, path: string, code: string, message: string, hint: string): Issue {
   return { ...where, path, code, message, hint };

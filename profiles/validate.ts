@@ -1,8 +1,10 @@
-import { loadProfile, locate, type ReadText, type LoadedProfile } from './load.js';
+import { loadProfile, type ReadText, type LoadedProfile } from './load.js';
 import { checkShape } from '../core/schema-check.js';
 import { fillDefaults } from '../core/ajv.js';
+import { checkYamlData, type CheckedYamlKind } from '../core/checked-yaml.js';
+import { sortIssues, type Finding, type Issue } from '../core/issue.js';
 import { RULES } from './rules/index.js';
-import { issueAt, sortIssues, type Finding, type Issue } from '../core/issue.js';
+import { NO_FACTS, type HardwareFacts } from './facts.js';
 import type { Profile } from './schema/profile.js';
 import type { PlainObject } from './merge.js';
 import { schemaOrder } from './order.js';
@@ -29,35 +31,33 @@ export function applyDefaults(data: PlainObject): Profile {
   return schemaOrder(fillDefaults(structuredClone(data), ProfileSchema), ProfileSchema as unknown as Record<string, unknown>) as unknown as Profile;
 }
 
-/** Semantic rules over an effective profile. A rule that trips over malformed data the schema already reported is skipped. */
-export function checkMeaning(profile: Profile, shapeFailed: boolean): Finding[] {
-  const out: Finding[] = [];
-  for (const rule of RULES) {
-    try {
-      out.push(...rule(profile));
-    } catch (err) {
-      if (!shapeFailed) throw err;
-    }
-  }
-  return out;
+/**
+ * How a profile is checked by the one checked-YAML loader: every rule sees the machine's facts
+ * (none for plain validation), and every problem is reported at once, the rules' too.
+ */
+export function profileKind(facts: HardwareFacts = NO_FACTS): CheckedYamlKind<Profile> {
+  return {
+    schema: ProfileSchema,
+    keyHints: PROFILE_KEY_HINTS,
+    defaults: (data) => applyDefaults(data as PlainObject),
+    rules: RULES.map((rule) => (p: Profile) => rule(p, facts)),
+    afterShapeErrors: 'continue',
+  };
+}
+
+export interface ValidateOptions {
+  /** What the installer found on the machine; absent for plain validation. */
+  facts?: HardwareFacts;
+  /** Reads each file of the `extends` chain (tests); a regular file of bounded size by default. */
+  read?: ReadText;
 }
 
 /** Load, merge `extends`, check the shape, fill defaults, check the meaning: every issue at once. */
-export function validateProfile(file: string, read?: ReadText): ValidationResult {
-  const loaded = loadProfile(file, read);
+export function validateProfile(file: string, opts: ValidateOptions = {}): ValidationResult {
+  const loaded = loadProfile(file, opts.read);
   if (!loaded.ok) return { ok: false, file, issues: sortIssues(loaded.issues) };
   const { profile: lp } = loaded;
-  const shape = checkProfileShape(lp.data);
-  const effective = applyDefaults(lp.data);
-  const meaning = checkMeaning(effective, shape.length > 0);
-  // A path already reported (by the loader, then the schema) needs no second, derived complaint.
-  const loadPaths = new Set(lp.issues.map((i) => i.path));
-  const shapePaths = new Set(shape.map((f) => f.path));
-  const findings = [
-    ...shape.filter((f) => !loadPaths.has(f.path)),
-    ...meaning.filter((f) => !shapePaths.has(f.path) && !loadPaths.has(f.path)),
-  ];
-  const issues = sortIssues([...lp.issues, ...findings.map((f) => issueAt(locate(lp.chain, f.path), f))]);
-  if (issues.length) return { ok: false, file, issues, loaded: lp };
-  return { ok: true, file, profile: effective, loaded: lp, issues: [] };
+  const r = checkYamlData(lp.data, lp.chain, profileKind(opts.facts), lp.issues);
+  if (!r.ok) return { ok: false, file, issues: r.issues, loaded: lp };
+  return { ok: true, file, profile: r.value, loaded: lp, issues: [] };
 }

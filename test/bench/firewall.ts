@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { applyDefaults } from '../../profiles/validate.js';
 import { checkFirewall } from '../../profiles/rules/firewall.js';
 import { checkNetwork } from '../../profiles/rules/network.js';
+import { NO_FACTS } from '../../profiles/facts.js';
 import { firewallFileFrom } from '../../profiles/firewall/node-file.js';
 import { compileRuleset } from '../../overlays/firewall/compile.js';
 
@@ -53,11 +54,11 @@ function time<T>(fn: () => T, runs: number): { ms: number; value: T } {
 export async function benchFirewall(): Promise<Record<string, string | number>> {
   const p = largeProfile();
   const file = firewallFileFrom(p);
-  const check = time(() => checkFirewall(p), 5);
+  const check = time(() => checkFirewall(p, NO_FACTS), 5);
   const entries = entriesProfile();
-  const entriesCheck = time(() => checkFirewall(entries), 3);
+  const entriesCheck = time(() => checkFirewall(entries, NO_FACTS), 3);
   const pins = pinnedProfile();
-  const pinsCheck = time(() => checkNetwork(pins), 3);
+  const pinsCheck = time(() => checkNetwork(pins, NO_FACTS), 3);
   const compile = time(() => compileRuleset(file), 10);
   const text = compile.value;
   const dir = mkdtempSync(join(tmpdir(), 'debvisor-bench-'));

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyDefaults, checkProfileShape } from '../../profiles/validate.js';
 import { checkFirewall } from '../../profiles/rules/firewall.js';
+import { NO_FACTS } from '../../profiles/facts.js';
 import { firewallFileFrom } from '../../profiles/firewall/node-file.js';
 import { compileRuleset } from '../../overlays/firewall/compile.js';
 
@@ -43,7 +44,7 @@ describe('issue 9: values at the limits compile to a ruleset nft accepts', () =>
   it('validates, compiles and passes nft -c in an empty network namespace', async () => {
     expect(checkProfileShape(data)).toEqual([]);
     const p = applyDefaults(data);
-    expect(checkFirewall(p)).toEqual([]);
+    expect(checkFirewall(p, NO_FACTS)).toEqual([]);
     const file = join(dir, 'ruleset.nft');
     writeFileSync(file, compileRuleset(firewallFileFrom(p)));
     const r = await execa('unshare', ['-n', 'nft', '-c', '-f', file], { reject: false });
