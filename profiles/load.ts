@@ -31,7 +31,7 @@ function issue(where: Position, path: string, code: string, message: string, hin
   return { ...where, path, code, message, hint };
 }
 
-/** Reads a profile and its `extends` parents, and merges them (child wins). */
+/** Reads a profile and its `extends` parents, and merges them (child wins); validate.ts then checks the merged data with the one checked-YAML loader (core/checked-yaml.ts). */
 export function loadProfile(file: string, read: ReadText = readUtf8): LoadResult {
   const chain: SourceDoc[] = [];
   const versionIssues: Issue[] = [];
