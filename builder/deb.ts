@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, rmSync, writeFileSync, chmodSync, readFileSync } fro
 import { join } from 'node:path';
 import { run } from '../core/run.js';
 import type { Emitter } from '../core/events.js';
-import { listFiles } from './sources.js';
+import { compileTool } from './compile.js';
 
 /** What the installed tool needs at run time; Debian resolves these when the .deb is installed. */
 export const DEB_DEPENDS = [
@@ -57,14 +57,7 @@ export async function buildDeb(o: DebOptions): Promise<string> {
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(lib, { recursive: true });
   const r = { events: o.events, logFile: o.logFile, env: o.env, cwd: o.repo };
-  await run([join(o.repo, 'node_modules/.bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', lib], { ...r, step: 'tsc' });
-  // Data files that sit beside the modules that read them.
-  for (const f of listFiles(o.repo, ['overlays'])) {
-    if (/\/(templates|policies)\//.test(f)) cpSync(join(o.repo, f), join(lib, f));
-  }
-  for (const f of ['package.json', 'package-lock.json', 'LICENSE']) cpSync(join(o.repo, f), join(lib, f));
-  mkdirSync(join(lib, 'bin'), { recursive: true });
-  cpSync(join(o.repo, 'bin/debvisor.js'), join(lib, 'bin/debvisor.js'));
+  await compileTool(o.repo, lib, r);
   await run(['npm', 'ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { ...r, cwd: lib, step: 'npm' });
   mkdirSync(join(stage, 'usr/bin'), { recursive: true });
   writeFileSync(join(stage, 'usr/bin/debvisor'), '#!/bin/sh\nexec /usr/bin/node /usr/lib/debvisor/bin/debvisor.js "$@"\n');

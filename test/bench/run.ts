@@ -1,8 +1,10 @@
+import { benchCli } from './cli.js';
 import { benchFirewall } from './firewall.js';
 import { benchLoader } from './loader.js';
 
 // Figures, not pass/fail: targets live here, never in timed tests.
 const benches: Record<string, () => Promise<Record<string, string | number>>> = {
+  cli: benchCli,
   firewall: benchFirewall,
   loader: benchLoader,
 };
