@@ -1,3 +1,6 @@
+import { MAX_INPUT_FILE_BYTES } from '../core/read-file.js';
+import { MAX_ALIAS_COUNT, MAX_MAP_KEYS, MAX_LIST_ITEMS, MAX_YAML_NODES } from '../core/yaml-source.js';
+import { KERNEL_ARGS_MAX_BYTES } from './rules/boot.js';
 import { ProfileSchema } from './schema/profile.js';
 import { MACROS } from './firewall/macros.js';
 
@@ -58,6 +61,20 @@ export function renderProfileReference(): string {
     'given (in the profile or a parent it `extends`); every other key has the default shown, or is',
     'optional. `(secret)` values are redacted whenever a profile is printed or saved. Examples are in',
     '`profiles/examples/`; the machine-readable schema is `profiles/profile.schema.json`.',
+    '',
+    '## What is refused before anything else',
+    '',
+    'A profile ends up in files, command lines, URLs and terminals of a node, so the loader and the',
+    'schema refuse, with the file, line, column and key path, what those readers would misread:',
+    '',
+    `- anything but a regular file (a FIFO, a device such as \`/dev/zero\`, a directory), as the profile or a parent it \`extends\`, and files over ${MAX_INPUT_FILE_BYTES / 1024 / 1024} MiB;`,
+    '- YAML tags (`!!omap`, `!!set`, `!!binary`, custom tags: they change what a key means), keys that are not plain scalars, duplicate keys, and the keys `__proto__`, `constructor` and `prototype`;',
+    `- more than ${MAX_MAP_KEYS.toLocaleString('en')} keys in one map, ${MAX_LIST_ITEMS.toLocaleString('en')} items in one list, ${MAX_YAML_NODES.toLocaleString('en')} values in all, or ${MAX_ALIAS_COUNT} aliases;`,
+    '- control characters (and U+2028/U+2029) in any one-line value: a line break in an SSH key would make two `authorized_keys` lines;',
+    `- URLs that are not \`https://\` or carry a user name or password; kernel arguments that are not single tokens of letters, digits and \`_ . , : = / + @ % ~ -\`, or together over ${KERNEL_ARGS_MAX_BYTES} bytes; disk and NIC globs outside a safe character set;`,
+    '- firewall values the kernel would refuse (comments over 128 bytes, interface names over 15 bytes or `*` alone, protocol numbers over 255, IPv6 zone ids), rules that would silently mean something else, accept rules with neither `macro` nor `proto` (`proto: any` says it on purpose), and, with lockdown on, anything that opens a management port to everyone (see [firewall.md](firewall.md)).',
+    '',
+    'Messages escape control characters, never repeat a value at a secret path, and show URLs without their credentials.',
     '',
   ];
   const props = root.properties as Record<string, Node>;
