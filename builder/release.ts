@@ -25,7 +25,7 @@ export function parsePackageList(text: string): PackageVersion[] {
 /** The SHA256SUMS format sha256sum -c reads: "<hex>  <name>". */
 /** SHA256SUMS with names relative to the output directory, so `sha256sum -c` works there (netboot/ files too). */
 export function sha256sums(artefacts: Artefact[], outDir: string): string {
-  return artefacts.map((a) => `${a.sha256}  ${relative(outDir, a.path)}`).join('\n') + '\n';
+  return `${artefacts.map((a) => `${a.sha256}  ${relative(outDir, a.path)}`).join('\n')}\n`;
 }
 
 /** An SPDX 2.3 JSON document listing every Debian package in the image, with purls. */

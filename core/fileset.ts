@@ -71,7 +71,7 @@ const nameOf = (f: RenderedFile) => f.checkName ?? f.check![0]!;
 /** Runs a file's check on its staged copy; returns why it could not run, or throws if the file fails it. */
 async function runCheck(f: RenderedFile, staged: string, events?: Emitter): Promise<string | undefined> {
   const argv = f.check!.map((a) => (a === '{}' ? staged : a));
-  let r;
+  let r: Awaited<ReturnType<typeof run>>;
   try {
     r = await run(argv, { allowFailure: true, events, step: 'check' });
   } catch (err) {
@@ -118,7 +118,7 @@ export async function writeFileSet(root: string, files: RenderedFile[], opts: Wr
   for (const f of files) {
     const { dir, name } = locate(real, f.path);
     if (!dir) continue;
-    let st;
+    let st: ReturnType<typeof lstatSync>;
     try {
       st = lstatSync(join(dir, name));
     } catch {

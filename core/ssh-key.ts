@@ -52,7 +52,7 @@ export function parseSshPublicKey(line: string): SshKeyParse {
     if (key.bits < MIN_RSA_BITS) return { ok: false, reason: `RSA key of ${key.bits} bits is too short (at least ${MIN_RSA_BITS})` };
   } else if (type === 'ssh-ed25519') {
     const pk = readString(blob, off);
-    if (!pk || pk[0].length !== 32 || pk[1] !== blob.length) return { ok: false, reason: 'the ed25519 key data is malformed' };
+    if (pk?.[0].length !== 32 || pk[1] !== blob.length) return { ok: false, reason: 'the ed25519 key data is malformed' };
   } else {
     if (!readString(blob, off)) return { ok: false, reason: 'the key data is truncated' };
   }

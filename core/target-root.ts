@@ -75,7 +75,7 @@ export function resolveDir(root: string, dirParts: string[], create: boolean): s
   let cur = root;
   for (const part of dirParts) {
     const next = join(cur, part);
-    let st;
+    let st: ReturnType<typeof lstatSync>;
     try {
       st = lstatSync(next);
     } catch (err) {

@@ -12,6 +12,7 @@ case "$level" in
   e2e|release) bash scripts/bootstrap.sh test iso ;;
   *) echo "usage: scripts/test.sh unit|integration|e2e|release|all" >&2; exit 2 ;;
 esac
+npx biome lint
 npx tsc --noEmit
 # The tests run bin/debvisor.js, which uses the compiled dist/ when it is newer than the sources.
 npm run --silent build

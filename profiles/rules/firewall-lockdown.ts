@@ -25,7 +25,7 @@ export function protoFamilies(parts: MacroPart[] | 'any'): Set<Family> {
   for (const p of parts) {
     if (p.proto === 'icmp') out.add('ipv4');
     else if (p.proto === 'icmpv6') out.add('ipv6');
-    else FAMILIES.forEach((f) => out.add(f));
+    else for (const f of FAMILIES) out.add(f);
   }
   return out;
 }

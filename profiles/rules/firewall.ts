@@ -171,9 +171,12 @@ export function checkFirewallModel(fw: FirewallModel, base: string, services: re
     const g: { families: Set<Family>; bypass?: { i: number; hits: string[]; open: Set<Family> } } = { families: new Set() };
     rules.forEach((r, i) => {
       const path = `${base}/groups/${name}/${i}`;
-      if (r.group !== undefined) return checkGroupRef(ix, r as FirewallRule & { group: string }, path, true, out);
+      if (r.group !== undefined) {
+        checkGroupRef(ix, r as FirewallRule & { group: string }, path, true, out);
+        return;
+      }
       const c = checkRule(ix, r, path, out);
-      c.families.forEach((f) => g.families.add(f));
+      for (const f of c.families) g.families.add(f);
       const hits = lockdown && c.ok ? managementHits(r, services) : [];
       if (hits.length && !g.bypass) g.bypass = { i, hits, open: c.openFrom };
     });

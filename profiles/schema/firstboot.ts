@@ -1,4 +1,4 @@
-import { obj, str, list, int, oneOfStrings, Type } from '../../core/schema-helpers.js';
+import { obj, str, list, int, oneOfStrings, } from '../../core/schema-helpers.js';
 
 export const FirstbootSchema = obj(
   'What first boot runs after DNS, certificates and cluster join.',

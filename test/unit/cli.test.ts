@@ -58,7 +58,7 @@ describe('debvisor command (the real bin entry)', () => {
     expect(statSync(join(dir, 'good/etc/nftables.conf')).mode & 0o777).toBe(0o755);
     expect(readFileSync(join(dir, 'good/etc/fail2ban/jail.d/debvisor.conf'), 'utf8')).toContain('banaction = debvisor-blocklist');
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'version: 1\nextends: ' + join(root, 'profiles/examples/standalone.yaml') + '\nsecurity:\n  firewall:\n    rules:\n      - { action: accept, macro: Nope }\n');
+    writeFileSync(bad, `version: 1\nextends: ${join(root, 'profiles/examples/standalone.yaml')}\nsecurity:\n  firewall:\n    rules:\n      - { action: accept, macro: Nope }\n`);
     const r = await cli(['render', bad, '--root', join(dir, 'bad')]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/bad\.yaml:6:\d+: \/security\/firewall\/rules\/0\/macro: unknown macro 'Nope'/);

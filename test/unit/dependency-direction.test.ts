@@ -28,6 +28,7 @@ function sources(dir: string): string[] {
 }
 
 /** Relative specifiers of static imports, re-exports and dynamic imports. */
+// biome-ignore lint/suspicious/noExportsInTest: other import-scanning tests reuse this parser
 export function importsOf(text: string): string[] {
   const out: string[] = [];
   const re = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)(['"])(\.{1,2}\/[^'"]+)\1/gm;

@@ -18,7 +18,7 @@ export default defineCommand({
     }
     if (action === 'rotate') {
       const r = await rotateHostKeys(root);
-      r.new.forEach((k, i) => io.stdout.write(`${k.type}: ${r.old[i]!.fingerprint}\n   now: ${k.fingerprint}\n`));
+      for (const [i, k] of r.new.entries()) io.stdout.write(`${k.type}: ${r.old[i]!.fingerprint}\n   now: ${k.fingerprint}\n`);
       io.stdout.write('old keys kept as *.previous; reload sshd (systemctl reload ssh) and update known_hosts of clients\n');
       return EXIT.ok;
     }

@@ -13,7 +13,7 @@ for (const port of tcp) {
 }
 for (const port of udp) {
   const sock = dgram.createSocket({ type: 'udp6', ipv6Only: false });
-  sock.on('message', (msg, rinfo) => sock.send('pong', rinfo.port, rinfo.address));
+  sock.on('message', (_msg, rinfo) => sock.send('pong', rinfo.port, rinfo.address));
   waits.push(new Promise((res, rej) => { sock.once('error', rej); sock.bind(port, '::', res); }));
 }
 await Promise.all(waits);

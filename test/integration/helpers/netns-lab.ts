@@ -58,7 +58,7 @@ export async function createLab(names: string[]): Promise<Lab> {
     made.push(sw);
     await ip(['-n', sw, 'link', 'add', 'br0', 'type', 'bridge']);
     await ip(['-n', sw, 'link', 'set', 'br0', 'up']);
-    names.forEach((name, i) => (hosts[name] = { ns: `${tag}-${name}`, v4: `10.77.0.${i + 1}`, v6: `fd77::${i + 1}` }));
+    for (const [i, name] of names.entries()) hosts[name] = { ns: `${tag}-${name}`, v4: `10.77.0.${i + 1}`, v6: `fd77::${i + 1}` };
     for (const [i, name] of names.entries()) {
       const h = hosts[name]!;
       await ip(['netns', 'add', h.ns]);
