@@ -1,4 +1,5 @@
-import { Type, type TProperties, type TSchema, type ObjectOptions, type SchemaOptions } from '@sinclair/typebox';
+import type { TProperties, TSchema, ObjectOptions, SchemaOptions } from '@sinclair/typebox';
+import { Type } from './schema-type.js';
 
 /**
  * Schema helpers: every object is closed (`additionalProperties: false`) and every property
