@@ -9,6 +9,7 @@ import { checkCluster } from './cluster.js';
 import { checkFirewall } from './firewall.js';
 import { checkPorts } from './ports.js';
 import { checkBoot } from './boot.js';
+import { checkHardware } from './hardware.js';
 
 /** Every semantic check, run in this order after the schema. */
-export const RULES: readonly Rule[] = [checkNodeNames, checkNetwork, checkStorage, checkBoot, checkUsers, checkTls, checkDns, checkCluster, checkFirewall, checkPorts];
+export const RULES: readonly Rule[] = [checkNodeNames, checkNetwork, checkStorage, checkBoot, checkUsers, checkTls, checkDns, checkCluster, checkFirewall, checkPorts, checkHardware];
