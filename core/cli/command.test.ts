@@ -6,7 +6,13 @@ import { runCli } from './run-cli.js';
 function capture(): Io & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
-  const sink = (add: (s: string) => void) => new Writable({ write: (chunk, _e, done) => (add(String(chunk)), done()) });
+  const sink = (add: (s: string) => void) =>
+    new Writable({
+      write(chunk, _e, done) {
+        add(String(chunk));
+        done();
+      },
+    });
   return { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), out: () => out, err: () => err };
 }
 
@@ -34,7 +40,14 @@ const greet = defineCommand({
 });
 
 function table(loads: string[]): CommandEntry[] {
-  const entry = (c: Command): CommandEntry => ({ words: c.words, summary: c.summary, load: async () => (loads.push(c.words.join(' ')), { default: c }) });
+  const entry = (c: Command): CommandEntry => ({
+    words: c.words,
+    summary: c.summary,
+    load: async () => {
+      loads.push(c.words.join(' '));
+      return { default: c };
+    },
+  });
   const other = defineCommand({ words: ['greet', 'all'], summary: 'say hello to everyone', async run() { return EXIT.failed; } });
   return [entry(greet), entry(other)];
 }
