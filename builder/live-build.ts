@@ -133,7 +133,8 @@ export const LIVE_MODE_SCRIPT = [
   '  *) next="Log in to use the debvisor tools (debvisor --help)." ;;',
   'esac',
   'if [ "$1" = --issue ]; then',
-  '  version=$(debvisor --version 2>/dev/null || echo debvisor)',
+  // dpkg's record, not `debvisor --version`: starting node under emulation held the gettys back for minutes.
+  '  version="debvisor $(dpkg-query -W -f=\'${Version}\' debvisor 2>/dev/null)"',
   '  # agetty expands \\n (host name) and \\l (terminal).',
   '  printf \'%s live system on \\\\n (\\\\l), boot mode: %s\\n%s\\n\\n\' "$version" "${mode:-none}" "$next" > /etc/issue',
   'else',
