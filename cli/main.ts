@@ -26,6 +26,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['tls', 'self-signed'], summary: "make the panel's stand-in certificate (ECDSA P-256) until ACME delivers one", load: () => import('../overlays/panel/commands/tls-self-signed.js') },
   { words: ['audit'], summary: "check a node's security settings (SSH, root, MFA, firewall, panel TLS, certificate) and grade them A to F", load: () => import('../overlays/audit/commands/audit.js') },
   { words: ['facts'], summary: "show this machine's hardware facts (disks, interfaces, CPU, memory, firmware) read-only; --out saves them for planning elsewhere", load: () => import('../installer/commands/facts.js') },
+  { words: ['install', 'plan'], summary: 'show what installing a profile on a machine would do (disks wiped, partitions, storage, network, files, steps); touches nothing', load: () => import('../installer/commands/install-plan.js') },
   { words: ['build'], summary: 'build the DebVisor ISO, netboot files, checksums, SBOM and build report (as root)', load: () => import('../builder/commands/build.js') },
 ];
 

@@ -33,7 +33,7 @@ function globCheck(key: string, glob: string | undefined, values: readonly strin
 
 /** Why a disk is never a target, whatever the selector says. */
 export function diskExclusion(d: DiskFacts): string | undefined {
-  if (d.bootMedium) return 'it is the boot medium (the installer runs from it)';
+  if (d.bootMedium) return 'the boot medium: the running system started from it';
   if (d.readOnly) return 'it is read-only';
   return undefined;
 }
