@@ -21,7 +21,7 @@ export function helpText(table: readonly CommandEntry[], prefix: string[] = []):
   const lines = [
     'debvisor: build, install and harden DebVisor nodes',
     '',
-    `usage: debvisor ${prefix.length ? prefix.join(' ') + ' ' : ''}COMMAND [ARGS] [OPTIONS]`,
+    `usage: debvisor ${prefix.length ? `${prefix.join(' ')} ` : ''}COMMAND [ARGS] [OPTIONS]`,
     '',
     'commands:',
     ...list.map((c) => `  ${c.words.join(' ').padEnd(width)}  ${c.summary}`),
