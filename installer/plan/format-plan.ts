@@ -4,6 +4,9 @@ import type { InstallPlan } from './types.js';
 
 const ROLE_WORDS: Record<string, string> = { 'bios-boot': 'BIOS boot (GRUB core)', esp: 'EFI system partition', lvm: 'LVM physical volume', swap: 'swap', root: 'root filesystem', zfs: 'ZFS pool member' };
 
+/** Unpartitioned space below this is the backup GPT and alignment, not worth a line. */
+const UNUSED_SHOWN_FROM_BYTES = 16 * 2 ** 20;
+
 function pad(s: string, n: number): string {
   return s.padEnd(n);
 }
@@ -38,7 +41,7 @@ export function formatPlan(plan: InstallPlan, where: (path: string) => string = 
   for (const d of plan.partitions) {
     out.push(`partitions of ${d.disk} (GPT, ${d.logicalSectorSize}-byte sectors):`);
     for (const x of d.partitions) out.push(`  ${pad(x.device, 20)} ${pad(formatBytes(x.sizeBytes), 11)} ${pad(x.typeCode, 5)} ${ROLE_WORDS[x.role]}`);
-    if (d.unusedBytes >= 2 ** 20) out.push(`  ${pad('(unused)', 20)} ${formatBytes(d.unusedBytes)}`);
+    if (d.unusedBytes > UNUSED_SHOWN_FROM_BYTES) out.push(`  ${pad('(unused)', 20)} ${formatBytes(d.unusedBytes)}`);
   }
   if (plan.partitions.length) out.push('');
   for (const a of plan.raid) out.push(`raid: ${a.device} ${a.level} (mdadm) of ${a.members.join(', ')}: ${formatBytes(a.sizeBytes)} for ${a.holds}`);
@@ -91,7 +94,7 @@ export function formatPlan(plan: InstallPlan, where: (path: string) => string = 
   }
   if (plan.steps.length) {
     out.push('', 'steps:');
-    plan.steps.forEach((st, i) => out.push(`  ${String(i + 1).padStart(2)}. ${pad(st.id, 20)} ${st.does}`));
+    for (const [i, st] of plan.steps.entries()) out.push(`  ${String(i + 1).padStart(2)}. ${pad(st.id, 20)} ${st.does}`);
     out.push('', `on error: ${plan.onError}; at the end: ${plan.finish}`);
   }
   return `${out.map(safeText).join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;

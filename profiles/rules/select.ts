@@ -83,5 +83,5 @@ export function describeDisk(d: DiskFacts): string {
 
 /** An interface in one line: `eno1 3c:ec:ef:00:00:01 ixgbe link 10000 Mb/s`. */
 export function describeNic(n: NicFacts): string {
-  return [n.name, n.mac, n.driver ?? 'unknown driver', n.link ? `link${n.speedMbps ? ` ${n.speedMbps} Mb/s` : ''}` : 'no link'].join(' ');
+  return [n.name, n.currentMac ? `${n.mac} (now ${n.currentMac})` : n.mac, n.driver ?? 'unknown driver', n.link ? `link${n.speedMbps ? ` ${n.speedMbps} Mb/s` : ''}` : 'no link'].join(' ');
 }
