@@ -56,7 +56,7 @@ function machineNotes(p: Profile, f: HardwareFacts, disks: readonly DiskFacts[])
 
 /**
  * Pure: what installing `profile` on the machine `facts` describes will do, as plain data. The
- * hardware rules (profiles/rules/hardware.ts, the same `profile validate --facts` runs) decide
+ * hardware rules (profiles/rules/hardware.ts, in the validator's RULES, so validateProfile with facts refuses the same) decide
  * what is refused; a disk selector that does not match exactly `expect` disks stops the plan
  * there, listing every disk. A plan with errors has no steps.
  */
