@@ -1,5 +1,3 @@
-import { run } from './run.js';
-
 /** Versions of the target system's tools that change what a config file may say. */
 export interface TargetFacts {
   name: string;
@@ -15,22 +13,4 @@ export const BOOKWORM: TargetFacts = { name: 'bookworm', openssh: [9, 2], nginx:
 
 export function atLeast(v: [number, number], major: number, minor: number): boolean {
   return v[0] > major || (v[0] === major && v[1] >= minor);
-}
-
-function version(text: string, re: RegExp): [number, number] | undefined {
-  const m = re.exec(text);
-  return m ? [Number(m[1]), Number(m[2])] : undefined;
-}
-
-/** Reads the versions off the tools installed here (for rendering onto this very machine). */
-export async function detectHostFacts(): Promise<TargetFacts> {
-  const ssh = await run(['sshd', '-V'], { allowFailure: true });
-  const ngx = await run(['nginx', '-v'], { allowFailure: true });
-  const ossl = await run(['openssl', 'version'], { allowFailure: true });
-  return {
-    name: 'host',
-    openssh: version(ssh.stderr + ssh.stdout, /OpenSSH_(\d+)\.(\d+)/) ?? TRIXIE.openssh,
-    nginx: version(ngx.stderr + ngx.stdout, /nginx\/(\d+)\.(\d+)/) ?? TRIXIE.nginx,
-    openssl: version(ossl.stdout, /OpenSSL (\d+)\.(\d+)/) ?? TRIXIE.openssl,
-  };
 }

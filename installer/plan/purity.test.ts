@@ -15,13 +15,8 @@ const EFFECTS = /^(node:)?(child_process|net|dgram|http|https|tls|worker_threads
 const FS_WRITES = /\b(writeFileSync|writeSync|openSync|mkdirSync|renameSync|rmSync|unlinkSync|chmodSync|chownSync|copyFileSync|appendFileSync|mkdtempSync|createWriteStream)\b/;
 const EFFECT_MODULES = ['core/run.ts', 'core/fileset.ts', 'core/target-root.ts', 'installer/facts/gather.ts'];
 
-/**
- * Modules the plan reaches that import an effect they never use on the plan's path, each with
- * the reason. core/facts.ts holds the target's tool versions (TRIXIE, read by renderFiles) beside
- * detectHostFacts, which runs sshd/nginx/openssl -V: moving detectHostFacts to a module of its
- * own removes this entry.
- */
-const EXEMPT: Record<string, string> = { 'core/facts.ts': 'detectHostFacts (not called by the plan) runs tools through core/run' };
+/** Modules the plan reaches that import an effect they never use on the plan's path, each with the reason (none today). */
+const EXEMPT: Record<string, string> = {};
 
 /** Relative specifiers of static imports, re-exports and dynamic imports (as test/unit/dependency-direction.test.ts reads them). */
 function importsOf(text: string): string[] {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { validateProfile } from '../../profiles/validate.js';
 import { renderFiles } from '../../overlays/render.js';
 import { writeFileSet, underRoot } from '../../core/fileset.js';
-import { detectHostFacts } from '../../core/facts.js';
+import { detectHostFacts } from '../../core/host-facts.js';
 
 const examples = fileURLToPath(new URL('../../profiles/examples/', import.meta.url));
 const NS = `dvchk${process.pid % 100000}`;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { validateProfile } from '../../profiles/validate.js';
 import { renderFiles } from '../../overlays/render.js';
 import { writeFileSet } from '../../core/fileset.js';
-import { detectHostFacts } from '../../core/facts.js';
+import { detectHostFacts } from '../../core/host-facts.js';
 import { makeSelfSigned } from '../../overlays/panel/self-signed.js';
 import { makeSystemRoot } from './helpers/node-root.js';
 
