@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../core/cli/command.js';
 import { EXIT } from '../core/cli/command.js';
-import { createEmitter, plainSink, jsonLinesSink } from '../core/events.js';
+import { createEmitter, plainSink, jsonLinesSink, terminalSink } from '../core/events.js';
 import { build } from './build.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -15,7 +15,9 @@ export const buildCommand: Command = {
   options: { spec: { type: 'string' }, out: { type: 'string' }, work: { type: 'string' }, json: { type: 'boolean' } },
   optionHelp: { spec: 'build spec (default iso/build.yaml)', out: 'output directory (default out/)', work: 'work and cache directory (default cache/build/)', json: 'events as JSON lines' },
   async run({ values, io }) {
-    const events = createEmitter({ sinks: [values.json ? jsonLinesSink(io.stderr) : plainSink(io.stderr)] });
+    // Progress inside the stages: one redrawn line on a terminal, a line each otherwise, events with --json.
+    const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
+    const events = createEmitter({ sinks: [values.json ? jsonLinesSink(io.stderr) : tty ? terminalSink(io.stderr) : plainSink(io.stderr)] });
     const r = await build({
       repo: REPO,
       spec: (values.spec as string | undefined) ?? `${REPO}iso/build.yaml`,

@@ -1,0 +1,42 @@
+import { copyFileSync, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run } from '../../core/run.js';
+import { parsePackageList, sha256sums, spdxSbom } from '../release.js';
+import { fileSha256 } from '../sources.js';
+import { NETBOOT_FILES, netbootDir } from './netboot.js';
+import type { BuildContext, Stage } from './stage.js';
+
+export const isoPath = (ctx: BuildContext) => join(ctx.out, `${ctx.spec.name}-${ctx.version}-amd64.iso`);
+
+/** Release files: the ISO and .deb copied out, the SBOM, SHA256SUMS and its signature. */
+export const release: Stage = {
+  name: 'release',
+  summary: 'copy the ISO and .deb out, write the SBOM, SHA256SUMS and its signature',
+  always: true,
+  inputs: () => ({}),
+  done: () => false,
+  run: async (ctx) => {
+    const add = (path: string) => ctx.artefacts.push({ path, bytes: statSync(path).size, sha256: fileSha256(path) });
+    const iso = isoPath(ctx);
+    if (ctx.spec.outputs.iso) {
+      if (!existsSync(iso) || fileSha256(iso) !== fileSha256(ctx.lbIso)) copyFileSync(ctx.lbIso, iso);
+      add(iso);
+    }
+    const deb = join(ctx.out, ctx.debFile);
+    copyFileSync(ctx.debPath, deb);
+    add(deb);
+    if (ctx.spec.outputs.netboot) for (const f of [...NETBOOT_FILES, 'boot.ipxe']) add(join(netbootDir(ctx), f));
+    if (ctx.spec.outputs.sbom) {
+      const sbom = join(ctx.out, `${ctx.spec.name}-${ctx.version}.spdx.json`);
+      const packages = parsePackageList(ctx.state.packages ?? '');
+      writeFileSync(sbom, `${JSON.stringify(spdxSbom(ctx.spec.name, ctx.version, new Date(ctx.epoch * 1000).toISOString(), packages, (ctx.keys.binary ?? '').slice(0, 16)), null, 2)}\n`);
+      add(sbom);
+    }
+    const sums = join(ctx.out, 'SHA256SUMS');
+    writeFileSync(sums, sha256sums(ctx.artefacts, ctx.out));
+    if (ctx.signingKey) {
+      rmSync(`${sums}.sign`, { force: true });
+      await run(['gpg', '--batch', '--yes', '--local-user', ctx.signingKey, '--armor', '--detach-sign', '--output', `${sums}.sign`, sums], { events: ctx.events });
+    }
+  },
+};
