@@ -136,6 +136,7 @@ async function runStages(ctx: BuildContext, stages: Stage[], statePath: string):
     if (stage.always) {
       ctx.events.info(`${name}: running (always)`, { step: name, progress: STAGES.indexOf(name) / STAGES.length });
       await stage.run(ctx, join(ctx.logs, `${name}.log`), '');
+      save();
       reports.push({ name, status: 'ran', reason: 'always (checksums and report)', durationMs: Date.now() - t0, key: '' });
       continue;
     }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { assertNothingMounted, dependencyNames, DEPENDS_LIST, layerFiles } from './packages-layer.js';
+import { assertNothingMounted, dependencyNames, DEPENDS_LIST, installList, layerFiles } from './packages-layer.js';
 import { DEB_DEPENDS } from './deb.js';
 
 describe('the packages layer', () => {
@@ -32,5 +32,9 @@ describe('the packages layer', () => {
     expect(() => assertNothingMounted('/work/b/live-build/chroot', mountinfo)).toThrow(/chroot\/proc still mounted/);
     expect(() => assertNothingMounted('/work/b/live-build/chroot/', mountinfo)).toThrow();
     expect(() => assertNothingMounted('/work/a/live-build/chroot', mountinfo)).not.toThrow();
+  });
+  it('counts the tools as installed in the install pass, as a plain lb chroot does, so an installer keeps them', () => {
+    const live = 'bash\t5.2\ndebvisor\t0.1.0\nlive-boot\t1:2\nnginx\t1.26\n';
+    expect(installList(live, 'bash\t5.2\nnginx\t1.26\n', ['debvisor'])).toBe('bash\t5.2\ndebvisor\t0.1.0\nnginx\t1.26\n');
   });
 });

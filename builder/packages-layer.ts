@@ -84,6 +84,23 @@ export async function writePackageList(ctx: BuildContext, file: string, log: str
   writeFileSync(log, `dpkg-query -W > ${file}: ${r.stdout.split('\n').filter(Boolean).length} packages\n`, { flag: 'a' });
 }
 
+/**
+ * The install pass's package list after the overlay: the layer's, plus the tools' package (which
+ * a plain `lb chroot` installs in that pass), with the versions of the final list. live-build
+ * marks what is in the live list but not in this one as removable by an installer.
+ */
+export function installList(live: string, layerInstall: string, extra: string[]): string {
+  const name = (l: string) => l.split('\t')[0]!;
+  const keep = new Set([...layerInstall.split('\n').filter(Boolean).map(name), ...extra]);
+  return live.split('\n').filter((l) => l && keep.has(name(l))).map((l) => `${l}\n`).join('');
+}
+
+/** `ls -lR` of the chroot, as live-build's chroot stage writes it (binary_manifest copies it beside the ISO). */
+export async function writeFileList(ctx: BuildContext): Promise<void> {
+  const r = await run(['chroot', join(ctx.lb, 'chroot'), 'ls', '-lR'], { env: chrootEnv(ctx) });
+  writeFileSync(join(ctx.lb, 'chroot.files'), r.stdout);
+}
+
 /** The layer made from scratch in the live-build tree: live-build's own chroot steps up to the installed packages. */
 async function makeLayer(ctx: BuildContext, files: LbFile[], log: string): Promise<void> {
   const env = { ...ctx.env, SOURCE_DATE_EPOCH: String(ctx.layerEpoch) };

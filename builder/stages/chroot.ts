@@ -1,10 +1,10 @@
-import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DebvisorError } from '../../core/errors.js';
 import { run } from '../../core/run.js';
 import { checkFragment, parseKernelConfig } from '../kernel-config.js';
 import { configure, hashLbFiles, imageLbFiles } from '../lb-tree.js';
-import { applyPackagesLayer, chrootEnv, layerFiles, layerInputs, writePackageList } from '../packages-layer.js';
+import { applyPackagesLayer, chrootEnv, installList, layerFiles, layerInputs, writeFileList, writePackageList } from '../packages-layer.js';
 import { fileSha256 } from '../sources.js';
 import { stageKey } from '../stage-cache.js';
 import type { BuildContext, Stage } from './stage.js';
@@ -64,7 +64,10 @@ export const chroot: Stage = {
     await ctx.lbRun(['chroot_hacks'], log);
     await ctx.lbRun(['chroot_interactive'], log);
     await writePackageList(ctx, 'chroot.packages.live', log);
+    const lists = (f: string) => readFileSync(join(ctx.lb, f), 'utf8');
+    writeFileSync(join(ctx.lb, 'chroot.packages.install'), installList(lists('chroot.packages.live'), lists('chroot.packages.install'), ['debvisor']));
     await ctx.lbRun(['chroot_prep', 'remove', 'all-except-archives'], log);
+    await writeFileList(ctx);
     collectChroot(ctx, log);
   },
 };

@@ -4,7 +4,20 @@ import { run } from '../../core/run.js';
 import { parsePackageList, sha256sums, spdxSbom } from '../release.js';
 import { fileSha256 } from '../sources.js';
 import { NETBOOT_FILES, netbootDir } from './netboot.js';
-import type { BuildContext, Stage } from './stage.js';
+import type { BuildContext, FileHash, Stage } from './stage.js';
+
+/**
+ * A file's SHA-256, taken from `known` while its size, modification time and inode are those it
+ * had when hashed (as git's index does): a build with no change reads no ISO or squashfs again.
+ */
+export function knownSha256(path: string, known: Record<string, FileHash>, hash: (p: string) => string = fileSha256): string {
+  const st = statSync(path);
+  const k = known[path];
+  if (k && k.size === st.size && k.mtimeMs === st.mtimeMs && k.ino === st.ino) return k.sha256;
+  const sha256 = hash(path);
+  known[path] = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, sha256 };
+  return sha256;
+}
 
 export const isoPath = (ctx: BuildContext) => join(ctx.out, `${ctx.spec.name}-${ctx.version}-amd64.iso`);
 
@@ -16,10 +29,12 @@ export const release: Stage = {
   inputs: () => ({}),
   done: () => false,
   run: async (ctx) => {
-    const add = (path: string) => ctx.artefacts.push({ path, bytes: statSync(path).size, sha256: fileSha256(path) });
+    const known = (ctx.state.hashes ??= {});
+    const sha = (path: string) => knownSha256(path, known);
+    const add = (path: string) => ctx.artefacts.push({ path, bytes: statSync(path).size, sha256: sha(path) });
     const iso = isoPath(ctx);
     if (ctx.spec.outputs.iso) {
-      if (!existsSync(iso) || fileSha256(iso) !== fileSha256(ctx.lbIso)) copyFileSync(ctx.lbIso, iso);
+      if (!existsSync(iso) || sha(iso) !== sha(ctx.lbIso)) copyFileSync(ctx.lbIso, iso);
       add(iso);
     }
     const deb = join(ctx.out, ctx.debFile);

@@ -113,3 +113,22 @@ describe('stage keys cover what changes the output', () => {
     expect(netboot.binary).toBe('b1');
   });
 });
+
+describe('release files', () => {
+  it('are hashed again only when their size, time or inode changed', async () => {
+    const { knownSha256 } = await import('./release.js');
+    const { utimesSync } = await import('node:fs');
+    const { repo } = fixture();
+    const f = join(repo, 'a.iso');
+    writeFileSync(f, 'iso');
+    let reads = 0;
+    const hash = (p: string) => `h${++reads}:${p.length}`;
+    const known = {};
+    const first = knownSha256(f, known, hash);
+    expect(knownSha256(f, known, hash)).toBe(first);
+    expect(reads).toBe(1);
+    utimesSync(f, new Date(1000), new Date(1000));
+    expect(knownSha256(f, known, hash)).not.toBe(first);
+    expect(reads).toBe(2);
+  });
+});

@@ -15,6 +15,15 @@ export interface BuildState {
   stages: Partial<Record<StageName, StageRecord>>;
   kernel?: { version: string; fragment: FragmentCheck };
   packages?: string;
+  /** SHA-256 of release files by path, with the size, time and inode they had (see knownSha256). */
+  hashes?: Record<string, FileHash>;
+}
+
+export interface FileHash {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  sha256: string;
 }
 
 /** What the custom kernel stage hands on: its packages, and for the report how they were made. */
