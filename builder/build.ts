@@ -126,44 +126,56 @@ export function throttledProgress(events: Emitter, intervalMs = PROGRESS_INTERVA
   };
 }
 
-/** Runs the stages of the table in order, each reused when its key and output are there. */
-async function runStages(ctx: BuildContext, stages: Stage[], statePath: string): Promise<StageReport[]> {
-  const reports: StageReport[] = [];
-  const save = () => writeFileSync(statePath, JSON.stringify(ctx.state, null, 2));
-  for (const stage of stages) {
-    const t0 = Date.now();
-    const { name } = stage;
-    if (stage.always) {
-      ctx.events.info(`${name}: running (always)`, { step: name, progress: STAGES.indexOf(name) / STAGES.length });
-      await stage.run(ctx, join(ctx.logs, `${name}.log`), '');
-      save();
-      reports.push({ name, status: 'ran', reason: 'always (checksums and report)', durationMs: Date.now() - t0, key: '' });
-      continue;
-    }
-    const inputs = await stage.inputs(ctx);
-    const key = stageKey(inputs);
-    const previous = ctx.state.stages[name];
-    const exists = stage.done(ctx, key);
-    const d = stage.keyed ? decideKeyed(name, inputs, previous, exists) : decide(name, inputs, previous, exists);
-    ctx.events.info(`${name}: ${d.run ? 'running' : 'reused'} (${d.reason})`, { step: name, progress: STAGES.indexOf(name) / STAGES.length });
-    if (d.run) {
-      const log = join(ctx.logs, `${name}.log`);
-      rmSync(log, { force: true });
-      try {
-        await stage.run(ctx, log, key);
-      } catch (err) {
-        delete ctx.state.stages[name];
-        save();
-        throw stageError(name, err, ctx.work, log);
-      }
-      ctx.state.stages[name] = { key, inputs };
-      save();
-    }
-    ctx.keys[name] = key;
-    stage.collect?.(ctx, key);
-    reports.push({ name, status: d.run ? 'ran' : 'cached', reason: d.reason, durationMs: Date.now() - t0, key });
+/** One stage: reused when its key and output are there, else run; its key handed on to later stages. */
+async function runStage(ctx: BuildContext, stage: Stage, save: () => void): Promise<StageReport> {
+  const t0 = Date.now();
+  const { name } = stage;
+  if (stage.always) {
+    ctx.events.info(`${name}: running (always)`, { step: name, progress: STAGES.indexOf(name) / STAGES.length });
+    await stage.run(ctx, join(ctx.logs, `${name}.log`), '');
+    save();
+    return { name, status: 'ran', reason: 'always (checksums and report)', durationMs: Date.now() - t0, key: '' };
   }
-  return reports;
+  const inputs = await stage.inputs(ctx);
+  const key = stageKey(inputs);
+  const previous = ctx.state.stages[name];
+  const exists = stage.done(ctx, key);
+  const d = stage.keyed ? decideKeyed(name, inputs, previous, exists) : decide(name, inputs, previous, exists);
+  ctx.events.info(`${name}: ${d.run ? 'running' : 'reused'} (${d.reason})`, { step: name, progress: STAGES.indexOf(name) / STAGES.length });
+  if (d.run) {
+    const log = join(ctx.logs, `${name}.log`);
+    rmSync(log, { force: true });
+    try {
+      await stage.run(ctx, log, key);
+    } catch (err) {
+      delete ctx.state.stages[name];
+      save();
+      throw stageError(name, err, ctx.work, log);
+    }
+    ctx.state.stages[name] = { key, inputs };
+    save();
+  }
+  ctx.keys[name] = key;
+  stage.collect?.(ctx, key);
+  return { name, status: d.run ? 'ran' : 'cached', reason: d.reason, durationMs: Date.now() - t0, key };
+}
+
+/**
+ * Runs the stages of the table, each as soon as the stages it comes `after` are done (so the
+ * .deb is packed while the bootstrap runs); the reports in table order. When a stage fails, the
+ * others that were running finish first, then the first failure in table order is thrown.
+ */
+export async function runStages(ctx: BuildContext, stages: Stage[], statePath: string): Promise<StageReport[]> {
+  const save = () => writeFileSync(statePath, JSON.stringify(ctx.state, null, 2));
+  const running = new Map<StageName, Promise<StageReport>>();
+  for (const stage of stages) {
+    const before = stage.after.map((n) => running.get(n)).filter((p) => p !== undefined);
+    running.set(stage.name, Promise.all(before).then(() => runStage(ctx, stage, save)));
+  }
+  const settled = await Promise.allSettled(running.values());
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<StageReport>).value);
 }
 
 /** The build: the stage table run in order, each stage reused when its inputs did not change. */

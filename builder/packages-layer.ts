@@ -47,6 +47,9 @@ export function layerInputs(ctx: BuildContext, files: LbFile[]): Inputs {
 
 const layerDir = (ctx: BuildContext) => join(ctx.work, 'layers');
 
+/** In the live-build tree: the key of the layer its chroot was made from. */
+const MADE_FROM = 'chroot.layer';
+
 interface LayerRecord {
   key: string;
   inputs: Inputs;
@@ -70,8 +73,24 @@ export function assertNothingMounted(dir: string, mountinfo = readFileSync('/pro
 /** Copies a tree as it is: owners, modes, times, hard links, extended attributes (file capabilities). */
 async function copyTree(from: string, to: string, log: string): Promise<void> {
   assertNothingMounted(from);
+  assertNothingMounted(to);
   rmSync(to, { recursive: true, force: true });
   await run(['cp', '-a', '--reflink=auto', from, to], { logFile: log });
+}
+
+/**
+ * Makes `to` the same tree as `from` (owners, modes, times, hard links, ACLs, extended
+ * attributes), writing only what differs. Used to put the layer back under a chroot that was
+ * made from that same layer: every file the overlay or live-build's binary stage wrote since has
+ * a newer time or another size, so rsync's size-and-time check finds it.
+ */
+export const SYNC_ARGV = ['rsync', '-aHAX', '--numeric-ids', '--delete'];
+
+async function syncTree(from: string, to: string, log: string): Promise<void> {
+  assertNothingMounted(from);
+  assertNothingMounted(to);
+  mkdirSync(to, { recursive: true });
+  await run([...SYNC_ARGV, `${from}/`, `${to}/`], { logFile: log });
 }
 
 /** The environment of a command inside the chroot: the build's, with the system's PATH. */
@@ -131,16 +150,28 @@ export async function applyPackagesLayer(ctx: BuildContext, log: string): Promis
   const dir = layerDir(ctx);
   const chroot = join(ctx.lb, 'chroot');
   mkdirSync(dir, { recursive: true });
-  if (savedLayer(ctx)?.key === key) {
+  const saved = savedLayer(ctx);
+  // The chroot was made from this layer by the last build that got this far (marked below).
+  const madeFrom = existsSync(join(ctx.lb, MADE_FROM)) ? readFileSync(join(ctx.lb, MADE_FROM), 'utf8') : '';
+  if (saved?.key === key) {
     ctx.progress('chroot', 0, 'packages layer reused: restoring it');
-    await copyTree(join(dir, 'packages'), chroot, log);
+    if (madeFrom === key) {
+      await ctx.lbRun(['clean', '--binary', '--stage'], log);
+      await syncTree(join(dir, 'packages'), chroot, log);
+    } else {
+      await ctx.lbRun(['clean', '--chroot', '--binary', '--stage'], log);
+      await copyTree(join(dir, 'packages'), chroot, log);
+    }
     copyFileSync(join(dir, 'chroot.packages.install'), join(ctx.lb, 'chroot.packages.install'));
     // What `lb bootstrap` would have marked; the chroot is there.
     mkdirSync(join(ctx.lb, '.build'), { recursive: true });
     writeFileSync(join(ctx.lb, '.build/bootstrap'), '');
+    writeFileSync(join(ctx.lb, MADE_FROM), key);
     return { reused: true, key };
   }
   rmSync(join(dir, 'packages.json'), { force: true });
+  rmSync(join(ctx.lb, MADE_FROM), { force: true });
+  await ctx.lbRun(['clean', '--chroot', '--binary', '--stage'], log);
   await makeLayer(ctx, files, log);
   ctx.progress('chroot', 0.8, 'saving the packages layer');
   await copyTree(chroot, join(dir, 'packages.new'), log);
@@ -148,5 +179,6 @@ export async function applyPackagesLayer(ctx: BuildContext, log: string): Promis
   renameSync(join(dir, 'packages.new'), join(dir, 'packages'));
   copyFileSync(join(ctx.lb, 'chroot.packages.install'), join(dir, 'chroot.packages.install'));
   writeFileSync(join(dir, 'packages.json'), `${JSON.stringify({ key, inputs }, null, 2)}\n`);
+  writeFileSync(join(ctx.lb, MADE_FROM), key);
   return { reused: false, key };
 }

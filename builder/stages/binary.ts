@@ -13,6 +13,7 @@ export const SQUASHFS_POLL_MS = 2000;
 export const binary: Stage = {
   name: 'binary',
   summary: 'the squashfs and the hybrid ISO with the boot menus (ISOLINUX for BIOS, GRUB for UEFI)',
+  after: ['chroot'],
   inputs: (ctx) => ({
     chroot: ctx.keys.chroot ?? '',
     // Compression, level, volume id, image name, kernel command line and the rest of live-build's binary settings.

@@ -9,6 +9,7 @@ import type { Stage } from './stage.js';
 export const bootstrap: Stage = {
   name: 'bootstrap',
   summary: 'debootstrap the suite (kept by live-build in its cache/bootstrap)',
+  after: [],
   inputs: (ctx) => ({
     'lb config (bootstrap)': sha256(JSON.stringify(lbConfigGroups(ctx.spec, ctx.version).bootstrap)),
     'live-build': ctx.tools['live-build']!,

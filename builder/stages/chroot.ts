@@ -36,6 +36,7 @@ function collectChroot(ctx: BuildContext, log: string): void {
 export const chroot: Stage = {
   name: 'chroot',
   summary: 'the live system: the packages layer (kept), then the .deb, includes (iso/includes/) and hooks on top',
+  after: ['package-deb', 'kernel', 'bootstrap'],
   inputs: (ctx) => {
     const all = imageLbFiles(ctx);
     return {
@@ -49,7 +50,6 @@ export const chroot: Stage = {
   },
   done: (ctx) => existsSync(join(ctx.lb, 'chroot/usr/bin/debvisor')),
   run: async (ctx, log) => {
-    await ctx.lbRun(['clean', '--chroot', '--binary', '--stage'], log);
     const layer = await applyPackagesLayer(ctx, log);
     ctx.events.info(`chroot: packages layer ${layer.reused ? 'reused' : 'made and kept'} (${layer.key.slice(0, 12)})`, { step: 'chroot' });
     await configure(ctx, imageLbFiles(ctx), log);

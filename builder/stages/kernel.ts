@@ -28,6 +28,7 @@ const packagesDir = (ctx: BuildContext) => join(ctx.kernelCache, 'packages');
 export const kernel: Stage = {
   name: 'kernel',
   summary: 'compile the custom kernel from Debian’s source with the settled config (make bindeb-pkg)',
+  after: [],
   enabled: (ctx) => ctx.spec.kernel.source === 'custom',
   keyed: true,
   // The settled config is an input of the key, so it is made before the decision.

@@ -18,6 +18,7 @@ function ipxe(ctx: BuildContext): string {
 export const netboot: Stage = {
   name: 'netboot',
   summary: 'kernel, initrd, squashfs and boot.ipxe for PXE',
+  after: ['binary'],
   enabled: (ctx) => ctx.spec.outputs.netboot,
   inputs: (ctx) => ({ binary: ctx.keys.binary ?? '', ipxe: sha256(ipxe(ctx)) }),
   done: (ctx) => existsSync(join(netbootDir(ctx), 'filesystem.squashfs')),

@@ -11,6 +11,7 @@ import type { Stage } from './stage.js';
 export const packageDeb: Stage = {
   name: 'package-deb',
   summary: "compile DebVisor's tools and pack debvisor_<version>_all.deb",
+  after: [],
   inputs: (ctx) => ({ sources: hashFiles(ctx.repo, TOOL_SOURCES), version: ctx.version, epoch: String(ctx.debEpoch) }),
   done: (ctx) => existsSync(ctx.debPath),
   run: async (ctx, log) => {

@@ -25,6 +25,7 @@ export const isoPath = (ctx: BuildContext) => join(ctx.out, `${ctx.spec.name}-${
 export const release: Stage = {
   name: 'release',
   summary: 'copy the ISO and .deb out, write the SBOM, SHA256SUMS and its signature',
+  after: ['package-deb', 'chroot', 'binary', 'netboot'],
   always: true,
   inputs: () => ({}),
   done: () => false,

@@ -9,7 +9,7 @@ import { stageKey } from '../stage-cache.js';
 import { planStages } from '../build.js';
 import { layerFiles, layerInputs } from '../packages-layer.js';
 import { imageLbFiles } from '../lb-tree.js';
-import { STAGE_TABLE, STAGES, type BuildContext, type StageName } from './index.js';
+import { STAGE_TABLE, STAGES, type BuildContext, type Stage, type StageName } from './index.js';
 import type { BuildSpec } from '../spec-schema.js';
 
 const source = fileURLToPath(new URL('../..', import.meta.url));
@@ -130,5 +130,43 @@ describe('release files', () => {
     utimesSync(f, new Date(1000), new Date(1000));
     expect(knownSha256(f, known, hash)).not.toBe(first);
     expect(reads).toBe(2);
+  });
+});
+
+describe('running the table', () => {
+  it('each stage comes after stages earlier in the table only', () => {
+    STAGE_TABLE.forEach((s, i) => {
+      for (const a of s.after) expect(STAGE_TABLE.findIndex((t) => t.name === a), `${s.name} after ${a}`).toBeLessThan(i);
+    });
+    expect(STAGE_TABLE.find((s) => s.name === 'chroot')!.after).toEqual(['package-deb', 'kernel', 'bootstrap']);
+  });
+  it('overlaps stages that do not depend on each other, waits for the ones they come after, reports in table order', async () => {
+    const { runStages } = await import('../build.js');
+    const { ctx, repo } = fixture();
+    mkdirSync(ctx.logs, { recursive: true });
+    const log: string[] = [];
+    const stage = (name: StageName, after: StageName[], ms: number): Stage => ({
+      name, summary: `test stage ${name}`, after, inputs: () => ({ n: name }), done: () => false,
+      run: async () => {
+        log.push(`start ${name}`);
+        await new Promise((r) => setTimeout(r, ms));
+        log.push(`end ${name}`);
+      },
+    });
+    const reports = await runStages(ctx, [stage('package-deb', [], 30), stage('bootstrap', [], 10), stage('chroot', ['package-deb', 'bootstrap'], 1)], join(repo, 'state.json'));
+    expect(log).toEqual(['start package-deb', 'start bootstrap', 'end bootstrap', 'end package-deb', 'start chroot', 'end chroot']);
+    expect(reports.map((r) => r.name)).toEqual(['package-deb', 'bootstrap', 'chroot']);
+    expect(Object.keys(ctx.keys)).toEqual(['bootstrap', 'package-deb', 'chroot']);
+  });
+  it('lets running stages finish, then throws the first failure; later stages do not start', async () => {
+    const { runStages } = await import('../build.js');
+    const { ctx, repo } = fixture();
+    mkdirSync(ctx.logs, { recursive: true });
+    const log: string[] = [];
+    const fail: Stage = { name: 'package-deb', summary: 'fails at once', after: [], inputs: () => ({}), done: () => false, run: () => Promise.reject(new Error('deb broke')) };
+    const slow: Stage = { name: 'bootstrap', summary: 'takes a while', after: [], inputs: () => ({}), done: () => false, run: async () => { await new Promise((r) => setTimeout(r, 20)); log.push('bootstrap done'); } };
+    const next: Stage = { name: 'chroot', summary: 'needs both', after: ['package-deb', 'bootstrap'], inputs: () => ({}), done: () => false, run: async () => void log.push('chroot ran') };
+    await expect(runStages(ctx, [fail, slow, next], join(repo, 'state.json'))).rejects.toThrow('deb broke');
+    expect(log).toEqual(['bootstrap done']);
   });
 });

@@ -79,6 +79,11 @@ export interface Stage {
   name: StageName;
   /** What it does, in a line (docs, `--help`, events). */
   summary: string;
+  /**
+   * The stages whose output or key it reads, all earlier in the table: it starts when they are
+   * done, so stages that do not depend on each other (the .deb and the bootstrap) overlap.
+   */
+  after: StageName[];
   /** Whether this build has the stage at all (kernel: custom kernels only; netboot: when asked for). */
   enabled?(ctx: BuildContext): boolean;
   /** Everything that changes the output, each reduced to a hash or a short value; earlier stages by key. */

@@ -19,6 +19,8 @@ async function plainLiveBuild(work: string, dir: string): Promise<number> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   await run(['cp', '-a', join(work, 'live-build/config'), join(dir, 'config')]);
+  // `lb config` with no arguments keeps that configuration and marks the tree configured.
+  await run(['lb', 'config'], { cwd: dir, logFile: join(dir, 'build.log') });
   const env = { ...(process.env as Record<string, string>), SOURCE_DATE_EPOCH: String(await sourceDateEpoch(repo, IMAGE_SOURCES)), LC_ALL: 'C.UTF-8', DEBIAN_FRONTEND: 'noninteractive' };
   const t0 = Date.now();
   await run(['lb', 'build'], { cwd: dir, env, logFile: join(dir, 'build.log') });
@@ -56,6 +58,7 @@ export async function benchBuild(compressions: string[] = ['lz4', 'xz'], plain =
       out[`${c}: stages rerun after the change`] = overlay.report.stages.filter((s) => s.status === 'ran').map((s) => s.name).join(', ');
       out[`${c}: no-change ratio (goal <= 0.02)`] = (again.report.durationMs / cold.report.durationMs).toFixed(3);
       out[`${c}: one-overlay-change ratio (goal <= 0.25)`] = (overlay.report.durationMs / cold.report.durationMs).toFixed(3);
+      for (const [k, v] of Object.entries(out)) if (k.startsWith(`${c}:`)) console.log(`  ${k.padEnd(48)} ${v}`);
       if (plain) {
         const lbMs = await plainLiveBuild(opts.work, join(base, 'plain-lb'));
         out[`${c}: plain lb build (s)`] = Math.round(lbMs / 1000);
@@ -74,5 +77,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const compressions = args.filter((a) => !a.startsWith('--'));
   const figures = await benchBuild(compressions.length ? compressions : undefined, !args.includes('--no-plain'));
   console.log('\nbuild');
-  for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(40)} ${v}`);
+  for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(48)} ${v}`);
 }
