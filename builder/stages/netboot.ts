@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { placeFile } from '../place-file.js';
 import { join } from 'node:path';
 import { cmdline } from '../live-build.js';
 import { ipxeScript } from '../release.js';
@@ -25,7 +26,7 @@ export const netboot: Stage = {
   run: async (ctx) => {
     const dir = netbootDir(ctx);
     mkdirSync(dir, { recursive: true });
-    for (const f of NETBOOT_FILES) copyFileSync(join(ctx.lb, 'binary/live', f), join(dir, f));
+    for (const f of NETBOOT_FILES) placeFile(join(ctx.lb, 'binary/live', f), join(dir, f));
     writeFileSync(join(dir, 'boot.ipxe'), ipxe(ctx));
   },
 };

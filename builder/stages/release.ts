@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { placeFile } from '../place-file.js';
 import { join } from 'node:path';
 import { run } from '../../core/run.js';
 import { parsePackageList, sha256sums, spdxSbom } from '../release.js';
@@ -7,21 +8,22 @@ import { NETBOOT_FILES, netbootDir } from './netboot.js';
 import type { BuildContext, FileHash, Stage } from './stage.js';
 
 /**
- * A file's SHA-256, taken from `known` while its size, modification time and inode are those it
- * had when hashed (as git's index does): a build with no change reads no ISO or squashfs again.
+ * A file's SHA-256, taken from `known` while its device, inode, size and modification time are
+ * those it had when hashed (as git's index does), under this path or another (a hard link): a
+ * build with no change reads no ISO or squashfs again, and a linked release file is not read twice.
  */
 export function knownSha256(path: string, known: Record<string, FileHash>, hash: (p: string) => string = fileSha256): string {
   const st = statSync(path);
-  const k = known[path];
-  if (k && k.size === st.size && k.mtimeMs === st.mtimeMs && k.ino === st.ino) return k.sha256;
-  const sha256 = hash(path);
-  known[path] = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, sha256 };
+  const same = (k: FileHash | undefined) => k !== undefined && k.dev === st.dev && k.ino === st.ino && k.size === st.size && k.mtimeMs === st.mtimeMs;
+  const k = [known[path], ...Object.values(known)].find(same);
+  const sha256 = k ? k.sha256 : hash(path);
+  known[path] = { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, sha256 };
   return sha256;
 }
 
 export const isoPath = (ctx: BuildContext) => join(ctx.out, `${ctx.spec.name}-${ctx.version}-amd64.iso`);
 
-/** Release files: the ISO and .deb copied out, the SBOM, SHA256SUMS and its signature. */
+/** Release files: the ISO (linked or copied) and .deb copied out, the SBOM, SHA256SUMS and its signature. */
 export const release: Stage = {
   name: 'release',
   summary: 'copy the ISO and .deb out, write the SBOM, SHA256SUMS and its signature',
@@ -35,7 +37,7 @@ export const release: Stage = {
     const add = (path: string) => ctx.artefacts.push({ path, bytes: statSync(path).size, sha256: sha(path) });
     const iso = isoPath(ctx);
     if (ctx.spec.outputs.iso) {
-      if (!existsSync(iso) || sha(iso) !== sha(ctx.lbIso)) copyFileSync(ctx.lbIso, iso);
+      placeFile(ctx.lbIso, iso);
       add(iso);
     }
     const deb = join(ctx.out, ctx.debFile);

@@ -130,6 +130,12 @@ describe('release files', () => {
     utimesSync(f, new Date(1000), new Date(1000));
     expect(knownSha256(f, known, hash)).not.toBe(first);
     expect(reads).toBe(2);
+    // A hard link of a hashed file is not read again; a copy is.
+    const { placeFile } = await import('../place-file.js');
+    expect(placeFile(f, join(repo, 'out.iso'))).toBe('linked');
+    expect(placeFile(f, join(repo, 'out.iso'))).toBe('same');
+    expect(knownSha256(join(repo, 'out.iso'), known, hash)).toBe(`h2:${f.length}`);
+    expect(reads).toBe(2);
   });
 });
 

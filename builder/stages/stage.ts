@@ -20,6 +20,7 @@ export interface BuildState {
 }
 
 export interface FileHash {
+  dev: number;
   size: number;
   mtimeMs: number;
   ino: number;
