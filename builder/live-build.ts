@@ -31,60 +31,80 @@ export function cmdline(spec: BuildSpec, entry: BuildSpec['boot']['entries'][num
   return ['boot=live', 'components', ...serial, `debvisor.mode=${entry.mode}`, ...profile, ...entry.append].join(' ');
 }
 
-/** `lb config` arguments: everything about the image that live-build decides. */
-export function lbConfigArgs(spec: BuildSpec, version: string, customKernelRelease?: string): string[] {
+/** Which live-build stage an `lb config` argument changes the output of. */
+export type LbConfigGroup = 'bootstrap' | 'chroot' | 'binary';
+
+/**
+ * `lb config` arguments: everything about the image that live-build decides, grouped by the
+ * first stage whose output they change, so each stage's key covers its own arguments (a later
+ * stage has the earlier stage's key among its inputs). Where in doubt an argument is counted
+ * early: the binary mirrors, for example, are written into the live system's sources.list.
+ */
+export function lbConfigGroups(spec: BuildSpec, version: string, customKernelRelease?: string): Record<LbConfigGroup, string[]> {
   const mirror = mirrorOf(spec);
   const def = spec.boot.entries.find((e) => e.id === spec.boot.default) ?? spec.boot.entries[0]!;
-  return [
-    '--mode', 'debian',
-    '--distribution', spec.suite,
-    '--architectures', 'amd64',
-    '--archive-areas', 'main',
-    '--binary-images', 'iso-hybrid',
-    '--bootloaders', 'syslinux,grub-efi',
-    '--debian-installer', 'none',
-    '--apt-recommends', 'false',
-    '--firmware-binary', 'false',
-    '--firmware-chroot', 'false',
-    // The security and updates suites are not on snapshot mirrors in the same path; pinned builds skip them.
-    '--security', spec.snapshot ? 'false' : 'true',
-    '--updates', spec.snapshot ? 'false' : 'true',
-    '--memtest', 'none',
-    '--win32-loader', 'false',
-    '--zsync', 'false',
-    '--source', 'false',
-    '--checksums', 'sha256',
-    // A snapshot's Release files are past their Valid-Until date by design; apt must accept them.
-    // Always given, since lb config keeps the last value it was told.
-    '--apt-options', `--yes -o Acquire::Retries=5${spec.snapshot ? ' -o Acquire::Check-Valid-Until=false' : ''}`,
-    '--cache', 'true',
-    '--cache-stages', 'bootstrap',
-    '--chroot-squashfs-compression-type', spec.squashfs.compression,
-    ...(spec.squashfs.level !== undefined ? ['--chroot-squashfs-compression-level', String(spec.squashfs.level)] : []),
-    '--mirror-bootstrap', mirror,
-    '--mirror-chroot', mirror,
-    '--mirror-binary', mirror,
-    // live-build writes the "parent" mirrors into sources.list for plain Debian: set both.
-    '--mirror-chroot-security', spec.securityMirror,
-    '--mirror-binary-security', spec.securityMirror,
-    '--parent-mirror-chroot-security', spec.securityMirror,
-    '--parent-mirror-binary-security', spec.securityMirror,
-    '--parent-mirror-bootstrap', mirror,
-    '--parent-mirror-chroot', mirror,
-    '--parent-mirror-binary', mirror,
-    // No deb-src lines: they cost a large index download per build and nothing uses them.
-    '--apt-source-archives', 'false',
-    '--iso-volume', volumeId(spec, version),
-    '--iso-application', 'DebVisor',
-    '--iso-publisher', 'DebVisor; https://debvisor.com',
-    '--image-name', imageName(spec, version),
-    '--bootappend-live', cmdline(spec, def),
-    // live-build installs linux-image-<flavour>: Debian's is linux-image-amd64; a custom kernel is
-    // linux-image-<release> from config/packages.chroot, so its release is the flavour. Always
-    // given, since lb config keeps the last value it was told.
-    '--linux-packages', 'linux-image',
-    '--linux-flavours', customKernelRelease ?? 'amd64',
-  ];
+  return {
+    bootstrap: [
+      '--mode', 'debian',
+      '--distribution', spec.suite,
+      '--architectures', 'amd64',
+      '--archive-areas', 'main',
+      '--cache', 'true',
+      '--cache-stages', 'bootstrap',
+      '--mirror-bootstrap', mirror,
+      '--parent-mirror-bootstrap', mirror,
+    ],
+    chroot: [
+      '--apt-recommends', 'false',
+      '--firmware-chroot', 'false',
+      // The security and updates suites are not on snapshot mirrors in the same path; pinned builds skip them.
+      '--security', spec.snapshot ? 'false' : 'true',
+      '--updates', spec.snapshot ? 'false' : 'true',
+      // A snapshot's Release files are past their Valid-Until date by design; apt must accept them.
+      // Always given, since lb config keeps the last value it was told.
+      '--apt-options', `--yes -o Acquire::Retries=5${spec.snapshot ? ' -o Acquire::Check-Valid-Until=false' : ''}`,
+      '--mirror-chroot', mirror,
+      '--mirror-binary', mirror,
+      // live-build writes the "parent" mirrors into sources.list for plain Debian: set both.
+      '--mirror-chroot-security', spec.securityMirror,
+      '--mirror-binary-security', spec.securityMirror,
+      '--parent-mirror-chroot-security', spec.securityMirror,
+      '--parent-mirror-binary-security', spec.securityMirror,
+      '--parent-mirror-chroot', mirror,
+      '--parent-mirror-binary', mirror,
+      // No deb-src lines: they cost a large index download per build and nothing uses them.
+      '--apt-source-archives', 'false',
+      // live-build installs linux-image-<flavour>: Debian's is linux-image-amd64; a custom kernel is
+      // linux-image-<release> from config/packages.chroot, so its release is the flavour. Always
+      // given, since lb config keeps the last value it was told.
+      '--linux-packages', 'linux-image',
+      '--linux-flavours', customKernelRelease ?? 'amd64',
+    ],
+    binary: [
+      '--binary-images', 'iso-hybrid',
+      '--bootloaders', 'syslinux,grub-efi',
+      '--debian-installer', 'none',
+      '--firmware-binary', 'false',
+      '--memtest', 'none',
+      '--win32-loader', 'false',
+      '--zsync', 'false',
+      '--source', 'false',
+      '--checksums', 'sha256',
+      '--chroot-squashfs-compression-type', spec.squashfs.compression,
+      ...(spec.squashfs.level !== undefined ? ['--chroot-squashfs-compression-level', String(spec.squashfs.level)] : []),
+      '--iso-volume', volumeId(spec, version),
+      '--iso-application', 'DebVisor',
+      '--iso-publisher', 'DebVisor; https://debvisor.com',
+      '--image-name', imageName(spec, version),
+      '--bootappend-live', cmdline(spec, def),
+    ],
+  };
+}
+
+/** `lb config` arguments: all groups, in stage order. */
+export function lbConfigArgs(spec: BuildSpec, version: string, customKernelRelease?: string): string[] {
+  const g = lbConfigGroups(spec, version, customKernelRelease);
+  return [...g.bootstrap, ...g.chroot, ...g.binary];
 }
 
 const tpl = (name: string, data: object) => renderTemplate(import.meta.url, `templates/${name}`, data);

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { PassThrough } from 'node:stream';
-import { createEmitter, memorySink, renderPlain, jsonLinesSink, toJsonLine } from './events.js';
+import { createEmitter, memorySink, renderPlain, jsonLinesSink, terminalSink, toJsonLine } from './events.js';
 
 const clock = () => new Date('2026-01-02T03:04:05.000Z');
 
@@ -32,5 +32,19 @@ describe('events', () => {
     expect(JSON.stringify(sink.events)).not.toMatch(/hunter2|t0ken/);
     const forged = renderPlain({ time: 't', level: 'info', message: 'x\n\u001b[1A\u001b[2Kt INFO install finished', step: 'a\rb' });
     expect(forged).toBe('t INFO [a\\rb] x\\n\\x1b[1A\\x1b[2Kt INFO install finished\n');
+  });
+  it('on a terminal, progress events redraw one status line that the next event replaces', () => {
+    const out = Object.assign(new PassThrough(), { columns: 200 });
+    const e = createEmitter({ sinks: [terminalSink(out)], clock }).stage('build');
+    e.info('chroot: running', { step: 'chroot' });
+    e.info('chroot: installing packages: 1/3', { step: 'chroot', progress: 0.33, data: { kind: 'progress' } });
+    e.info('chroot: installing packages: 2/3', { step: 'chroot', progress: 0.67, data: { kind: 'progress' } });
+    e.info('binary: running', { step: 'binary' });
+    expect(String(out.read())).toBe(
+      '2026-01-02T03:04:05.000Z INFO [build/chroot] chroot: running\n' +
+        '\r\x1b[K2026-01-02T03:04:05.000Z INFO [build/chroot 33%] chroot: installing packages: 1/3' +
+        '\r\x1b[K2026-01-02T03:04:05.000Z INFO [build/chroot 67%] chroot: installing packages: 2/3' +
+        '\r\x1b[K2026-01-02T03:04:05.000Z INFO [build/binary] binary: running\n',
+    );
   });
 });

@@ -96,6 +96,27 @@ export function plainSink(out: Writable, minLevel: Level = 'info'): EventSink {
   };
 }
 
+/**
+ * Plain text for a terminal: like plainSink, but progress events (`data.kind: 'progress'`) keep
+ * redrawing one status line instead of adding lines; the next other event replaces it.
+ */
+export function terminalSink(out: Writable & { columns?: number }, minLevel: Level = 'info'): EventSink {
+  let status = false;
+  return {
+    write: (e) => {
+      if (LEVEL_ORDER[e.level] < LEVEL_ORDER[minLevel]) return;
+      const line = renderPlain(e).trimEnd();
+      if (e.data?.kind === 'progress') {
+        out.write(`\r\x1b[K${line.slice(0, Math.max((out.columns ?? 80) - 1, 20))}`);
+        status = true;
+        return;
+      }
+      out.write(`${status ? '\r\x1b[K' : ''}${line}\n`);
+      status = false;
+    },
+  };
+}
+
 /** Keeps events in memory; tests read `events`. */
 export function memorySink(): EventSink & { events: DebvisorEvent[] } {
   const events: DebvisorEvent[] = [];

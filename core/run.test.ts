@@ -46,4 +46,17 @@ describe('run with a log file', () => {
     expect(err.exitCode).toBe(100);
     expect(err.stderrTail).toEqual(['first', 'out-line', 'E: broken']);
   });
+  it('hands each line to onLine as it comes and still logs the same bytes', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const log = join(mkdtempSync(join(tmpdir(), 'dv-run-')), 'stage.log');
+    const lines: string[] = [];
+    await run(['sh', '-c', 'echo one; echo two >&2; printf "three"'], { logFile: log, onLine: (l, s) => lines.push(`${s}:${l}`) });
+    expect(lines.sort()).toEqual(['stderr:two', 'stdout:one', 'stdout:three']);
+    // The same bytes as without onLine (the two streams may interleave either way).
+    expect([...readFileSync(log, 'utf8')].sort().join('')).toBe([...'one\ntwo\nthree'].sort().join(''));
+    const kept = await run(['sh', '-c', 'echo kept'], { onLine: () => undefined });
+    expect(kept.stdout).toBe('kept\n');
+  });
 });

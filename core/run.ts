@@ -19,6 +19,8 @@ export interface RunOptions {
   allowFailure?: boolean;
   /** Append stdout and stderr to this file instead of keeping them (long builds); failures quote its tail. */
   logFile?: string;
+  /** Called with each line of stdout and stderr as it comes (progress parsing); the output is kept or logged as without it. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
 export interface RunResult {
@@ -75,7 +77,21 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<RunRes
   const step = opts.step;
   events.debug(`run: ${shown.join(' ')}`, { step, data: { argv: shown } });
   const started = Date.now();
-  const toLog = opts.logFile ? { stdout: { file: opts.logFile, append: true }, stderr: { file: opts.logFile, append: true } } : {};
+  const target = (stream: 'stdout' | 'stderr') => {
+    const file = opts.logFile ? { file: opts.logFile, append: true } : undefined;
+    if (!opts.onLine) return file;
+    const onLine = opts.onLine;
+    // Lines pass with their own line ends, so the log holds exactly what the command wrote.
+    const watch = {
+      *transform(line: unknown) {
+        onLine(String(line).replace(/\r?\n$/, ''), stream);
+        yield line;
+      },
+      preserveNewlines: true,
+    };
+    return file ? [watch, file] : [watch, 'pipe' as const];
+  };
+  const toLog = opts.logFile || opts.onLine ? { stdout: target('stdout'), stderr: target('stderr') } : {};
   const result = await execa(file, args, {
     cwd: opts.cwd,
     env: opts.env,
@@ -85,6 +101,8 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<RunRes
     stripFinalNewline: false,
     ...(opts.input === undefined ? { stdin: 'ignore' as const } : {}),
     ...toLog,
+    // With a log file the output is there, not in memory (as without onLine).
+    ...(opts.logFile && opts.onLine ? { buffer: false } : {}),
   });
   const durationMs = Date.now() - started;
   const stdout = typeof result.stdout === 'string' ? result.stdout : '';

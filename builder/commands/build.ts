@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT, defineCommand } from '../../core/cli/command.js';
-import { createEmitter, plainSink, jsonLinesSink } from '../../core/events.js';
+import { createEmitter, plainSink, jsonLinesSink, terminalSink } from '../../core/events.js';
 import { build } from '../build.js';
 
 /** The checkout this module runs from: the sources, or their compiled copy under dist/. */
@@ -25,7 +25,9 @@ export default defineCommand({
   },
   async run({ values, io }) {
     const repo = checkout();
-    const events = createEmitter({ sinks: [values.json ? jsonLinesSink(io.stderr) : plainSink(io.stderr)] });
+    // Progress inside the stages: one redrawn line on a terminal, a line each otherwise, events with --json.
+    const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
+    const events = createEmitter({ sinks: [values.json ? jsonLinesSink(io.stderr) : tty ? terminalSink(io.stderr) : plainSink(io.stderr)] });
     const r = await build({
       repo,
       spec: values.spec ?? `${repo}iso/build.yaml`,
