@@ -27,6 +27,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['audit'], summary: "check a node's security settings (SSH, root, MFA, firewall, panel TLS, certificate) and grade them A to F", load: () => import('../overlays/audit/commands/audit.js') },
   { words: ['facts'], summary: "show this machine's hardware facts (disks, interfaces, CPU, memory, firmware) read-only; --out saves them for planning elsewhere", load: () => import('../installer/commands/facts.js') },
   { words: ['install', 'plan'], summary: 'show what installing a profile on a machine would do (disks wiped, partitions, storage, network, files, steps); touches nothing', load: () => import('../installer/commands/install-plan.js') },
+  { words: ['install', 'apply'], summary: 'install DebVisor on this machine from a profile: wipes the planned disks, copies the system, writes the node (needs --yes)', load: () => import('../installer/commands/install-apply.js') },
+  { words: ['firstboot'], summary: "run a node's first-boot steps once (for now: records that first boot ran)", load: () => import('../firstboot/commands/firstboot.js') },
   { words: ['build'], summary: 'build the DebVisor ISO, netboot files, checksums, SBOM and build report (as root)', load: () => import('../builder/commands/build.js') },
 ];
 

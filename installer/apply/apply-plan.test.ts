@@ -1,0 +1,159 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createEmitter, memorySink } from '../../core/events.js';
+import type { RunOptions, RunResult } from '../../core/run.js';
+import { validateProfile } from '../../profiles/validate.js';
+import type { HardwareFacts } from '../../profiles/facts.js';
+import { loadFactsFile } from '../facts/facts-file.js';
+import { planInstall } from '../plan/plan-install.js';
+import type { InstallPlan } from '../plan/types.js';
+import { applyPlan } from './apply-plan.js';
+import type { ApplyContext } from './context.js';
+
+/**
+ * The executor's step sequence, recorded: every command each step runs (argv, golden) and the
+ * files it writes into a temporary target root. A recording, not a proof: the proof is the
+ * QEMU install in test/e2e/install-apply.test.ts.
+ */
+const base = fileURLToPath(new URL('../../test/fixtures/profiles/', import.meta.url));
+const factsDir = fileURLToPath(new URL('../../test/fixtures/facts/', import.meta.url));
+
+function load(name: string, facts: string, extra: string) {
+  const file = `${base}apply-${name}.yaml`;
+  const r = validateProfile(file, { read: (f) => (f === file ? `version: 1\nextends: base.yaml\n${extra}` : readFileSync(f, 'utf8')) });
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  const f = loadFactsFile(`${factsDir}${facts}.json`);
+  if (!f.ok) throw new Error(JSON.stringify(f.issues));
+  return { profile: r.profile, facts: f.value };
+}
+
+const roots: string[] = [];
+afterEach(() => {
+  for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
+});
+
+/** A runner that records and answers the few commands whose output a step reads. */
+function recorder(plan: InstallPlan, disks: { path: string; size: number; serial?: string }[] | undefined) {
+  const calls: { step: string; argv: string[] }[] = [];
+  const runner = async (argv: string[], opts: RunOptions = {}): Promise<RunResult> => {
+    calls.push({ step: opts.step ?? '?', argv });
+    let stdout = '';
+    if (argv[0] === 'lsblk') stdout = JSON.stringify({ blockdevices: disks ?? plan.wipe.map((w) => ({ path: w.path, size: w.sizeBytes, serial: w.serial ?? null })) });
+    if (argv[0] === 'blkid') stdout = `uuid-of-${argv.at(-1)!.replace(/\//g, '-').slice(1)}\n`;
+    if (argv.includes('dpkg-query')) stdout = 'bash installed\nlive-boot installed\nlive-config installed\nlive-tools not-installed\n';
+    if (argv[0] === 'mdadm' && argv[1] === '--detail') stdout = 'ARRAY /dev/md0 metadata=1.2 UUID=00000000:00000000:00000000:00000000\n';
+    return { argv, exitCode: 0, stdout, stderr: '', durationMs: 0 };
+  };
+  return { calls, runner };
+}
+
+function context(profile: ApplyContext['profile'], facts: HardwareFacts, plan: InstallPlan, runner: ApplyContext['run']) {
+  const target = mkdtempSync(join(tmpdir(), 'debvisor-apply-target-'));
+  const logDir = mkdtempSync(join(tmpdir(), 'debvisor-apply-log-'));
+  roots.push(target, logDir);
+  const sink = memorySink();
+  const ctx: ApplyContext = {
+    plan,
+    profile,
+    facts,
+    target,
+    squashfs: '/run/live/medium/live/filesystem.squashfs',
+    liveCmdline: 'BOOT_IMAGE=/live/vmlinuz boot=live components console=tty0 console=ttyS0,115200n8 debvisor.mode=unattended',
+    profileYaml: 'version: 1\n',
+    logDir,
+    run: runner,
+    events: createEmitter({ sinks: [sink] }),
+    createAccounts: async (c) => void (await c.run(['(accounts)', c.profile.users.admin.name], { step: 'create-accounts' })),
+    renderDefaults: async (c) => void (await c.run(['(render)', `${c.plan.files.length} files`], { step: 'render-defaults' })),
+    state: { mounted: false, bound: [] },
+  };
+  return { ctx, sink, target, logDir };
+}
+
+function tree(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir).sort()) {
+      const p = join(dir, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.includes('/boot/')) continue;
+      else out.push(`--- /${relative(root, p)} (${(statSync(p).mode & 0o7777).toString(8)})\n${readFileSync(p, 'utf8')}`);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+const CASES = [
+  { name: 'lvm-thin-one-nvme', facts: 'one-disk', profile: '' },
+  { name: 'bios-raid1-ext4-dhcp', facts: 'bios-two-disks', profile: 'install:\n  disks:\n    match: { transport: sata }\n    expect: 2\n  storage: { raid: raid1, filesystem: ext4 }\nnetwork:\n  ipv4: { method: dhcp, address: null, gateway: null }\n' },
+];
+
+describe('install apply: the executor follows the plan (recorded commands, golden)', () => {
+  for (const c of CASES) {
+    it(`${c.name}: every step an event, every command an argv`, async () => {
+      const { profile, facts } = load(c.name, c.facts, c.profile);
+      const plan = planInstall(profile, facts);
+      expect(plan.ok).toBe(true);
+      const { calls, runner } = recorder(plan, undefined);
+      const { ctx, sink, target, logDir } = context(profile, facts, plan, runner);
+      // What unsquashfs would have put there: a kernel, with the live system's initrd.
+      mkdirSync(join(target, 'boot'));
+      for (const f of ['vmlinuz-6.12.57+deb13-amd64', 'initrd.img-6.12.57+deb13-amd64']) writeFileSync(join(target, 'boot', f), '');
+      await applyPlan(ctx);
+      const clean = (s: string) => s.split(target).join('/target').split(logDir).join('/run/debvisor/install');
+      const started = sink.events.filter((e) => e.data?.kind === 'step').map((e) => e.step);
+      expect(started).toEqual(plan.steps.map((s) => s.id));
+      expect(sink.events.at(-1)?.progress).toBe(1);
+      const argv = calls.map((x) => `${x.step.padEnd(21)} ${clean(x.argv.join(' '))}`).join('\n');
+      await expect(`${argv}\n`).toMatchFileSnapshot(`./golden/${c.name}.argv.txt`);
+      await expect(clean(tree(target).join('\n'))).toMatchFileSnapshot(`./golden/${c.name}.files.txt`);
+      // Nothing is written before the disks have been read again.
+      expect(calls[0]!.argv[0]).toBe('lsblk');
+      expect(calls.every((x) => Array.isArray(x.argv) && x.argv.every((a) => typeof a === 'string'))).toBe(true);
+    });
+  }
+
+  it('touches nothing when a disk is not the one planned (another serial)', async () => {
+    const { profile, facts } = load('changed', 'one-disk', '');
+    const plan = planInstall(profile, facts);
+    const w = plan.wipe[0]!;
+    const { calls, runner } = recorder(plan, [{ path: w.path, size: w.sizeBytes, serial: 'OTHER' }]);
+    const { ctx, sink } = context(profile, facts, plan, runner);
+    await expect(applyPlan(ctx)).rejects.toMatchObject({ code: 'E_DISKS_CHANGED' });
+    expect(calls.map((x) => x.argv[0])).toEqual(['lsblk']);
+    expect(sink.events.find((e) => e.level === 'error')?.step).toBe('check-disks');
+  });
+
+  it('touches nothing when a disk is smaller than planned', async () => {
+    const { profile, facts } = load('smaller', 'one-disk', '');
+    const plan = planInstall(profile, facts);
+    const w = plan.wipe[0]!;
+    const { calls, runner } = recorder(plan, [{ path: w.path, size: w.sizeBytes - 512, ...(w.serial ? { serial: w.serial } : {}) }]);
+    const { ctx } = context(profile, facts, plan, runner);
+    await expect(applyPlan(ctx)).rejects.toMatchObject({ code: 'E_DISKS_CHANGED' });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('runs nothing for a refused plan', async () => {
+    const { profile, facts } = load('refused', 'one-disk', 'install:\n  disks:\n    match: { minSize: 2T }\n');
+    const plan = planInstall(profile, facts);
+    const { calls, runner } = recorder(plan, undefined);
+    const { ctx } = context(profile, facts, plan, runner);
+    await expect(applyPlan(ctx)).rejects.toMatchObject({ code: 'E_PLAN_REFUSED' });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('runs nothing for a plan with steps it cannot carry out yet (ZFS)', async () => {
+    const { profile, facts } = load('zfs', 'zfs-image-three-nvme', 'install:\n  disks:\n    match: { serial: S5GXNF0R102123 }\n  storage: { filesystem: zfs, swapSize: 0G }\nnetwork:\n  interface:\n    match: { mac: null, name: eno1 }\n');
+    const plan = planInstall(profile, facts);
+    expect(plan.ok).toBe(true);
+    const { calls, runner } = recorder(plan, undefined);
+    const { ctx } = context(profile, facts, plan, runner);
+    await expect(applyPlan(ctx)).rejects.toMatchObject({ code: 'E_APPLY_UNSUPPORTED' });
+    expect(calls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,109 @@
+import type { InstallPlan, NetworkPlan } from '../plan/types.js';
+
+/** Where the .link files that pin interface names by MAC go. */
+export const LINK_DIR = '/etc/systemd/network';
+
+/** Pure: /etc/network/interfaces for ifupdown2, as Proxmox writes it (vmbr0 over the NIC or bond). */
+export function renderInterfaces(n: NetworkPlan): string {
+  const out = ['# Written by the DebVisor installer from the profile (network.*).', 'auto lo', 'iface lo inet loopback', ''];
+  const mgmt = n.interfaces.filter((i) => i.role !== 'unused').map((i) => i.pinnedName ?? i.name);
+  for (const name of mgmt) out.push(`iface ${name} inet manual`, '');
+  if (n.bond) {
+    out.push(`auto ${n.bond.name}`, `iface ${n.bond.name} inet manual`, `\tbond-slaves ${n.bond.members.join(' ')}`, `\tbond-miimon ${n.bond.miimon}`, `\tbond-mode ${n.bond.mode}`);
+    if (n.bond.xmitHashPolicy) out.push(`\tbond-xmit-hash-policy ${n.bond.xmitHashPolicy}`);
+    out.push('');
+  }
+  const family = (inet: 'inet' | 'inet6', c: NetworkPlan['ipv4']): string[] => {
+    if (c.method === 'static') return [`iface ${n.addressOn} ${inet} static`, `\taddress ${c.address}`, ...(c.gateway ? [`\tgateway ${c.gateway}`] : [])];
+    if (c.method === 'dhcp') return [`iface ${n.addressOn} ${inet} dhcp`];
+    if (c.method === 'auto') return [`iface ${n.addressOn} ${inet} auto`];
+    return [];
+  };
+  const v4 = family('inet', n.ipv4);
+  const v6 = family('inet6', n.ipv6);
+  if (n.bridge) {
+    const b = n.bridge;
+    const head = b.name === n.addressOn && v4.length ? v4 : [`iface ${b.name} inet manual`];
+    out.push(`auto ${b.name}`, ...head, `\tbridge-ports ${b.ports.join(' ')}`, '\tbridge-stp off', '\tbridge-fd 0');
+    if (b.vlanAware) out.push('\tbridge-vlan-aware yes', '\tbridge-vids 2-4094');
+    if (n.mtu) out.push(`\tmtu ${n.mtu}`);
+    out.push('');
+    if (b.name === n.addressOn && v6.length) out.push(...v6, '');
+  }
+  if (!n.bridge || n.addressOn !== n.bridge.name) {
+    out.push(`auto ${n.addressOn}`, ...(v4.length ? v4 : [`iface ${n.addressOn} inet manual`]));
+    if (n.mtu && !n.bridge) out.push(`\tmtu ${n.mtu}`);
+    out.push('');
+    if (v6.length) out.push(...v6, '');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** Pure: one systemd .link file per physical interface, pinning its name to its MAC. */
+export function renderLinkFiles(n: NetworkPlan): { path: string; content: string }[] {
+  return n.interfaces
+    .filter((i) => i.pinnedName)
+    .map((i) => ({
+      path: `${LINK_DIR}/10-debvisor-${i.pinnedName}.link`,
+      content: `# Written by the DebVisor installer: ${i.pinnedName} stays ${i.pinnedName} whatever the kernel enumerates first.\n[Match]\nMACAddress=${i.mac}\nType=ether\n\n[Link]\nName=${i.pinnedName}\n`,
+    }));
+}
+
+/** Pure: /etc/hosts with the node's names on 127.0.1.1, as Debian's installer writes it. */
+export function renderHosts(node: InstallPlan['node']): string {
+  const names = node.fqdn !== node.hostname ? `${node.fqdn} ${node.hostname}` : node.hostname;
+  return `127.0.0.1\tlocalhost\n127.0.1.1\t${names}\n\n::1\tlocalhost ip6-localhost ip6-loopback\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n`;
+}
+
+export function renderResolvConf(n: NetworkPlan): string | undefined {
+  if (!n.dns.servers.length) return undefined;
+  return `${n.dns.search.length ? `search ${n.dns.search.join(' ')}\n` : ''}${n.dns.servers.map((s) => `nameserver ${s}`).join('\n')}\n`;
+}
+
+/** Pure: one fstab line per filesystem, by UUID. */
+export function renderFstab(rows: { uuid: string; type: string; mount: string }[]): string {
+  const line = (r: (typeof rows)[number]): string => {
+    if (r.type === 'swap') return `UUID=${r.uuid}\tnone\tswap\tsw\t0\t0`;
+    if (r.type === 'vfat') return `UUID=${r.uuid}\t${r.mount}\tvfat\tumask=0077\t0\t1`;
+    const opts = r.type === 'ext4' ? 'errors=remount-ro' : 'defaults';
+    return `UUID=${r.uuid}\t${r.mount}\t${r.type}\t${opts}\t0\t${r.mount === '/' ? 1 : 2}`;
+  };
+  return `# Written by the DebVisor installer: every filesystem by UUID.\n# <file system>\t<mount point>\t<type>\t<options>\t<dump>\t<pass>\n${rows.map(line).join('\n')}\n`;
+}
+
+/** Pure: the console= arguments of the live system, which the node keeps (serial console installs stay reachable). */
+export function consoleArgs(cmdline: string): string[] {
+  return cmdline.split(/\s+/).filter((a) => a.startsWith('console='));
+}
+
+/** Pure: /etc/default/grub.d/debvisor.cfg: the kernel arguments, and GRUB on the serial port when the node has a serial console. */
+export function renderGrubDefaults(kernelArgs: string[], consoles: string[]): string {
+  const serial = consoles.find((c) => c.startsWith('console=ttyS'));
+  const speed = serial ? (/,(\d+)/.exec(serial)?.[1] ?? '115200') : undefined;
+  const args = [...consoles, ...kernelArgs].join(' ');
+  return [
+    '# Written by the DebVisor installer.',
+    'GRUB_DISTRIBUTOR="DebVisor"',
+    `GRUB_CMDLINE_LINUX="${args}"`,
+    'GRUB_TIMEOUT=3',
+    ...(serial ? ['GRUB_TERMINAL="console serial"', `GRUB_SERIAL_COMMAND="serial --speed=${speed} --unit=0 --word=8 --parity=no --stop=1"`] : []),
+    '',
+  ].join('\n');
+}
+
+/** The first-boot unit: runs `debvisor firstboot` once; the command keeps its own marker. */
+export const FIRSTBOOT_UNIT_PATH = '/etc/systemd/system/debvisor-firstboot.service';
+export const FIRSTBOOT_UNIT = `[Unit]
+Description=DebVisor first boot (DNS registration, certificates, cluster join)
+ConditionPathExists=!/var/lib/debvisor/firstboot.done
+After=local-fs.target
+
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/debvisor firstboot
+RemainAfterExit=yes
+StandardOutput=journal+console
+
+[Install]
+WantedBy=multi-user.target
+`;

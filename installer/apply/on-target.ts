@@ -1,0 +1,19 @@
+import { writeFileSet } from '../../core/fileset.js';
+import { TRIXIE } from '../../core/facts.js';
+import { renderFiles } from '../../overlays/render.js';
+import { adminAccount, applyAccounts, planAccounts } from '../../overlays/ssh/accounts.js';
+import type { ApplyContext } from './context.js';
+
+/** Root locked, the admin created with shadow-utils' --root (overlays/ssh/accounts.ts, as `debvisor render` does). */
+export async function createAccountsOnTarget(ctx: ApplyContext): Promise<void> {
+  const plan = planAccounts(ctx.profile, adminAccount(ctx.target, ctx.profile.users.admin.name));
+  await applyAccounts(ctx.target, plan, ctx.events);
+}
+
+/** The hardened defaults through the one render path: renderFiles, each checked by its tool, then writeFileSet. */
+export async function renderDefaultsOnTarget(ctx: ApplyContext): Promise<void> {
+  const plan = planAccounts(ctx.profile, adminAccount(ctx.target, ctx.profile.users.admin.name));
+  const res = await writeFileSet(ctx.target, renderFiles(ctx.profile, TRIXIE, { adminHome: plan.admin.home }), { events: ctx.events });
+  for (const u of res.unchecked) ctx.events.warn(`${u.path} was not checked with ${u.check}: ${u.reason}`, { step: 'render-defaults' });
+  ctx.events.info(`wrote ${res.written.length} files, removed ${res.removed.length}`, { step: 'render-defaults' });
+}

@@ -1,0 +1,172 @@
+import { existsSync, readdirSync, readFileSync, rmSync, lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileSet, type RenderedFile } from '../../core/fileset.js';
+import type { ApplyContext } from './context.js';
+import { consoleArgs, renderFstab, renderGrubDefaults, renderHosts, renderInterfaces, renderLinkFiles, renderResolvConf, FIRSTBOOT_UNIT, FIRSTBOOT_UNIT_PATH } from './node-files.js';
+import { INSTALLED_PROFILE, TARGET_LOG_DIR } from './context.js';
+import { ESP_MOUNT } from '../plan/storage.js';
+
+/** Packages the live system needs and an installed node must not keep (live-boot's initramfs hooks above all). */
+export const LIVE_PACKAGES = ['live-boot', 'live-boot-initramfs-tools', 'live-config', 'live-config-systemd', 'live-tools'];
+/** What a chroot needs from the live system for dpkg, grub-install and update-initramfs. */
+export const CHROOT_BINDS = ['/dev', '/dev/pts', '/proc', '/sys', '/run'];
+
+const file = (id: string, path: string, content: string, mode = 0o644): RenderedFile => ({ id, path, content, mode, owner: 'root' });
+
+/** The one way into the target root (core/fileset.ts): staged, then moved; never through a link. */
+async function writeFiles(ctx: ApplyContext, files: RenderedFile[]): Promise<void> {
+  await writeFileSet(ctx.target, files, { events: ctx.events });
+}
+
+/** Binds the live system's /dev, /proc, /sys and /run into the target, once, for the chroot steps. */
+async function bindKernelFs(ctx: ApplyContext, step: string): Promise<void> {
+  for (const dir of CHROOT_BINDS) {
+    if (ctx.state.bound.includes(dir)) continue;
+    await ctx.run(['mount', '--bind', dir, join(ctx.target, dir)], { events: ctx.events, step });
+    ctx.state.bound.push(dir);
+  }
+}
+
+const chroot = (ctx: ApplyContext, argv: string[]): string[] => ['chroot', ctx.target, ...argv];
+
+/** The fast path: the live system's own squashfs, unpacked onto the new root (not a package install). */
+export async function copySystem(ctx: ApplyContext): Promise<void> {
+  await ctx.run(['unsquashfs', '-force', '-no-progress', '-dest', ctx.target, ctx.squashfs], { events: ctx.events, step: 'copy-system', logFile: join(ctx.logDir, 'unsquashfs.log') });
+}
+
+export async function removeLivePackages(ctx: ApplyContext): Promise<void> {
+  await bindKernelFs(ctx, 'remove-live-packages');
+  const o = { events: ctx.events, step: 'remove-live-packages' };
+  const r = await ctx.run(chroot(ctx, ['dpkg-query', '--show', '--showformat', '${Package} ${db:Status-Status}\\n']), o);
+  const installed = new Set(r.stdout.split('\n').filter((l) => l.endsWith(' installed')).map((l) => l.split(' ')[0]));
+  const remove = LIVE_PACKAGES.filter((p) => installed.has(p));
+  if (remove.length) await ctx.run(chroot(ctx, ['dpkg', '--purge', ...remove]), { ...o, env: { DEBIAN_FRONTEND: 'noninteractive' }, logFile: join(ctx.logDir, 'dpkg.log') });
+}
+
+async function uuidOf(ctx: ApplyContext, device: string, step: string): Promise<string> {
+  const r = await ctx.run(['blkid', '--match-tag', 'UUID', '--output', 'value', device], { events: ctx.events, step });
+  return r.stdout.trim();
+}
+
+export async function writeFstab(ctx: ApplyContext): Promise<void> {
+  const rows = [];
+  for (const f of ctx.plan.filesystems) {
+    if (f.mount === '-' || f.type === 'zfs') continue;
+    rows.push({ uuid: await uuidOf(ctx, f.device, 'write-fstab'), type: f.type, mount: f.mount });
+  }
+  const files = [file('fstab', '/etc/fstab', renderFstab(rows))];
+  if (ctx.plan.raid.length) {
+    const r = await ctx.run(['mdadm', '--detail', '--scan'], { events: ctx.events, step: 'write-fstab' });
+    files.push(file('mdadm', '/etc/mdadm/mdadm.conf', `# Written by the DebVisor installer.\nHOMEHOST <system>\nMAILADDR root\n${r.stdout.trim()}\n`));
+  }
+  await writeFiles(ctx, files);
+}
+
+export async function writeNetwork(ctx: ApplyContext): Promise<void> {
+  const n = ctx.plan.network!;
+  const files = [
+    file('interfaces', '/etc/network/interfaces', renderInterfaces(n)),
+    ...renderLinkFiles(n).map((l) => file(`link:${l.path}`, l.path, l.content)),
+    file('hostname', '/etc/hostname', `${ctx.plan.node.hostname}\n`),
+    file('hosts', '/etc/hosts', renderHosts(ctx.plan.node)),
+  ];
+  const resolv = renderResolvConf(n);
+  // resolv.conf may be a link into /run in the image: it is replaced by a file, never followed.
+  if (resolv) {
+    rmSync(join(ctx.target, 'etc/resolv.conf'), { force: true });
+    files.push(file('resolv', '/etc/resolv.conf', resolv));
+  }
+  await writeFiles(ctx, files);
+}
+
+/** Nothing node-unique from the image: a new machine-id (systemd's tool) and new SSH host keys. */
+export async function makeNodeUnique(ctx: ApplyContext): Promise<void> {
+  const o = { events: ctx.events, step: 'make-node-unique' };
+  rmSync(join(ctx.target, 'etc/machine-id'), { force: true });
+  const dbus = join(ctx.target, 'var/lib/dbus/machine-id');
+  if (existsSync(dbus) && !lstatSync(dbus).isSymbolicLink()) rmSync(dbus);
+  await ctx.run(['systemd-machine-id-setup', `--root=${ctx.target}`], o);
+  const ssh = join(ctx.target, 'etc/ssh');
+  if (existsSync(ssh)) for (const f of readdirSync(ssh)) if (f.startsWith('ssh_host_')) rmSync(join(ssh, f));
+  const comment = `root@${ctx.plan.node.fqdn}`;
+  await ctx.run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', join(ssh, 'ssh_host_ed25519_key')], o);
+  await ctx.run(['ssh-keygen', '-q', '-t', 'rsa', '-b', '4096', '-N', '', '-C', comment, '-f', join(ssh, 'ssh_host_rsa_key')], o);
+}
+
+export async function createAccounts(ctx: ApplyContext): Promise<void> {
+  await ctx.createAccounts(ctx);
+}
+
+export async function renderDefaults(ctx: ApplyContext): Promise<void> {
+  await ctx.renderDefaults(ctx);
+}
+
+/** GRUB for BIOS into the BIOS boot partition, for UEFI into the ESP, and the removable path; each disk of a mirror gets all three. */
+export async function installBootloaders(ctx: ApplyContext): Promise<void> {
+  const step = 'install-bootloaders';
+  const o = { events: ctx.events, step, logFile: join(ctx.logDir, 'grub.log') };
+  await bindKernelFs(ctx, step);
+  await writeFiles(ctx, [file('grub-defaults', '/etc/default/grub.d/debvisor.cfg', renderGrubDefaults(ctx.plan.kernelArgs, consoleArgs(ctx.liveCmdline)))]);
+  // Boot entries in NVRAM only when the install itself runs under UEFI: the removable path serves otherwise.
+  const nvram = ctx.facts.firmware?.mode === 'uefi' ? [] : ['--no-nvram'];
+  const espOf = (disk: string) => ctx.plan.partitions.find((d) => d.disk === disk)!.partitions.find((p) => p.role === 'esp')!.device;
+  const first = ctx.plan.partitions[0]!.disk;
+  const mountedEsps = new Set<string>();
+  for (const b of ctx.plan.bootloaders) {
+    let efiDir = ESP_MOUNT;
+    if (b.kind !== 'grub-pc' && b.disk !== first) {
+      // The other disks' ESPs: mounted beside the first one while GRUB is written into them.
+      efiDir = `${ESP_MOUNT}-${ctx.plan.partitions.findIndex((d) => d.disk === b.disk)}`;
+      if (!mountedEsps.has(efiDir)) {
+        await ctx.run(['mkdir', '-p', join(ctx.target, efiDir)], o);
+        await ctx.run(['mount', espOf(b.disk), join(ctx.target, efiDir)], o);
+        mountedEsps.add(efiDir);
+      }
+    }
+    if (b.kind === 'grub-pc') await ctx.run(chroot(ctx, ['grub-install', '--target=i386-pc', '--recheck', b.disk]), o);
+    if (b.kind === 'grub-efi') await ctx.run(chroot(ctx, ['grub-install', '--target=x86_64-efi', `--efi-directory=${efiDir}`, '--bootloader-id=debvisor', ...nvram]), o);
+    if (b.kind === 'efi-removable') await ctx.run(chroot(ctx, ['grub-install', '--target=x86_64-efi', `--efi-directory=${efiDir}`, '--removable', '--no-nvram']), o);
+  }
+  for (const dir of mountedEsps) await ctx.run(['umount', join(ctx.target, dir)], o);
+}
+
+/** Pure: the kernel versions installed under a root's /boot. */
+export function kernelVersions(bootFiles: string[]): string[] {
+  return bootFiles.filter((f) => f.startsWith('vmlinuz-')).map((f) => f.slice('vmlinuz-'.length)).sort();
+}
+
+/** A new initramfs without the live hooks, with LVM and md for the new root; then the GRUB menu that names it. */
+export async function updateInitramfs(ctx: ApplyContext): Promise<void> {
+  const o = { events: ctx.events, step: 'update-initramfs', logFile: join(ctx.logDir, 'initramfs.log') };
+  const boot = join(ctx.target, 'boot');
+  const files = existsSync(boot) ? readdirSync(boot) : [];
+  for (const v of kernelVersions(files)) {
+    const mode = files.includes(`initrd.img-${v}`) ? '-u' : '-c';
+    await ctx.run(chroot(ctx, ['update-initramfs', mode, '-k', v]), o);
+  }
+  await ctx.run(chroot(ctx, ['grub-mkconfig', '-o', '/boot/grub/grub.cfg']), o);
+}
+
+export async function enableUnits(ctx: ApplyContext): Promise<void> {
+  await writeFiles(ctx, [file('firstboot-unit', FIRSTBOOT_UNIT_PATH, FIRSTBOOT_UNIT)]);
+  await ctx.run(['systemctl', `--root=${ctx.target}`, 'enable', ...ctx.plan.firstBootUnits, ...ctx.plan.enabledUnits], { events: ctx.events, step: 'enable-units' });
+}
+
+export async function saveProfile(ctx: ApplyContext): Promise<void> {
+  await writeFiles(ctx, [file('installed-profile', INSTALLED_PROFILE, ctx.profileYaml, 0o600)]);
+}
+
+/** The install log and events so far, onto the node (the rest of the run stays on the live system's console). */
+export async function saveLogs(ctx: ApplyContext): Promise<void> {
+  const files = existsSync(ctx.logDir) ? readdirSync(ctx.logDir) : [];
+  await writeFiles(ctx, files.map((f) => file(`log:${f}`, `${TARGET_LOG_DIR}/${f}`, readFileSync(join(ctx.logDir, f), 'utf8'), 0o640)));
+}
+
+/** Everything unmounted (binds, ESP, root) and written out; the reboot is the command's. */
+export async function finish(ctx: ApplyContext): Promise<void> {
+  const o = { events: ctx.events, step: 'finish' };
+  await ctx.run(['sync'], o);
+  await ctx.run(['umount', '--recursive', ctx.target], o);
+  ctx.state.mounted = false;
+  ctx.state.bound = [];
+}
