@@ -60,7 +60,7 @@ function context(profile: ApplyContext['profile'], facts: HardwareFacts, plan: I
     profile,
     facts,
     target,
-    squashfs: '/run/live/medium/live/filesystem.squashfs',
+    squashfs: fileURLToPath(import.meta.url),
     liveCmdline: 'BOOT_IMAGE=/live/vmlinuz boot=live components console=tty0 console=ttyS0,115200n8 debvisor.mode=unattended',
     profileYaml: 'version: 1\n',
     logDir,
@@ -104,7 +104,7 @@ describe('install apply: the executor follows the plan (recorded commands, golde
       mkdirSync(join(target, 'boot'));
       for (const f of ['vmlinuz-6.12.57+deb13-amd64', 'initrd.img-6.12.57+deb13-amd64']) writeFileSync(join(target, 'boot', f), '');
       await applyPlan(ctx);
-      const clean = (s: string) => s.split(target).join('/target').split(logDir).join('/run/debvisor/install');
+      const clean = (s: string) => s.split(target).join('/target').split(logDir).join('/run/debvisor/install').split(ctx.squashfs).join('/run/live/medium/live/filesystem.squashfs');
       const started = sink.events.filter((e) => e.data?.kind === 'step').map((e) => e.step);
       expect(started).toEqual(plan.steps.map((s) => s.id));
       expect(sink.events.at(-1)?.progress).toBe(1);

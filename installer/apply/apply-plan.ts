@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { DebvisorError } from '../../core/errors.js';
 import type { ApplyContext } from './context.js';
 import { checkDisks, createLvm, createRaid, makeFilesystems, mountTarget, partitionDisks, wipeDisks } from './steps-disks.js';
@@ -52,6 +53,7 @@ function refuse(ctx: ApplyContext): void {
   if (plan.steps[0]?.id !== 'check-disks') throw new DebvisorError('E_INTERNAL', 'a plan must begin by checking its disks');
   const unknown = plan.steps.filter((s) => !STEP_ACTIONS[s.id]).map((s) => s.id);
   if (unknown.length) throw new DebvisorError('E_APPLY_UNSUPPORTED', `this installer cannot carry out the steps ${unknown.join(', ')} yet: nothing was touched`, { hint: 'choose lvm-thin, ext4 or xfs (install.storage.filesystem)' });
+  if (!existsSync(ctx.squashfs)) throw new DebvisorError('E_NO_IMAGE', `the system image ${ctx.squashfs} is not there: nothing was touched`, { hint: 'install apply runs in the DebVisor live system (or give --squashfs)' });
   if (!plan.network) throw new DebvisorError('E_PLAN_REFUSED', 'the plan has no network: nothing was touched', { hint: 'check network.interface.match against the facts' });
 }
 

@@ -8,6 +8,9 @@ import { ESP_MOUNT } from '../plan/storage.js';
 
 /** Packages the live system needs and an installed node must not keep (live-boot's initramfs hooks above all). */
 export const LIVE_PACKAGES = ['live-boot', 'live-boot-initramfs-tools', 'live-config', 'live-config-systemd', 'live-tools'];
+/** The live system's own units and files (builder/live-build.ts puts them in the image); an installed node has none of them. */
+export const LIVE_UNITS = ['debvisor-live.service', 'debvisor-live-issue.service'];
+export const LIVE_FILES = ['/etc/systemd/system/debvisor-live.service', '/etc/systemd/system/debvisor-live-issue.service', '/usr/libexec/debvisor-live-mode', '/etc/live', '/etc/debvisor/profile.yaml', '/usr/share/debvisor/packages'];
 /** What a chroot needs from the live system for dpkg, grub-install and update-initramfs. */
 export const CHROOT_BINDS = ['/dev', '/dev/pts', '/proc', '/sys', '/run'];
 
@@ -41,6 +44,8 @@ export async function removeLivePackages(ctx: ApplyContext): Promise<void> {
   const installed = new Set(r.stdout.split('\n').filter((l) => l.endsWith(' installed')).map((l) => l.split(' ')[0]));
   const remove = LIVE_PACKAGES.filter((p) => installed.has(p));
   if (remove.length) await ctx.run(chroot(ctx, ['dpkg', '--purge', ...remove]), { ...o, env: { DEBIAN_FRONTEND: 'noninteractive' }, logFile: join(ctx.logDir, 'dpkg.log') });
+  await ctx.run(['systemctl', `--root=${ctx.target}`, 'disable', ...LIVE_UNITS], { ...o, allowFailure: true });
+  for (const f of LIVE_FILES) rmSync(join(ctx.target, f), { recursive: true, force: true });
 }
 
 async function uuidOf(ctx: ApplyContext, device: string, step: string): Promise<string> {
