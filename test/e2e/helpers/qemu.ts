@@ -14,9 +14,17 @@ const BRIDGE = fileURLToPath(new URL('./tcp-bridge.mjs', import.meta.url));
 export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
 export const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
 
+/**
+ * Software emulation (this machine's /dev/kvm does not work), one TCG thread for all vCPUs:
+ * QEMU 7.2's multi-threaded TCG (Debian 12) lets vCPU threads translate the same page at once
+ * (fixed in 8.1, "accel/tcg: Always lock pages before translation"); guests crashed at random in
+ * the scheduler and timers here under load. Every QEMU run of the tests uses this.
+ */
+export const TCG = ['-accel', 'tcg,thread=single'];
+
 /** argv for booting an image under software emulation (this machine's /dev/kvm does not work). */
 export function qemuArgs(image: string, firmware: Firmware, medium: Medium, serialLog: string, vars: string, httpPort?: number): string[] {
-  const args = ['-accel', 'tcg', '-machine', 'q35', '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-serial', `file:${serialLog}`, '-no-reboot'];
+  const args = [...TCG, '-machine', 'q35', '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-serial', `file:${serialLog}`, '-no-reboot'];
   if (medium === 'pxe') {
     if (!httpPort) throw new Error('a network boot needs the HTTP server port');
     // restrict=on: the guest reaches nothing but QEMU's own DHCP/TFTP and the forwarded server.
