@@ -32,7 +32,8 @@ export const release: Stage = {
   inputs: () => ({}),
   done: () => false,
   run: async (ctx) => {
-    const known = (ctx.state.hashes ??= {});
+    ctx.state.hashes ??= {};
+    const known = ctx.state.hashes;
     const sha = (path: string) => knownSha256(path, known);
     const add = (path: string) => ctx.artefacts.push({ path, bytes: statSync(path).size, sha256: sha(path) });
     const iso = isoPath(ctx);
