@@ -11,7 +11,7 @@ import { serveDirectory, type StaticServer } from './helpers/http-serve.js';
 
 /**
  * The proof of `debvisor install apply`: the built ISO's kernel and initrd boot under TCG with
- * a blank sparse 16 GiB virtio disk; systemd runs a script fetched from a server on the host's
+ * two blank sparse 16 GiB virtio disks (RAID1 under LVM-thin); systemd runs a script fetched from a server on the host's
  * loopback (the guest's network is restricted to it); the script gathers the guest's facts and
  * installs with the profile test/fixtures/profiles/e2e-install.yaml. Then the installed disk
  * boots alone with SeaBIOS to a login prompt with the profile's host name (first boot having run),
@@ -21,6 +21,9 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 const PROFILE = join(repo, 'test/fixtures/profiles/e2e-install.yaml');
 const HOSTNAME = 'e2e-node1';
 const DISK_BYTES = 16 * 1024 ** 3;
+const DISKS = ['disk-a.img', 'disk-b.img'];
+/** Both disks of the mirror, as virtio disks in this order (vda, vdb). */
+const diskArgs = (): string[] => DISKS.flatMap((d) => ['-drive', `file=${join(dir, d)},if=virtio,format=raw`]);
 const INSTALL_TIMEOUT_MS = 1_500_000;
 const BOOT_TIMEOUT_MS = 600_000;
 const BRIDGE = fileURLToPath(new URL('./helpers/tcp-bridge.mjs', import.meta.url));
@@ -46,6 +49,9 @@ echo "e2e: node host key: [$(cut -d' ' -f2 /mnt/etc/ssh/ssh_host_ed25519_key.pub
 echo "e2e: node host keys: $(ls /mnt/etc/ssh | grep -c 'ssh_host_.*_key$')"
 test -s /mnt/boot/efi/EFI/BOOT/BOOTX64.EFI && echo "e2e: removable path EFI/BOOT/BOOTX64.EFI present"
 test -s /mnt/boot/efi/EFI/debvisor/grubx64.efi && echo "e2e: EFI/debvisor/grubx64.efi present"
+mkdir -p /run/esp2 && mount /dev/vdb2 /run/esp2 && test -s /run/esp2/EFI/BOOT/BOOTX64.EFI && echo "e2e: second disk's removable path present"; umount /run/esp2
+grep -q '^ARRAY /dev/md' /mnt/etc/mdadm/mdadm.conf && echo "e2e: mdadm.conf names the array"
+grep -E '^md[0-9]+ : active raid1 vd[ab]3\\[[01]\\] vd[ab]3\\[[01]\\]' /proc/mdstat | sed 's/^/e2e: mdstat: /'
 echo "e2e: redacted secrets: $(grep -c '<redacted>' /mnt/etc/debvisor/installed-profile.yaml)"
 grep -q DFh99qzjtiolv4mqI2F5FONS2y75yEIqsMt3FZE /mnt/etc/debvisor/installed-profile.yaml && echo "e2e: SECRET LEAKED"
 echo "e2e: logs: $(ls /mnt/var/log/debvisor | tr '\\n' ' ')"
@@ -69,7 +75,7 @@ beforeAll(async () => {
   writeFileSync(join(www, 'install.sh'), SCRIPT);
   copyFileSync(PROFILE, join(www, 'profile.yaml'));
   http = await serveDirectory(www);
-  await execa('truncate', ['-s', String(DISK_BYTES), join(dir, 'disk.img')]);
+  for (const d of DISKS) await execa('truncate', ['-s', String(DISK_BYTES), join(dir, d)]);
 }, 3_000_000);
 
 afterAll(async () => {
@@ -78,7 +84,7 @@ afterAll(async () => {
 });
 
 describe('install apply in QEMU', () => {
-  it('installs from the live ISO onto a blank disk, and the disk boots alone (SeaBIOS) to a login prompt', async () => {
+  it('installs from the live ISO onto two blank disks (RAID1), and they boot by themselves (SeaBIOS, then OVMF) to a login prompt', async () => {
     const iso = readdirSync(out).find((f) => /^debvisor-.*-amd64\.iso$/.test(f));
     expect(iso, `no ISO in ${out}`).toBeTruthy();
     const fetch = `for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do curl -sf http://${GUEST_HTTP}/install.sh -o /run/install.sh && break; sleep 3; done; sh /run/install.sh`;
@@ -90,7 +96,7 @@ describe('install apply in QEMU', () => {
         '-serial', `file:${installLog}`,
         '-netdev', netdev(http.port), '-device', 'virtio-net-pci,netdev=n0',
         '-drive', `file=${join(out, iso!)},media=cdrom,readonly=on,if=ide,index=1`,
-        '-drive', `file=${join(dir, 'disk.img')},if=virtio,format=raw`,
+        ...diskArgs(),
         '-kernel', join(out, 'netboot/vmlinuz'), '-initrd', join(out, 'netboot/initrd.img'), '-append', append,
       ],
       installLog,
@@ -116,10 +122,13 @@ describe('install apply in QEMU', () => {
     expect(install.serial).not.toContain('SECRET LEAKED');
     expect(install.serial).toMatch(/e2e: logs: .*events\.jsonl.*install\.log/);
     expect(install.serial).toMatch(/e2e: live packages left: 0/);
+    expect(install.serial).toContain("e2e: second disk's removable path present");
+    expect(install.serial).toContain('e2e: mdadm.conf names the array');
+    expect(install.serial).toMatch(/e2e: mdstat: md\d+ : active raid1/);
 
     const bootLog = join(dir, 'serial-boot.log');
     const boot = await runAndWatch(
-      ['-accel', 'tcg', '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot', '-nic', 'none', '-serial', `file:${bootLog}`, '-drive', `file=${join(dir, 'disk.img')},if=virtio,format=raw`],
+      ['-accel', 'tcg', '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot', '-nic', 'none', '-serial', `file:${bootLog}`, ...diskArgs()],
       bootLog,
       [new RegExp(`${HOSTNAME} login:`), /DebVisor first boot ran at/],
       BOOT_TIMEOUT_MS,
@@ -137,7 +146,7 @@ describe('install apply in QEMU', () => {
       [
         '-accel', 'tcg', '-machine', 'q35', '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot', '-nic', 'none', '-serial', `file:${uefiLog}`,
         '-drive', `if=pflash,format=raw,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,file=${vars}`,
-        '-drive', `file=${join(dir, 'disk.img')},if=virtio,format=raw`,
+        ...diskArgs(),
       ],
       uefiLog,
       [/GNU GRUB/, new RegExp(`${HOSTNAME} login:`)],
