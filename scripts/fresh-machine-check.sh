@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README on a new machine: builds a clean Debian 12 root (mmdebstrap, minbase plus what a new
 # machine of this kind has: Node.js with npm, git, python3, make, g++), copies a clean clone of
-# the last commit in, runs the README's setup there (scripts/bootstrap.sh test iso, as `npm test`
-# does) and then the suites that need system packages, inside a private mount namespace and a
+# the last commit in, runs the README's test machinery there (scripts/test.sh per level, which is
+# what `npm test` runs: bootstrap with apt-get and npm ci, lint, type check, build, vitest), inside a private mount namespace and a
 # private network namespace (user-mode networking through slirp4netns, so the suites still reach
 # Debian's mirror, and nothing they start can meet this machine's own servers).
 #
@@ -90,14 +90,12 @@ cat > "$root/root/fresh-run.sh" <<'EOF'
 set -euo pipefail
 cd /root/debvisor
 echo "[fresh] node $(node --version), npm $(npm --version)"
-echo "[fresh] README setup: scripts/bootstrap.sh test iso"
-bash scripts/bootstrap.sh test iso
-ip link set lo up   # iproute2 came with the setup
-npx tsc --noEmit
-args=()
-for l in "$@"; do args+=(--project "$l"); done
-echo "[fresh] vitest ${args[*]}"
-exec npx vitest run "${args[@]}"
+# The README's own test machinery per level: bootstrap (apt-get, npm ci), lint, type check,
+# build, vitest. Nothing is installed by hand before it.
+for l in "$@"; do
+  echo "[fresh] scripts/test.sh $l"
+  bash scripts/test.sh "$l"
+done
 EOF
 chmod +x "$root/root/fresh-run.sh"
 
