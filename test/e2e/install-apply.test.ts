@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { build } from '../../builder/build.js';
-import { GUEST_HTTP, OVMF_CODE, OVMF_VARS } from './helpers/qemu.js';
+import { GUEST_HTTP, OVMF_CODE, OVMF_VARS, TCG } from './helpers/qemu.js';
 import { runAndWatch } from './helpers/qemu-watch.js';
 import { serveDirectory, type StaticServer } from './helpers/http-serve.js';
 
@@ -92,7 +92,7 @@ describe('install apply in QEMU', () => {
     const installLog = join(dir, 'serial-install.log');
     const install = await runAndWatch(
       [
-        '-accel', 'tcg', '-m', '4096', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot',
+        ...TCG, '-m', '4096', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot',
         '-serial', `file:${installLog}`,
         '-netdev', netdev(http.port), '-device', 'virtio-net-pci,netdev=n0',
         '-drive', `file=${join(out, iso!)},media=cdrom,readonly=on,if=ide,index=1`,
@@ -128,7 +128,7 @@ describe('install apply in QEMU', () => {
 
     const bootLog = join(dir, 'serial-boot.log');
     const boot = await runAndWatch(
-      ['-accel', 'tcg', '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot', '-nic', 'none', '-serial', `file:${bootLog}`, ...diskArgs()],
+      [...TCG, '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot', '-nic', 'none', '-serial', `file:${bootLog}`, ...diskArgs()],
       bootLog,
       [new RegExp(`${HOSTNAME} login:`), /DebVisor first boot ran at/],
       BOOT_TIMEOUT_MS,
@@ -144,7 +144,7 @@ describe('install apply in QEMU', () => {
     copyFileSync(OVMF_VARS, vars);
     const uefi = await runAndWatch(
       [
-        '-accel', 'tcg', '-machine', 'q35', '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot', '-nic', 'none', '-serial', `file:${uefiLog}`,
+        ...TCG, '-machine', 'q35', '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot', '-nic', 'none', '-serial', `file:${uefiLog}`,
         '-drive', `if=pflash,format=raw,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,file=${vars}`,
         ...diskArgs(),
       ],
