@@ -64,7 +64,15 @@ export interface BuildReport {
     version: string;
     fragment: { satisfied: number; differing: FragmentCheck['differing']; satisfiedOptions: string[] };
     /** For kernel.source custom: what was compiled, from which inputs, and its packages. */
-    build?: { base: string; sourcePackage: string; configPackage: string; toolchain: Record<string, string>; key: string; packageVersion: string; packages: { name: string; file: string; bytes: number; sha256: string }[] };
+    build?: {
+      base: string;
+      sourcePackage: string;
+      configPackage: string;
+      toolchain: Record<string, string>;
+      key: string;
+      packageVersion: string;
+      packages: { name: string; file: string; bytes: number; sha256: string }[];
+    };
   };
   packages: { name: string; version: string }[];
   artefacts: Artefact[];
@@ -170,7 +178,10 @@ export async function runStages(ctx: BuildContext, stages: Stage[], statePath: s
   const running = new Map<StageName, Promise<StageReport>>();
   for (const stage of stages) {
     const before = stage.after.map((n) => running.get(n)).filter((p) => p !== undefined);
-    running.set(stage.name, Promise.all(before).then(() => runStage(ctx, stage, save)));
+    running.set(
+      stage.name,
+      Promise.all(before).then(() => runStage(ctx, stage, save)),
+    );
   }
   const settled = await Promise.allSettled(running.values());
   const failed = settled.find((r) => r.status === 'rejected');
@@ -184,7 +195,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const events = (opts.events ?? silentEmitter).stage('build');
   const repo = resolve(opts.repo);
   const { spec, file: specFile } = loadBuildSpec(opts.spec, repo);
-  if (process.getuid?.() !== 0) throw new DebvisorError('E_BUILD_ROOT', 'building the ISO needs root (debootstrap and chroots); nothing was built', { hint: 'run it as root, for example sudo npm run iso' });
+  if (process.getuid?.() !== 0)
+    throw new DebvisorError('E_BUILD_ROOT', 'building the ISO needs root (debootstrap and chroots); nothing was built', {
+      hint: 'run it as root, for example sudo npm run iso',
+    });
   const version = readVersion(repo);
   const work = resolve(opts.work ?? join(repo, 'cache/build'));
   const out = resolve(opts.out);
@@ -262,7 +276,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
           kernel: {
             source: spec.kernel.source,
             version: state.kernel.version,
-            fragment: { satisfied: state.kernel.fragment.satisfied.length, satisfiedOptions: state.kernel.fragment.satisfied, differing: state.kernel.fragment.differing },
+            fragment: {
+              satisfied: state.kernel.fragment.satisfied.length,
+              satisfiedOptions: state.kernel.fragment.satisfied,
+              differing: state.kernel.fragment.differing,
+            },
             ...(ctx.kernel ? { build: ctx.kernel.build } : {}),
           },
         }

@@ -31,5 +31,9 @@ export async function compileTool(repo: string, outDir: string, opts: RunOptions
   for (const f of [...ROOT_FILES, 'bin/debvisor.js']) copy(f);
   // The schemas' validators, so a command does not compile them each time it runs (made from
   // the sources: the compiled tree has no node_modules yet).
-  await run([join(repo, 'node_modules/.bin/tsx'), 'cli/precompile-validators.ts', join(outDir, PRECOMPILED_FOLDER)], { ...opts, cwd: repo, step: 'validators' });
+  await run([join(repo, 'node_modules/.bin/tsx'), 'cli/precompile-validators.ts', join(outDir, PRECOMPILED_FOLDER)], {
+    ...opts,
+    cwd: repo,
+    step: 'validators',
+  });
 }

@@ -38,7 +38,8 @@ export class PrivateApt {
 
   private write(): void {
     const d = this.dir;
-    for (const sub of ['lists/partial', 'cache/archives/partial', 'parts', 'trusted.gpg.d', 'preferences.d', 'sources.list.d']) mkdirSync(join(d, sub), { recursive: true });
+    for (const sub of ['lists/partial', 'cache/archives/partial', 'parts', 'trusted.gpg.d', 'preferences.d', 'sources.list.d'])
+      mkdirSync(join(d, sub), { recursive: true });
     if (!existsSync(join(d, 'status'))) writeFileSync(join(d, 'status'), '');
     writeFileSync(join(d, 'sources.list'), `deb [arch=amd64 signed-by=${this.opts.keyring ?? DEBIAN_KEYRING}] ${this.mirror} ${this.suite} main\n`);
     // APT_CONFIG is read first, so the host's apt.conf.d, sources and keys are never consulted.
@@ -123,7 +124,8 @@ export class PrivateApt {
       }
     }
     for (const [i, p] of wanted.entries()) {
-      if (fileSha256(paths[i]!) !== p.sha256) throw new DebvisorError('E_APT_VERIFY', `${paths[i]} does not have the SHA-256 the signed index gives for ${p.name} ${p.version}`);
+      if (fileSha256(paths[i]!) !== p.sha256)
+        throw new DebvisorError('E_APT_VERIFY', `${paths[i]} does not have the SHA-256 the signed index gives for ${p.name} ${p.version}`);
     }
     return paths;
   }

@@ -12,7 +12,12 @@ import { KMAKE } from './kernel-source.js';
  * and hash), the settled .config, the toolchain and the local version. Their hash is the key the
  * packages are kept under.
  */
-export function kernelStageInputs(src: { versions: { source: string }; sourceSha256: string }, settledConfig: string, toolchain: Record<string, string>, localVersion: string): Record<string, string> {
+export function kernelStageInputs(
+  src: { versions: { source: string }; sourceSha256: string },
+  settledConfig: string,
+  toolchain: Record<string, string>,
+  localVersion: string,
+): Record<string, string> {
   return {
     'linux-source': `${src.versions.source} ${src.sourceSha256}`,
     config: sha256(settledConfig),
@@ -65,7 +70,7 @@ export function readKernelManifest(dir: string): KernelManifest | undefined {
   if (!existsSync(p)) return undefined;
   const m = JSON.parse(readFileSync(p, 'utf8')) as KernelManifest;
   // A manifest whose packages are gone or changed does not count as a cached build.
-  const ok = kernelPackages(m).every((f) => (existsSync(join(dir, f.file)) && statSync(join(dir, f.file)).size === f.bytes));
+  const ok = kernelPackages(m).every((f) => existsSync(join(dir, f.file)) && statSync(join(dir, f.file)).size === f.bytes);
   return ok ? m : undefined;
 }
 
@@ -114,10 +119,13 @@ export async function buildKernelPackages(o: KernelBuildOptions): Promise<Kernel
     SOURCE_DATE_EPOCH: String(o.epoch),
     LC_ALL: 'C.UTF-8',
   };
-  const make = (...args: string[]) => run(['make', '-C', o.source, `O=${o.obj}`, ...vars, ...args], { env, logFile: o.log, ...(o.events ? { events: o.events } : {}) });
+  const make = (...args: string[]) =>
+    run(['make', '-C', o.source, `O=${o.obj}`, ...vars, ...args], { env, logFile: o.log, ...(o.events ? { events: o.events } : {}) });
   const release = (await run(['make', '-s', '-C', o.source, `O=${o.obj}`, ...vars, 'kernelrelease'], { env })).stdout.trim().split('\n').pop()!;
   await make(`-j${o.jobs ?? availableParallelism()}`, 'bindeb-pkg');
-  const debs = readdirSync(landing).filter((f) => f.endsWith('.deb')).map((f) => join(landing, f));
+  const debs = readdirSync(landing)
+    .filter((f) => f.endsWith('.deb'))
+    .map((f) => join(landing, f));
   const found = classifyKernelDebs(debs, release);
   if (!found.image) {
     throw new DebvisorError('E_KERNEL_BUILD', `make bindeb-pkg finished but left no linux-image-${release} package in ${landing}`, {

@@ -5,7 +5,12 @@ import { parseKernelConfig, checkFragment, mergeKernelConfig, formatKernelConfig
 describe('kernel config fragments', () => {
   const fragment = parseKernelConfig('CONFIG_KVM=m\nCONFIG_BRIDGE=m\n# CONFIG_DEVMEM is not set\nCONFIG_LOCALVERSION="-dv"\n');
   it('parses set, unset and string options', () => {
-    expect([...fragment]).toEqual([['CONFIG_KVM', 'm'], ['CONFIG_BRIDGE', 'm'], ['CONFIG_DEVMEM', 'n'], ['CONFIG_LOCALVERSION', '"-dv"']]);
+    expect([...fragment]).toEqual([
+      ['CONFIG_KVM', 'm'],
+      ['CONFIG_BRIDGE', 'm'],
+      ['CONFIG_DEVMEM', 'n'],
+      ['CONFIG_LOCALVERSION', '"-dv"'],
+    ]);
   });
   it('reports which options a config satisfies and which differ', () => {
     const debian = parseKernelConfig('CONFIG_KVM=m\nCONFIG_BRIDGE=y\nCONFIG_DEVMEM=y\n');

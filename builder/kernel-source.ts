@@ -58,9 +58,13 @@ export async function fetchKernelInputs(mirror: string, suite: string, dir: stri
   const cfgEntry = configs.find((e) => e.version === srcEntry.version);
   if (!cfgEntry) {
     const have = configs.map((e) => e.version).join(', ') || 'none';
-    throw new DebvisorError('E_KERNEL_SOURCE', `${suite} has linux-source-${series} ${srcEntry.version} but no linux-config-${series} of that version (it has: ${have})`, {
-      hint: 'the mirror is in the middle of an update; try again later, or pin a snapshot in the build spec',
-    });
+    throw new DebvisorError(
+      'E_KERNEL_SOURCE',
+      `${suite} has linux-source-${series} ${srcEntry.version} but no linux-config-${series} of that version (it has: ${have})`,
+      {
+        hint: 'the mirror is in the middle of an update; try again later, or pin a snapshot in the build spec',
+      },
+    );
   }
   const [cfgDeb, srcDeb] = await apt.download([cfgEntry, srcEntry], dir);
   const cfgDir = await unpack(cfgDeb!, cfgEntry, dir, log, events);
@@ -106,7 +110,12 @@ export type KernelBase = { debian: string } | { target: 'x86_64_defconfig' | 'ti
  * No debug info: with it (and BTF) the build needs several times the time and disk, and a
  * multi-gigabyte -dbg package nobody installs on a node.
  */
-export const BUILD_OVERRIDES = ['CONFIG_DEBUG_INFO_NONE=y', '# CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT is not set', '# CONFIG_DEBUG_INFO_DWARF4 is not set', '# CONFIG_DEBUG_INFO_DWARF5 is not set'].join('\n');
+export const BUILD_OVERRIDES = [
+  'CONFIG_DEBUG_INFO_NONE=y',
+  '# CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT is not set',
+  '# CONFIG_DEBUG_INFO_DWARF4 is not set',
+  '# CONFIG_DEBUG_INFO_DWARF5 is not set',
+].join('\n');
 
 /** The make variables every kernel make call gets: the target architecture, whatever the host. */
 export const KMAKE = ['ARCH=x86_64'];
@@ -116,7 +125,14 @@ export const KMAKE = ['ARCH=x86_64'];
  * `make olddefconfig`. Kconfig drops or changes options whose dependencies are not met without a
  * word; this fails loudly instead, naming each one.
  */
-export async function prepareKernelConfig(source: string, obj: string, base: KernelBase, fragmentText: string, log: string, events?: Emitter): Promise<FragmentCheck> {
+export async function prepareKernelConfig(
+  source: string,
+  obj: string,
+  base: KernelBase,
+  fragmentText: string,
+  log: string,
+  events?: Emitter,
+): Promise<FragmentCheck> {
   const fragment = parseKernelConfig(fragmentText);
   mkdirSync(obj, { recursive: true });
   const make = (...args: string[]) => run(['make', '-C', source, `O=${obj}`, ...KMAKE, ...args], { logFile: log, events });

@@ -32,8 +32,16 @@ export function hashLbFiles(files: LbFile[], prefix: string): string {
 /** The repository's own includes (`iso/includes/`) and hooks (`iso/hooks/`) as live-build files. */
 export function repoLbFiles(repo: string): LbFile[] {
   return [
-    ...listFiles(repo, ['iso/includes']).map((f) => ({ path: `config/includes.chroot/${f.slice('iso/includes/'.length)}`, content: readFileSync(join(repo, f)), mode: statSync(join(repo, f)).mode & 0o777 })),
-    ...listFiles(repo, ['iso/hooks']).map((f) => ({ path: `config/hooks/normal/${f.slice('iso/hooks/'.length)}`, content: readFileSync(join(repo, f)), mode: 0o755 })),
+    ...listFiles(repo, ['iso/includes']).map((f) => ({
+      path: `config/includes.chroot/${f.slice('iso/includes/'.length)}`,
+      content: readFileSync(join(repo, f)),
+      mode: statSync(join(repo, f)).mode & 0o777,
+    })),
+    ...listFiles(repo, ['iso/hooks']).map((f) => ({
+      path: `config/hooks/normal/${f.slice('iso/hooks/'.length)}`,
+      content: readFileSync(join(repo, f)),
+      mode: 0o755,
+    })),
   ];
 }
 

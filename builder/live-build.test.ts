@@ -39,9 +39,15 @@ describe('live-build configuration', () => {
   });
   it('puts the custom kernel image in the local repository and keeps image and headers for the installer', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lbfiles-'));
-    const p = (f: string) => { writeFileSync(join(dir, f), f); return { file: f, path: join(dir, f) }; };
+    const p = (f: string) => {
+      writeFileSync(join(dir, f), f);
+      return { file: f, path: join(dir, f) };
+    };
     const deb = p('debvisor_0.1.0_all.deb');
-    const kernelDebs = [p('linux-image-6.12.107-debvisor_6.12.107-1+debvisor.abcd1234_amd64.deb'), p('linux-headers-6.12.107-debvisor_6.12.107-1+debvisor.abcd1234_amd64.deb')];
+    const kernelDebs = [
+      p('linux-image-6.12.107-debvisor_6.12.107-1+debvisor.abcd1234_amd64.deb'),
+      p('linux-headers-6.12.107-debvisor_6.12.107-1+debvisor.abcd1234_amd64.deb'),
+    ];
     const paths = liveBuildFiles(spec, '0.1.0', { repo, debPath: deb.path, debFile: deb.file, kernelDebs }).map((f) => f.path);
     expect(paths).toContain(`config/packages.chroot/${kernelDebs[0]!.file}`);
     expect(paths).not.toContain(`config/packages.chroot/${kernelDebs[1]!.file}`);

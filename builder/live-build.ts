@@ -17,7 +17,10 @@ export function mirrorOf(spec: BuildSpec): string {
 
 /** ISO volume ids are at most 32 characters of A-Z, 0-9 and _. */
 export function volumeId(spec: BuildSpec, version: string): string {
-  return `${spec.name}_${version}`.toUpperCase().replace(/[^A-Z0-9_]/g, '_').slice(0, 32);
+  return `${spec.name}_${version}`
+    .toUpperCase()
+    .replace(/[^A-Z0-9_]/g, '_')
+    .slice(0, 32);
 }
 
 export function imageName(spec: BuildSpec, version: string): string {
@@ -45,58 +48,97 @@ export function lbConfigGroups(spec: BuildSpec, version: string, customKernelRel
   const def = spec.boot.entries.find((e) => e.id === spec.boot.default) ?? spec.boot.entries[0]!;
   return {
     bootstrap: [
-      '--mode', 'debian',
-      '--distribution', spec.suite,
-      '--architectures', 'amd64',
-      '--archive-areas', 'main',
-      '--cache', 'true',
-      '--cache-stages', 'bootstrap',
-      '--mirror-bootstrap', mirror,
-      '--parent-mirror-bootstrap', mirror,
+      '--mode',
+      'debian',
+      '--distribution',
+      spec.suite,
+      '--architectures',
+      'amd64',
+      '--archive-areas',
+      'main',
+      '--cache',
+      'true',
+      '--cache-stages',
+      'bootstrap',
+      '--mirror-bootstrap',
+      mirror,
+      '--parent-mirror-bootstrap',
+      mirror,
     ],
     chroot: [
-      '--apt-recommends', 'false',
-      '--firmware-chroot', 'false',
+      '--apt-recommends',
+      'false',
+      '--firmware-chroot',
+      'false',
       // The security and updates suites are not on snapshot mirrors in the same path; pinned builds skip them.
-      '--security', spec.snapshot ? 'false' : 'true',
-      '--updates', spec.snapshot ? 'false' : 'true',
+      '--security',
+      spec.snapshot ? 'false' : 'true',
+      '--updates',
+      spec.snapshot ? 'false' : 'true',
       // A snapshot's Release files are past their Valid-Until date by design; apt must accept them.
       // Always given, since lb config keeps the last value it was told.
-      '--apt-options', `--yes -o Acquire::Retries=5${spec.snapshot ? ' -o Acquire::Check-Valid-Until=false' : ''}`,
-      '--mirror-chroot', mirror,
-      '--mirror-binary', mirror,
+      '--apt-options',
+      `--yes -o Acquire::Retries=5${spec.snapshot ? ' -o Acquire::Check-Valid-Until=false' : ''}`,
+      '--mirror-chroot',
+      mirror,
+      '--mirror-binary',
+      mirror,
       // live-build writes the "parent" mirrors into sources.list for plain Debian: set both.
-      '--mirror-chroot-security', spec.securityMirror,
-      '--mirror-binary-security', spec.securityMirror,
-      '--parent-mirror-chroot-security', spec.securityMirror,
-      '--parent-mirror-binary-security', spec.securityMirror,
-      '--parent-mirror-chroot', mirror,
-      '--parent-mirror-binary', mirror,
+      '--mirror-chroot-security',
+      spec.securityMirror,
+      '--mirror-binary-security',
+      spec.securityMirror,
+      '--parent-mirror-chroot-security',
+      spec.securityMirror,
+      '--parent-mirror-binary-security',
+      spec.securityMirror,
+      '--parent-mirror-chroot',
+      mirror,
+      '--parent-mirror-binary',
+      mirror,
       // No deb-src lines: they cost a large index download per build and nothing uses them.
-      '--apt-source-archives', 'false',
+      '--apt-source-archives',
+      'false',
       // live-build installs linux-image-<flavour>: Debian's is linux-image-amd64; a custom kernel is
       // linux-image-<release> from config/packages.chroot, so its release is the flavour. Always
       // given, since lb config keeps the last value it was told.
-      '--linux-packages', 'linux-image',
-      '--linux-flavours', customKernelRelease ?? 'amd64',
+      '--linux-packages',
+      'linux-image',
+      '--linux-flavours',
+      customKernelRelease ?? 'amd64',
     ],
     binary: [
-      '--binary-images', 'iso-hybrid',
-      '--bootloaders', 'syslinux,grub-efi',
-      '--debian-installer', 'none',
-      '--firmware-binary', 'false',
-      '--memtest', 'none',
-      '--win32-loader', 'false',
-      '--zsync', 'false',
-      '--source', 'false',
-      '--checksums', 'sha256',
-      '--chroot-squashfs-compression-type', spec.squashfs.compression,
+      '--binary-images',
+      'iso-hybrid',
+      '--bootloaders',
+      'syslinux,grub-efi',
+      '--debian-installer',
+      'none',
+      '--firmware-binary',
+      'false',
+      '--memtest',
+      'none',
+      '--win32-loader',
+      'false',
+      '--zsync',
+      'false',
+      '--source',
+      'false',
+      '--checksums',
+      'sha256',
+      '--chroot-squashfs-compression-type',
+      spec.squashfs.compression,
       ...(spec.squashfs.level !== undefined ? ['--chroot-squashfs-compression-level', String(spec.squashfs.level)] : []),
-      '--iso-volume', volumeId(spec, version),
-      '--iso-application', 'DebVisor',
-      '--iso-publisher', 'DebVisor; https://debvisor.com',
-      '--image-name', imageName(spec, version),
-      '--bootappend-live', cmdline(spec, def),
+      '--iso-volume',
+      volumeId(spec, version),
+      '--iso-application',
+      'DebVisor',
+      '--iso-publisher',
+      'DebVisor; https://debvisor.com',
+      '--image-name',
+      imageName(spec, version),
+      '--bootappend-live',
+      cmdline(spec, def),
     ],
   };
 }
@@ -113,7 +155,14 @@ const tpl = (name: string, data: object) => renderTemplate(import.meta.url, `tem
 export function bootloaderFiles(spec: BuildSpec, version: string): LbFile[] {
   const width = Math.max(...spec.boot.entries.map((e) => e.id.length));
   const entries = spec.boot.entries.map((e) => ({ ...e, cmdline: cmdline(spec, e), pad: ' '.repeat(width - e.id.length) }));
-  const data = { entries, defaultId: spec.boot.default, timeout: spec.boot.timeout, timeoutTenths: spec.boot.timeout * 10, speed: spec.boot.serialSpeed, version };
+  const data = {
+    entries,
+    defaultId: spec.boot.default,
+    timeout: spec.boot.timeout,
+    timeoutTenths: spec.boot.timeout * 10,
+    speed: spec.boot.serialSpeed,
+    version,
+  };
   return [
     { path: 'config/bootloaders/isolinux/isolinux.cfg', content: tpl('isolinux.cfg.hbs', data), mode: 0o644 },
     { path: 'config/bootloaders/isolinux/boot.txt', content: tpl('boot.txt.hbs', data), mode: 0o644 },
@@ -145,7 +194,7 @@ export const LIVE_UNIT = [
  */
 export const LIVE_MODE_SCRIPT = [
   '#!/bin/sh',
-  'mode=$(sed -n \'s/.*debvisor\\.mode=\\([a-z-]*\\).*/\\1/p\' /proc/cmdline)',
+  "mode=$(sed -n 's/.*debvisor\\.mode=\\([a-z-]*\\).*/\\1/p' /proc/cmdline)",
   'case "$mode" in',
   '  install|install-serial) next="The installer is not part of this image yet: log in to use the debvisor tools (debvisor --help)." ;;',
   '  unattended) next="The unattended installer is not part of this image yet: log in to use the debvisor tools (debvisor --help)." ;;',
@@ -211,9 +260,15 @@ export interface LbInputs {
 }
 
 /** Every file of the live-build tree besides what `lb config` writes. */
-export function liveBuildFiles(spec: BuildSpec, version: string, inputs: LbInputs, readRepo: (p: string) => string = (p) => readFileSync(join(inputs.repo, p), 'utf8')): LbFile[] {
+export function liveBuildFiles(
+  spec: BuildSpec,
+  version: string,
+  inputs: LbInputs,
+  readRepo: (p: string) => string = (p) => readFileSync(join(inputs.repo, p), 'utf8'),
+): LbFile[] {
   const files: LbFile[] = [];
-  for (const list of spec.packages) files.push({ path: `config/package-lists/${list}.list.chroot`, content: readRepo(`iso/packages/${list}.list`), mode: 0o644 });
+  for (const list of spec.packages)
+    files.push({ path: `config/package-lists/${list}.list.chroot`, content: readRepo(`iso/packages/${list}.list`), mode: 0o644 });
   const deb = readFileSync(inputs.debPath);
   files.push({ path: `config/packages.chroot/${inputs.debFile}`, content: deb, mode: 0o644 });
   // Kept in the live system for the installer to put on the target.
@@ -228,7 +283,11 @@ export function liveBuildFiles(spec: BuildSpec, version: string, inputs: LbInput
   files.push({ path: 'config/includes.chroot/etc/systemd/system/debvisor-live-issue.service', content: LIVE_ISSUE_UNIT, mode: 0o644 });
   files.push({ path: 'config/includes.chroot/usr/libexec/debvisor-live-mode', content: LIVE_MODE_SCRIPT, mode: 0o755 });
   files.push({ path: 'config/hooks/normal/0400-debvisor-initramfs.hook.chroot', content: INITRAMFS_HOOK, mode: 0o755 });
-  files.push({ path: 'config/hooks/normal/0500-debvisor-live.hook.chroot', content: '#!/bin/sh\nset -e\nsystemctl enable debvisor-live.service debvisor-live-issue.service\n', mode: 0o755 });
+  files.push({
+    path: 'config/hooks/normal/0500-debvisor-live.hook.chroot',
+    content: '#!/bin/sh\nset -e\nsystemctl enable debvisor-live.service debvisor-live-issue.service\n',
+    mode: 0o755,
+  });
   files.push({ path: 'config/includes.chroot/etc/debvisor/kernel-fragment.config', content: readRepo(spec.kernel.fragment), mode: 0o644 });
   if (spec.profile) files.push({ path: 'config/includes.chroot/etc/debvisor/profile.yaml', content: readRepo(spec.profile), mode: 0o600 });
   files.push({ path: 'config/rootfs/excludes', content: SQUASHFS_EXCLUDES, mode: 0o644 });

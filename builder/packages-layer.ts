@@ -25,12 +25,21 @@ export const DEPENDS_LIST = 'config/package-lists/debvisor-depends.list.chroot';
 
 /** Package names of a Depends field: versions dropped, the first of alternatives. */
 export function dependencyNames(depends: readonly string[]): string[] {
-  return depends.map((d) => d.split('|')[0]!.replace(/\(.*\)/, '').trim()).filter(Boolean);
+  return depends
+    .map((d) =>
+      d
+        .split('|')[0]!
+        .replace(/\(.*\)/, '')
+        .trim(),
+    )
+    .filter(Boolean);
 }
 
 /** The live-build files of the layer: package lists and the kernel packages; no includes, hooks or the tools. */
 export function layerFiles(all: LbFile[], debFile: string): LbFile[] {
-  const kept = all.filter((f) => f.path.startsWith('config/package-lists/') || (f.path.startsWith('config/packages.chroot/') && !f.path.endsWith(`/${debFile}`)));
+  const kept = all.filter(
+    (f) => f.path.startsWith('config/package-lists/') || (f.path.startsWith('config/packages.chroot/') && !f.path.endsWith(`/${debFile}`)),
+  );
   return [...kept, { path: DEPENDS_LIST, content: `${dependencyNames(DEB_DEPENDS).join('\n')}\n`, mode: 0o644 }];
 }
 
@@ -64,9 +73,14 @@ export function savedLayer(ctx: BuildContext): LayerRecord | undefined {
 /** Refuses to delete or copy a tree with something mounted in it (live-build's proc, sys, dev/pts). */
 export function assertNothingMounted(dir: string, mountinfo = readFileSync('/proc/self/mountinfo', 'utf8')): void {
   const root = resolve(dir);
-  const mounted = mountinfo.split('\n').map((l) => l.split(' ')[4] ?? '').filter((m) => m === root || m.startsWith(`${root}/`));
+  const mounted = mountinfo
+    .split('\n')
+    .map((l) => l.split(' ')[4] ?? '')
+    .filter((m) => m === root || m.startsWith(`${root}/`));
   if (mounted.length) {
-    throw new DebvisorError('E_BUILD_STAGE', `stage chroot: ${mounted.join(', ')} still mounted; nothing was deleted`, { hint: `unmount them (umount -R ${mounted[0]}) and build again` });
+    throw new DebvisorError('E_BUILD_STAGE', `stage chroot: ${mounted.join(', ')} still mounted; nothing was deleted`, {
+      hint: `unmount them (umount -R ${mounted[0]}) and build again`,
+    });
   }
 }
 
@@ -111,7 +125,11 @@ export async function writePackageList(ctx: BuildContext, file: string, log: str
 export function installList(live: string, layerInstall: string, extra: string[]): string {
   const name = (l: string) => l.split('\t')[0]!;
   const keep = new Set([...layerInstall.split('\n').filter(Boolean).map(name), ...extra]);
-  return live.split('\n').filter((l) => l && keep.has(name(l))).map((l) => `${l}\n`).join('');
+  return live
+    .split('\n')
+    .filter((l) => l && keep.has(name(l)))
+    .map((l) => `${l}\n`)
+    .join('');
 }
 
 /** `ls -lR` of the chroot, as live-build's chroot stage writes it (binary_manifest copies it beside the ISO). */
@@ -128,7 +146,10 @@ async function makeLayer(ctx: BuildContext, files: LbFile[], log: string): Promi
   // The bootstrap may come from live-build's cache, made before this commit: its file times
   // would then differ from a cold build's. Every file starts at the layer's SOURCE_DATE_EPOCH
   // instead; what is added later is newer and clamped by mksquashfs and mkinitramfs.
-  await run(['find', join(ctx.lb, 'chroot'), '-xdev', '-exec', 'touch', '--no-dereference', '-d', `@${ctx.layerEpoch}`, '{}', '+'], { logFile: log, events: ctx.events });
+  await run(['find', join(ctx.lb, 'chroot'), '-xdev', '-exec', 'touch', '--no-dereference', '-d', `@${ctx.layerEpoch}`, '{}', '+'], {
+    logFile: log,
+    events: ctx.events,
+  });
   await ctx.lbRun(['chroot_prep', 'install', 'all', 'mode-archives-chroot'], log, env);
   for (const step of ['chroot_linux-image', 'chroot_firmware', 'chroot_preseed', 'chroot_includes_before_packages']) await ctx.lbRun([step], log, env);
   for (const pass of ['install', 'live']) {

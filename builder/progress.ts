@@ -18,7 +18,12 @@ export function createProgressParser(): (line: string) => ProgressUpdate | undef
   let done = 0;
   return (raw: string) => {
     // Progress bars rewrite their line with carriage returns: the last part is the current one.
-    const line = raw.split('\r').filter((p) => p.trim() !== '').at(-1)?.trim() ?? '';
+    const line =
+      raw
+        .split('\r')
+        .filter((p) => p.trim() !== '')
+        .at(-1)
+        ?.trim() ?? '';
     let m = /^(\d+) upgraded, (\d+) newly installed/.exec(line);
     if (m) {
       total = Number(m[1]) + Number(m[2]);

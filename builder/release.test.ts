@@ -9,10 +9,21 @@ describe('release files', () => {
     ]);
   });
   it('writes SHA256SUMS as sha256sum -c reads it', () => {
-    expect(sha256sums([{ path: '/out/a.iso', bytes: 1, sha256: 'ab' }, { path: '/out/netboot/vmlinuz', bytes: 1, sha256: 'cd' }], '/out')).toBe('ab  a.iso\ncd  netboot/vmlinuz\n');
+    expect(
+      sha256sums(
+        [
+          { path: '/out/a.iso', bytes: 1, sha256: 'ab' },
+          { path: '/out/netboot/vmlinuz', bytes: 1, sha256: 'cd' },
+        ],
+        '/out',
+      ),
+    ).toBe('ab  a.iso\ncd  netboot/vmlinuz\n');
   });
   it('makes an SPDX 2.3 document with a purl per package', () => {
-    const doc = spdxSbom('debvisor', '0.1.0', '2026-01-01T00:00:00.000Z', [{ name: 'nodejs', version: '20.19.2+dfsg-1' }], 'seed') as { spdxVersion: string; packages: { name: string; externalRefs: { referenceLocator: string }[] }[] };
+    const doc = spdxSbom('debvisor', '0.1.0', '2026-01-01T00:00:00.000Z', [{ name: 'nodejs', version: '20.19.2+dfsg-1' }], 'seed') as {
+      spdxVersion: string;
+      packages: { name: string; externalRefs: { referenceLocator: string }[] }[];
+    };
     expect(doc.spdxVersion).toBe('SPDX-2.3');
     expect(doc.packages[0]!.externalRefs[0]!.referenceLocator).toBe('pkg:deb/debian/nodejs@20.19.2%2Bdfsg-1?arch=amd64');
   });

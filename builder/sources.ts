@@ -3,7 +3,20 @@ import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** Source folders that make up the `debvisor` tool (and so the .deb). */
-export const TOOL_SOURCES = ['bin', 'cli', 'core', 'profiles', 'overlays', 'builder', 'installer', 'firstboot', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+export const TOOL_SOURCES = [
+  'bin',
+  'cli',
+  'core',
+  'profiles',
+  'overlays',
+  'builder',
+  'installer',
+  'firstboot',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+];
 
 function walk(root: string, path: string, out: string[]): void {
   const full = join(root, path);

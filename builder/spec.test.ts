@@ -35,12 +35,16 @@ describe('build spec validation', () => {
   });
   it('reports shape errors with line and key path', () => {
     const e = errorsOf(`version: 1\nsquashfs:\n  compression: brotli\n${entries}`);
-    expect(e.join('\n')).toMatch(/build\.yaml:3:3: \/squashfs\/compression: the string 'brotli' is not one of the allowed values \(use one of: lz4, zstd, xz, gzip, lzo\)/);
+    expect(e.join('\n')).toMatch(
+      /build\.yaml:3:3: \/squashfs\/compression: the string 'brotli' is not one of the allowed values \(use one of: lz4, zstd, xz, gzip, lzo\)/,
+    );
     expect(errorsOf(`version: 1\nsuitee: trixie\n${entries}`).join()).toMatch(/:2:1: \/suitee: unknown key 'suitee' \(did you mean 'suite'\?\)/);
     expect(errorsOf('version: 1\n').join()).toMatch(/\/boot: missing required key 'boot'/);
   });
   it('reports meaning errors: unknown default, duplicate ids, missing package list or fragment', () => {
-    const e = errorsOf('version: 1\npackages: [base, nosuch]\nkernel: { fragment: iso/kernel/none.config }\nboot:\n  default: rescue\n  entries:\n    - { id: a, label: A, mode: install }\n    - { id: a, label: B, mode: rescue }\n').join('\n');
+    const e = errorsOf(
+      'version: 1\npackages: [base, nosuch]\nkernel: { fragment: iso/kernel/none.config }\nboot:\n  default: rescue\n  entries:\n    - { id: a, label: A, mode: install }\n    - { id: a, label: B, mode: rescue }\n',
+    ).join('\n');
     expect(e).toMatch(/:5:3: \/boot\/default: no boot entry has the id 'rescue'/);
     expect(e).toMatch(/:8:\d+: \/boot\/entries\/1\/id: entry id 'a' is used twice/);
     expect(e).toMatch(/:2:\d+: \/packages\/1: no package list iso\/packages\/nosuch\.list/);

@@ -20,13 +20,22 @@ export function specFindings(spec: BuildSpec, exists: (path: string) => boolean)
   ids.forEach((id, i) => {
     if (ids.indexOf(id) !== i) out.push({ path: `/boot/entries/${i}/id`, code: 'E_SPEC_DUPLICATE', message: `entry id '${id}' is used twice` });
   });
-  if (!ids.includes(spec.boot.default)) out.push({ path: '/boot/default', code: 'E_SPEC_DEFAULT', message: `no boot entry has the id '${spec.boot.default}'`, hint: `use one of: ${ids.join(', ')}` });
+  if (!ids.includes(spec.boot.default))
+    out.push({
+      path: '/boot/default',
+      code: 'E_SPEC_DEFAULT',
+      message: `no boot entry has the id '${spec.boot.default}'`,
+      hint: `use one of: ${ids.join(', ')}`,
+    });
   spec.packages.forEach((name, i) => {
-    if (!exists(`iso/packages/${name}.list`)) out.push({ path: `/packages/${i}`, code: 'E_SPEC_PACKAGES', message: `no package list iso/packages/${name}.list` });
+    if (!exists(`iso/packages/${name}.list`))
+      out.push({ path: `/packages/${i}`, code: 'E_SPEC_PACKAGES', message: `no package list iso/packages/${name}.list` });
   });
-  if (!exists(spec.kernel.fragment)) out.push({ path: '/kernel/fragment', code: 'E_SPEC_FRAGMENT', message: `kernel fragment ${spec.kernel.fragment} does not exist` });
+  if (!exists(spec.kernel.fragment))
+    out.push({ path: '/kernel/fragment', code: 'E_SPEC_FRAGMENT', message: `kernel fragment ${spec.kernel.fragment} does not exist` });
   if (spec.profile && !exists(spec.profile)) out.push({ path: '/profile', code: 'E_SPEC_PROFILE', message: `profile ${spec.profile} does not exist` });
-  if (spec.squashfs.level !== undefined && spec.squashfs.compression !== 'zstd') out.push({ path: '/squashfs/level', code: 'E_SPEC_LEVEL', message: `a level is only used with zstd (compression is ${spec.squashfs.compression})` });
+  if (spec.squashfs.level !== undefined && spec.squashfs.compression !== 'zstd')
+    out.push({ path: '/squashfs/level', code: 'E_SPEC_LEVEL', message: `a level is only used with zstd (compression is ${spec.squashfs.compression})` });
   return out;
 }
 
@@ -43,6 +52,10 @@ export function loadBuildSpec(file: string, base = process.cwd()): LoadedSpec {
   };
   // A spec that is not a regular file, or too large, is thrown as it is (E_NOT_REGULAR, E_TOO_LARGE).
   const r = checkYamlFile<BuildSpec>(path, { schema: BuildSpecSchema, rules: [(spec) => specFindings(spec, exists), embeddedProfile] }, file);
-  if (!r.ok) throw new DebvisorError('E_SPEC', `the build spec ${file} is invalid; nothing was built`, { hint: 'fix the lines below', details: r.issues.map(formatIssue) });
+  if (!r.ok)
+    throw new DebvisorError('E_SPEC', `the build spec ${file} is invalid; nothing was built`, {
+      hint: 'fix the lines below',
+      details: r.issues.map(formatIssue),
+    });
   return { spec: r.value, file: path, base: root };
 }

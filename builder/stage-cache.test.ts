@@ -20,7 +20,10 @@ describe('stage cache decisions', () => {
   });
   it('keyed outputs (kernel packages): any earlier build of the same inputs is reused, and says so', () => {
     const other = { key: 'x', inputs: { packages: 'zz', deb: 'bb' } };
-    expect(decideKeyed('kernel', inputs, other, true)).toEqual({ run: false, reason: 'changed: packages; reused the packages an earlier build made from these same inputs' });
+    expect(decideKeyed('kernel', inputs, other, true)).toEqual({
+      run: false,
+      reason: 'changed: packages; reused the packages an earlier build made from these same inputs',
+    });
     expect(decideKeyed('kernel', inputs, prev, true)).toEqual({ run: false, reason: 'inputs unchanged' });
     expect(decideKeyed('kernel', inputs, other, false)).toEqual({ run: true, reason: 'changed: packages' });
     expect(decideKeyed('kernel', inputs, undefined, false).run).toBe(true);

@@ -25,7 +25,9 @@ export function stageKey(inputs: Inputs): string {
  */
 export function decide(name: string, inputs: Inputs, previous: StageRecord | undefined, outputExists: boolean): Decision {
   if (!previous) return { run: true, reason: 'no earlier build' };
-  const changed = Object.keys({ ...inputs, ...previous.inputs }).filter((k) => inputs[k] !== previous.inputs[k]).sort();
+  const changed = Object.keys({ ...inputs, ...previous.inputs })
+    .filter((k) => inputs[k] !== previous.inputs[k])
+    .sort();
   if (changed.length) return { run: true, reason: `changed: ${changed.join(', ')}` };
   if (!outputExists) return { run: true, reason: `the output of ${name} is missing` };
   return { run: false, reason: 'inputs unchanged' };

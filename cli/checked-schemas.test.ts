@@ -15,7 +15,9 @@ const SAMPLES: unknown[] = [
   {},
   [],
   'text',
-  ...[...yamlFiles, 'iso/build.yaml', 'test/fixtures/build/custom-kernel.yaml'].map((f) => parse(readFileSync(at(f), 'utf8'), { logLevel: 'silent' }) as unknown),
+  ...[...yamlFiles, 'iso/build.yaml', 'test/fixtures/build/custom-kernel.yaml'].map(
+    (f) => parse(readFileSync(at(f), 'utf8'), { logLevel: 'silent' }) as unknown,
+  ),
   ...INVALID_CASES.map((c) => {
     try {
       return parse(c.yaml, { logLevel: 'silent' }) as unknown;

@@ -18,12 +18,22 @@ export async function resolve(specifier, context, next) {
   if (r.url.startsWith('file:') && !r.url.includes('/node_modules/')) appendFileSync(process.env.DV_LOADED, r.url + '\\n');
   return r;
 }`;
-    writeFileSync(join(dir, 'hook.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});\n`);
+    writeFileSync(
+      join(dir, 'hook.mjs'),
+      `import { register } from 'node:module';\nregister(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});\n`,
+    );
     const log = join(dir, 'loaded');
     writeFileSync(log, '');
-    const r = await execa(process.execPath, ['--import', join(dir, 'hook.mjs'), join(repo, 'bin/debvisor.js'), ...args], { reject: false, stdin: 'ignore', env: { DV_LOADED: log } });
+    const r = await execa(process.execPath, ['--import', join(dir, 'hook.mjs'), join(repo, 'bin/debvisor.js'), ...args], {
+      reject: false,
+      stdin: 'ignore',
+      env: { DV_LOADED: log },
+    });
     expect(r.exitCode, r.stderr).toBe(0);
-    const files = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((u) => fileURLToPath(u).slice(repo.length));
+    const files = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((u) => fileURLToPath(u).slice(repo.length));
     // The compiled copy under dist/ stands for its source.
     return [...new Set(files.map((f) => f.replace(/^dist\//, '').replace(/\.js$/, '.ts')))].filter((f) => f !== 'bin/debvisor.ts');
   } finally {

@@ -8,28 +8,112 @@ import { runCli } from '../core/cli/run-cli.js';
  * words and summary match the file it loads.
  */
 export const COMMANDS: readonly CommandEntry[] = [
-  { words: ['profile', 'validate'], summary: 'check profiles (schema and meaning) and report every problem with file:line:col', load: () => import('../profiles/commands/profile-validate.js') },
-  { words: ['profile', 'show'], summary: 'print the effective profile: parents merged, defaults applied, secrets redacted', load: () => import('../profiles/commands/profile-show.js') },
-  { words: ['profile', 'schema'], summary: 'print the profile JSON Schema (the same file as profiles/profile.schema.json)', load: () => import('../profiles/commands/profile-schema.js') },
-  { words: ['render'], summary: "write a node's hardened configuration (firewall, IDS, SSH, sudo, panel) from a profile under a root directory", load: () => import('../overlays/commands/render.js') },
-  { words: ['firewall', 'compile'], summary: 'print the nftables ruleset compiled from the firewall model', load: () => import('../overlays/firewall/commands/firewall-compile.js') },
-  { words: ['firewall', 'check'], summary: 'check the firewall model and its compiled ruleset (nft -c) without applying anything', load: () => import('../overlays/firewall/commands/firewall-check.js') },
-  { words: ['firewall', 'apply'], summary: 'load the ruleset atomically; it rolls back by itself unless confirmed in time', load: () => import('../overlays/firewall/commands/firewall-apply.js') },
-  { words: ['firewall', 'confirm'], summary: 'keep the ruleset of the last apply (it is then also loaded at boot)', load: () => import('../overlays/firewall/commands/firewall-confirm.js') },
-  { words: ['firewall', 'rollback'], summary: 'undo a pending apply now (apply arms this itself with --after)', load: () => import('../overlays/firewall/commands/firewall-rollback.js') },
-  { words: ['firewall', 'status'], summary: 'show whether the firewall is loaded, its policy, lockdown, set sizes, bans and a pending apply', load: () => import('../overlays/firewall/commands/firewall-status.js') },
-  { words: ['firewall', 'ban'], summary: 'drop all traffic from an address or CIDR for a while (default 1h)', load: () => import('../overlays/firewall/commands/firewall-ban.js') },
+  {
+    words: ['profile', 'validate'],
+    summary: 'check profiles (schema and meaning) and report every problem with file:line:col',
+    load: () => import('../profiles/commands/profile-validate.js'),
+  },
+  {
+    words: ['profile', 'show'],
+    summary: 'print the effective profile: parents merged, defaults applied, secrets redacted',
+    load: () => import('../profiles/commands/profile-show.js'),
+  },
+  {
+    words: ['profile', 'schema'],
+    summary: 'print the profile JSON Schema (the same file as profiles/profile.schema.json)',
+    load: () => import('../profiles/commands/profile-schema.js'),
+  },
+  {
+    words: ['render'],
+    summary: "write a node's hardened configuration (firewall, IDS, SSH, sudo, panel) from a profile under a root directory",
+    load: () => import('../overlays/commands/render.js'),
+  },
+  {
+    words: ['firewall', 'compile'],
+    summary: 'print the nftables ruleset compiled from the firewall model',
+    load: () => import('../overlays/firewall/commands/firewall-compile.js'),
+  },
+  {
+    words: ['firewall', 'check'],
+    summary: 'check the firewall model and its compiled ruleset (nft -c) without applying anything',
+    load: () => import('../overlays/firewall/commands/firewall-check.js'),
+  },
+  {
+    words: ['firewall', 'apply'],
+    summary: 'load the ruleset atomically; it rolls back by itself unless confirmed in time',
+    load: () => import('../overlays/firewall/commands/firewall-apply.js'),
+  },
+  {
+    words: ['firewall', 'confirm'],
+    summary: 'keep the ruleset of the last apply (it is then also loaded at boot)',
+    load: () => import('../overlays/firewall/commands/firewall-confirm.js'),
+  },
+  {
+    words: ['firewall', 'rollback'],
+    summary: 'undo a pending apply now (apply arms this itself with --after)',
+    load: () => import('../overlays/firewall/commands/firewall-rollback.js'),
+  },
+  {
+    words: ['firewall', 'status'],
+    summary: 'show whether the firewall is loaded, its policy, lockdown, set sizes, bans and a pending apply',
+    load: () => import('../overlays/firewall/commands/firewall-status.js'),
+  },
+  {
+    words: ['firewall', 'ban'],
+    summary: 'drop all traffic from an address or CIDR for a while (default 1h)',
+    load: () => import('../overlays/firewall/commands/firewall-ban.js'),
+  },
   { words: ['firewall', 'unban'], summary: 'lift a ban', load: () => import('../overlays/firewall/commands/firewall-unban.js') },
-  { words: ['firewall', 'lockdown'], summary: 'turn lockdown on (management ports only from the management set) or off, and apply', load: () => import('../overlays/firewall/commands/firewall-lockdown.js') },
-  { words: ['mfa', 'enroll'], summary: 'create a TOTP secret and recovery codes for a user; shows a QR code to scan', load: () => import('../overlays/ssh/commands/mfa-enroll.js') },
-  { words: ['ssh', 'hostkeys'], summary: 'generate missing SSH host keys (ed25519, RSA 4096; removes ECDSA and DSA) or rotate them', load: () => import('../overlays/ssh/commands/ssh-hostkeys.js') },
-  { words: ['tls', 'self-signed'], summary: "make the panel's stand-in certificate (ECDSA P-256) until ACME delivers one", load: () => import('../overlays/panel/commands/tls-self-signed.js') },
-  { words: ['audit'], summary: "check a node's security settings (SSH, root, MFA, firewall, panel TLS, certificate) and grade them A to F", load: () => import('../overlays/audit/commands/audit.js') },
-  { words: ['facts'], summary: "show this machine's hardware facts (disks, interfaces, CPU, memory, firmware) read-only; --out saves them for planning elsewhere", load: () => import('../installer/commands/facts.js') },
-  { words: ['install', 'plan'], summary: 'show what installing a profile on a machine would do (disks wiped, partitions, storage, network, files, steps); touches nothing', load: () => import('../installer/commands/install-plan.js') },
-  { words: ['install', 'apply'], summary: 'install DebVisor on this machine from a profile: wipes the planned disks, copies the system, writes the node (needs --yes)', load: () => import('../installer/commands/install-apply.js') },
-  { words: ['firstboot'], summary: "run a node's first-boot steps once (for now: records that first boot ran)", load: () => import('../firstboot/commands/firstboot.js') },
-  { words: ['build'], summary: 'build the DebVisor ISO, netboot files, checksums, SBOM and build report (as root)', load: () => import('../builder/commands/build.js') },
+  {
+    words: ['firewall', 'lockdown'],
+    summary: 'turn lockdown on (management ports only from the management set) or off, and apply',
+    load: () => import('../overlays/firewall/commands/firewall-lockdown.js'),
+  },
+  {
+    words: ['mfa', 'enroll'],
+    summary: 'create a TOTP secret and recovery codes for a user; shows a QR code to scan',
+    load: () => import('../overlays/ssh/commands/mfa-enroll.js'),
+  },
+  {
+    words: ['ssh', 'hostkeys'],
+    summary: 'generate missing SSH host keys (ed25519, RSA 4096; removes ECDSA and DSA) or rotate them',
+    load: () => import('../overlays/ssh/commands/ssh-hostkeys.js'),
+  },
+  {
+    words: ['tls', 'self-signed'],
+    summary: "make the panel's stand-in certificate (ECDSA P-256) until ACME delivers one",
+    load: () => import('../overlays/panel/commands/tls-self-signed.js'),
+  },
+  {
+    words: ['audit'],
+    summary: "check a node's security settings (SSH, root, MFA, firewall, panel TLS, certificate) and grade them A to F",
+    load: () => import('../overlays/audit/commands/audit.js'),
+  },
+  {
+    words: ['facts'],
+    summary: "show this machine's hardware facts (disks, interfaces, CPU, memory, firmware) read-only; --out saves them for planning elsewhere",
+    load: () => import('../installer/commands/facts.js'),
+  },
+  {
+    words: ['install', 'plan'],
+    summary: 'show what installing a profile on a machine would do (disks wiped, partitions, storage, network, files, steps); touches nothing',
+    load: () => import('../installer/commands/install-plan.js'),
+  },
+  {
+    words: ['install', 'apply'],
+    summary: 'install DebVisor on this machine from a profile: wipes the planned disks, copies the system, writes the node (needs --yes)',
+    load: () => import('../installer/commands/install-apply.js'),
+  },
+  {
+    words: ['firstboot'],
+    summary: "run a node's first-boot steps once (for now: records that first boot ran)",
+    load: () => import('../firstboot/commands/firstboot.js'),
+  },
+  {
+    words: ['build'],
+    summary: 'build the DebVisor ISO, netboot files, checksums, SBOM and build report (as root)',
+    load: () => import('../builder/commands/build.js'),
+  },
 ];
 
 export function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

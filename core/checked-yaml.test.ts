@@ -64,7 +64,11 @@ describe('the one checked-YAML loader', () => {
     });
     it('a FIFO fails at once: thrown as it is, or a positioned issue through readError', { timeout: 5000 }, () => {
       expect(() => checkYamlFile(join(dir, 'pipe.yaml'), kind)).toThrow(/not a regular file/);
-      const r = checkYamlFile(join(dir, 'pipe.yaml'), { ...kind, readError: (e) => ({ path: '', code: 'E_READ', message: (e as Error).message }) }, 'pipe.yaml');
+      const r = checkYamlFile(
+        join(dir, 'pipe.yaml'),
+        { ...kind, readError: (e) => ({ path: '', code: 'E_READ', message: (e as Error).message }) },
+        'pipe.yaml',
+      );
       expect(r.ok ? [] : r.issues).toMatchObject([{ file: 'pipe.yaml', line: 1, col: 1, code: 'E_READ' }]);
     });
   });

@@ -12,7 +12,16 @@ describe('events', () => {
     expect(sink.events).toEqual([{ time: '2026-01-02T03:04:05.000Z', level: 'info', stage: 'disks', step: 'sfdisk', progress: 0.5, message: 'partitioning' }]);
   });
   it('renders JSON lines and plain text', () => {
-    const ev = { time: '2026-01-02T03:04:05.000Z', level: 'error' as const, stage: 'net', step: 'dhcp', progress: 0.25, message: 'no lease', code: 'E_DHCP', hint: 'check the cable' };
+    const ev = {
+      time: '2026-01-02T03:04:05.000Z',
+      level: 'error' as const,
+      stage: 'net',
+      step: 'dhcp',
+      progress: 0.25,
+      message: 'no lease',
+      code: 'E_DHCP',
+      hint: 'check the cable',
+    };
     expect(JSON.parse(toJsonLine(ev))).toEqual(ev);
     expect(renderPlain(ev)).toBe('2026-01-02T03:04:05.000Z ERROR [net/dhcp 25%] E_DHCP no lease (hint: check the cable)\n');
   });

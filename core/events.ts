@@ -49,7 +49,8 @@ export function createEmitter(opts: EmitterOptions): Emitter {
     const stage = fields.stage ?? opts.stage;
     if (stage !== undefined) event.stage = stage;
     for (const [k, v] of Object.entries(fields)) {
-      if (v !== undefined && k !== 'stage') (event as unknown as Record<string, unknown>)[k] = k === 'hint' && typeof v === 'string' ? redactUrlCredentials(v) : v;
+      if (v !== undefined && k !== 'stage')
+        (event as unknown as Record<string, unknown>)[k] = k === 'hint' && typeof v === 'string' ? redactUrlCredentials(v) : v;
     }
     for (const sink of opts.sinks) sink.write(event);
   };

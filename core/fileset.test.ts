@@ -17,7 +17,14 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const file = (path: string, extra: Partial<RenderedFile> = {}): RenderedFile => ({ id: path, path, content: `new ${path}\n`, mode: 0o644, owner: 'root', ...extra });
+const file = (path: string, extra: Partial<RenderedFile> = {}): RenderedFile => ({
+  id: path,
+  path,
+  content: `new ${path}\n`,
+  mode: 0o644,
+  owner: 'root',
+  ...extra,
+});
 const tree = (d: string): string[] => readdirSync(d, { recursive: true }).map(String).sort();
 
 describe('writeFileSet: one way into a root (issue 9, points 1, 14, 17)', () => {
@@ -71,7 +78,10 @@ describe('writeFileSet: one way into a root (issue 9, points 1, 14, 17)', () => 
     writeFileSync(join(outside, 'default'), 'host site\n');
     mkdirSync(join(root, 'etc/nginx/sites-enabled'), { recursive: true });
     symlinkSync(join(outside, 'default'), join(root, 'etc/nginx/sites-enabled/default'));
-    const res = await writeFileSet(root, [file('/var/lib/x/secret', { mode: 0o600, dir: { mode: 0o700 } }), file('/etc/nginx/sites-enabled/default', { absent: true })]);
+    const res = await writeFileSet(root, [
+      file('/var/lib/x/secret', { mode: 0o600, dir: { mode: 0o700 } }),
+      file('/etc/nginx/sites-enabled/default', { absent: true }),
+    ]);
     expect(statSync(join(root, 'var/lib/x/secret')).mode & 0o777).toBe(0o600);
     expect(statSync(join(root, 'var/lib/x')).mode & 0o777).toBe(0o700);
     expect(res.removed).toEqual([join(res.root, 'etc/nginx/sites-enabled/default')]);
@@ -90,7 +100,9 @@ describe('openTargetRoot (issue 9, point 13)', () => {
   it('refuses this running system, also through a link, unless allowed', () => {
     expect(() => openTargetRoot('/')).toThrow(expect.objectContaining({ code: 'E_ROOT_IS_SYSTEM' }));
     symlinkSync('/', join(dir, 'slash'));
-    expect(() => openTargetRoot(join(dir, 'slash'), { systemHint: 'add --this-system' })).toThrow(expect.objectContaining({ code: 'E_ROOT_IS_SYSTEM', hint: 'add --this-system' }));
+    expect(() => openTargetRoot(join(dir, 'slash'), { systemHint: 'add --this-system' })).toThrow(
+      expect.objectContaining({ code: 'E_ROOT_IS_SYSTEM', hint: 'add --this-system' }),
+    );
     expect(openTargetRoot('/', { allowSystem: true })).toBe('/');
   });
 });

@@ -124,14 +124,20 @@ export async function writeFileSet(root: string, files: RenderedFile[], opts: Wr
     } catch {
       continue;
     }
-    if (st.isDirectory()) throw new DebvisorError('E_ROOT_NOT_FILE', `${showPath(join(dir, name))} is a directory; nothing was written`, { hint: 'move it away: DebVisor writes a file there' });
+    if (st.isDirectory())
+      throw new DebvisorError('E_ROOT_NOT_FILE', `${showPath(join(dir, name))} is a directory; nothing was written`, {
+        hint: 'move it away: DebVisor writes a file there',
+      });
   }
   const asRoot = process.getuid?.() === 0;
   let stage: string;
   try {
     stage = mkdtempSync(join(real, STAGE_PREFIX));
   } catch (err) {
-    throw new DebvisorError('E_ROOT_WRITE', `cannot write into the target root ${showPath(root)}: ${(err as Error).message}`, { hint: 'check its file system (space, mount options)', cause: err });
+    throw new DebvisorError('E_ROOT_WRITE', `cannot write into the target root ${showPath(root)}: ${(err as Error).message}`, {
+      hint: 'check its file system (space, mount options)',
+      cause: err,
+    });
   }
   let moving = false;
   try {

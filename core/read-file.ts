@@ -6,7 +6,12 @@ export const MAX_INPUT_FILE_BYTES = 1024 * 1024;
 
 /** A file that is not a regular file, or too large: `reason` completes "FILE ..." for callers that name the file their own way. */
 export class InputFileError extends DebvisorError {
-  constructor(code: 'E_NOT_REGULAR' | 'E_TOO_LARGE', file: string, readonly reason: string, hint: string) {
+  constructor(
+    code: 'E_NOT_REGULAR' | 'E_TOO_LARGE',
+    file: string,
+    readonly reason: string,
+    hint: string,
+  ) {
     super(code, `${file} ${reason}`, { hint });
     this.name = 'InputFileError';
   }
@@ -22,7 +27,15 @@ export function readRegularFile(file: string, maxBytes = MAX_INPUT_FILE_BYTES): 
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) {
-      const what = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a pipe (FIFO)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
+      const what = st.isDirectory()
+        ? 'a directory'
+        : st.isFIFO()
+          ? 'a pipe (FIFO)'
+          : st.isCharacterDevice() || st.isBlockDevice()
+            ? 'a device'
+            : st.isSocket()
+              ? 'a socket'
+              : 'not a regular file';
       throw new InputFileError('E_NOT_REGULAR', file, `is ${what}, not a regular file`, 'give the path of a YAML file');
     }
     if (st.size > maxBytes) throw tooLarge(file, maxBytes);
@@ -38,5 +51,10 @@ export function readRegularFile(file: string, maxBytes = MAX_INPUT_FILE_BYTES): 
 }
 
 function tooLarge(file: string, maxBytes: number): InputFileError {
-  return new InputFileError('E_TOO_LARGE', file, `is larger than ${maxBytes / 1024} KiB`, 'profiles, build specs and firewall models are small YAML files; check the path');
+  return new InputFileError(
+    'E_TOO_LARGE',
+    file,
+    `is larger than ${maxBytes / 1024} KiB`,
+    'profiles, build specs and firewall models are small YAML files; check the path',
+  );
 }

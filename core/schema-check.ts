@@ -19,7 +19,12 @@ function mayHoldSecret(schema: unknown): boolean {
   if (known !== undefined) return known;
   holdsSecrets.set(schema, false);
   const s = schema as Schema;
-  const below = [s.items, ...Object.values((s.properties ?? {}) as Schema), ...Object.values((s.patternProperties ?? {}) as Schema), ...((s.anyOf ?? []) as unknown[])];
+  const below = [
+    s.items,
+    ...Object.values((s.properties ?? {}) as Schema),
+    ...Object.values((s.patternProperties ?? {}) as Schema),
+    ...((s.anyOf ?? []) as unknown[]),
+  ];
   const result = s['x-secret'] === true || s['x-no-echo'] === true || below.some(mayHoldSecret);
   holdsSecrets.set(schema, result);
   return result;
@@ -60,34 +65,79 @@ function toFinding(e: ErrorObject, keyHints: KeyHints): Finding | undefined {
     }
     case 'required': {
       const key = String(e.params.missingProperty);
-      return { path: child(e.instancePath, key), code: 'E_SCHEMA_REQUIRED', message: `missing required key '${key}'`, hint: `add ${key}: ${String((((ps.properties as Schema)?.[key] as Schema | undefined)?.description as string | undefined) ?? '')}`.trim() };
+      return {
+        path: child(e.instancePath, key),
+        code: 'E_SCHEMA_REQUIRED',
+        message: `missing required key '${key}'`,
+        hint: `add ${key}: ${String((((ps.properties as Schema)?.[key] as Schema | undefined)?.description as string | undefined) ?? '')}`.trim(),
+      };
     }
     case 'type':
-      return { path: e.instancePath, code: 'E_SCHEMA_TYPE', message: `expected ${String(e.params.type).replace(',', ' or ')}, got ${what}`, ...(schemaHint ? { hint: schemaHint } : {}) };
+      return {
+        path: e.instancePath,
+        code: 'E_SCHEMA_TYPE',
+        message: `expected ${String(e.params.type).replace(',', ' or ')}, got ${what}`,
+        ...(schemaHint ? { hint: schemaHint } : {}),
+      };
     case 'enum': {
       const allowed = (e.params.allowedValues as unknown[]).map(String);
-      return { path: e.instancePath, code: 'E_SCHEMA_ENUM', message: `${what} is not one of the allowed values`, hint: didYouMean(String(e.data), allowed, `use one of: ${allowed.join(', ')}`)! };
+      return {
+        path: e.instancePath,
+        code: 'E_SCHEMA_ENUM',
+        message: `${what} is not one of the allowed values`,
+        hint: didYouMean(String(e.data), allowed, `use one of: ${allowed.join(', ')}`)!,
+      };
     }
     case 'const':
-      return { path: e.instancePath, code: 'E_SCHEMA_CONST', message: `must be ${JSON.stringify(e.params.allowedValue)}, got ${what}`, hint: 'this is the only supported value' };
+      return {
+        path: e.instancePath,
+        code: 'E_SCHEMA_CONST',
+        message: `must be ${JSON.stringify(e.params.allowedValue)}, got ${what}`,
+        hint: 'this is the only supported value',
+      };
     case 'pattern':
-      if (e.params.pattern === SINGLE_LINE_PATTERN) return { path: e.instancePath, code: 'E_CONTROL_CHAR', message: 'holds a line break or another control character', hint: SINGLE_LINE_HINT };
-      return { path: e.instancePath, code: 'E_SCHEMA_PATTERN', message: `${what} does not have the expected form`, hint: schemaHint ?? `it must match ${String(e.params.pattern)}` };
+      if (e.params.pattern === SINGLE_LINE_PATTERN)
+        return { path: e.instancePath, code: 'E_CONTROL_CHAR', message: 'holds a line break or another control character', hint: SINGLE_LINE_HINT };
+      return {
+        path: e.instancePath,
+        code: 'E_SCHEMA_PATTERN',
+        message: `${what} does not have the expected form`,
+        hint: schemaHint ?? `it must match ${String(e.params.pattern)}`,
+      };
     case 'format':
-      return { path: e.instancePath, code: 'E_SCHEMA_FORMAT', message: `${what} is not a valid ${FORMAT_NAMES[String(e.params.format)] ?? String(e.params.format)}`, ...(schemaHint ? { hint: schemaHint } : {}) };
+      return {
+        path: e.instancePath,
+        code: 'E_SCHEMA_FORMAT',
+        message: `${what} is not a valid ${FORMAT_NAMES[String(e.params.format)] ?? String(e.params.format)}`,
+        ...(schemaHint ? { hint: schemaHint } : {}),
+      };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { path: e.instancePath, code: 'E_SCHEMA_RANGE', message: `${mayHoldSecret(ps) ? 'the value' : String(e.data)} is out of range`, hint: `it must be ${String(e.params.comparison)} ${String(e.params.limit)}` };
+      return {
+        path: e.instancePath,
+        code: 'E_SCHEMA_RANGE',
+        message: `${mayHoldSecret(ps) ? 'the value' : String(e.data)} is out of range`,
+        hint: `it must be ${String(e.params.comparison)} ${String(e.params.limit)}`,
+      };
     case 'minItems':
       return { path: e.instancePath, code: 'E_SCHEMA_ITEMS', message: `needs at least ${String(e.params.limit)} entr${e.params.limit === 1 ? 'y' : 'ies'}` };
     case 'maxItems':
       return { path: e.instancePath, code: 'E_SCHEMA_ITEMS', message: `allows at most ${String(e.params.limit)} entries` };
     case 'uniqueItems':
-      return { path: e.instancePath, code: 'E_SCHEMA_DUPLICATE', message: `entries ${String(e.params.j)} and ${String(e.params.i)} are the same`, hint: 'remove the duplicate' };
+      return {
+        path: e.instancePath,
+        code: 'E_SCHEMA_DUPLICATE',
+        message: `entries ${String(e.params.j)} and ${String(e.params.i)} are the same`,
+        hint: 'remove the duplicate',
+      };
     case 'minLength':
-      return { path: e.instancePath, code: 'E_SCHEMA_EMPTY', message: e.params.limit === 1 ? 'must not be empty' : `must be at least ${String(e.params.limit)} characters` };
+      return {
+        path: e.instancePath,
+        code: 'E_SCHEMA_EMPTY',
+        message: e.params.limit === 1 ? 'must not be empty' : `must be at least ${String(e.params.limit)} characters`,
+      };
     case 'maxLength':
       return { path: e.instancePath, code: 'E_SCHEMA_LENGTH', message: `is longer than ${String(e.params.limit)} characters` };
     case 'anyOf':

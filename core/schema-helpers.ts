@@ -112,7 +112,11 @@ export function oneOfStrings<const T extends readonly string[]>(description: str
   });
 }
 
-export function list<T extends TSchema>(description: string, item: T, opts: { default?: unknown[]; minItems?: number; maxItems?: number; uniqueItems?: boolean } = {}) {
+export function list<T extends TSchema>(
+  description: string,
+  item: T,
+  opts: { default?: unknown[]; minItems?: number; maxItems?: number; uniqueItems?: boolean } = {},
+) {
   return Type.Array(item, { description, ...opts });
 }
 

@@ -24,10 +24,7 @@ describe("core/schema-type builds exactly what TypeBox's Type builds", () => {
       T.Object({ a: T.String(), b: T.Optional(T.Integer()) }, { additionalProperties: false, description: 'o' }),
       T.Object({ a: T.Optional(T.String()) }),
     ],
-    Record: (T) => [
-      T.Record(T.String({ pattern: '^[a-z]+$' }), T.Integer(), { description: 'r', maxProperties: 3 }),
-      T.Record(T.String(), T.Boolean()),
-    ],
+    Record: (T) => [T.Record(T.String({ pattern: '^[a-z]+$' }), T.Integer(), { description: 'r', maxProperties: 3 }), T.Record(T.String(), T.Boolean())],
     Partial: (T) => [
       T.Partial(T.Object({ a: T.String(), b: T.Optional(T.Integer()) }, { additionalProperties: false, description: 'p', $id: 'x' })),
       T.Partial(T.Object({ a: T.String() }), { description: 'over' }),

@@ -8,7 +8,10 @@ import type { Type as TypeBox } from '@sinclair/typebox';
  * `schema-type.test.ts` checks against TypeBox itself. A schema that needs another builder adds
  * it here, with its case in that test.
  */
-type Builders = Pick<typeof TypeBox, 'Array' | 'Boolean' | 'Integer' | 'Literal' | 'Object' | 'Optional' | 'Partial' | 'Record' | 'String' | 'Union' | 'Unsafe'>;
+type Builders = Pick<
+  typeof TypeBox,
+  'Array' | 'Boolean' | 'Integer' | 'Literal' | 'Object' | 'Optional' | 'Partial' | 'Record' | 'String' | 'Union' | 'Unsafe'
+>;
 
 type Schema = Record<string | symbol, unknown>;
 

@@ -30,7 +30,8 @@ function readString(buf: Buffer, off: number): [Buffer, number] | undefined {
 /** Parses one authorized_keys line without options: `type base64 [comment]`, checking the blob's inner structure. */
 export function parseSshPublicKey(line: string): SshKeyParse {
   // One authorized_keys line: a line break would start a second key (with its own options), unchecked.
-  if (/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/.test(line.trim())) return { ok: false, reason: 'a key is one line: it holds a line break or another control character' };
+  if (/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/.test(line.trim()))
+    return { ok: false, reason: 'a key is one line: it holds a line break or another control character' };
   const parts = line.trim().split(/[ \t]+/);
   const [type, b64, ...rest] = parts;
   if (!type || !b64) return { ok: false, reason: 'expected "<type> <base64> [comment]"' };

@@ -31,10 +31,14 @@ export function openTargetRoot(root: string, opts: OpenRootOptions = {}): string
   try {
     real = realpathSync(root);
   } catch {
-    throw new DebvisorError('E_ROOT_MISSING', `the target root ${showPath(root)} does not exist`, { hint: 'create the directory (or mount the target system there) first' });
+    throw new DebvisorError('E_ROOT_MISSING', `the target root ${showPath(root)} does not exist`, {
+      hint: 'create the directory (or mount the target system there) first',
+    });
   }
   if (!statSync(real).isDirectory()) {
-    throw new DebvisorError('E_ROOT_NOT_DIR', `the target root ${showPath(root)} is not a directory`, { hint: 'give the directory the target system is mounted on' });
+    throw new DebvisorError('E_ROOT_NOT_DIR', `the target root ${showPath(root)} is not a directory`, {
+      hint: 'give the directory the target system is mounted on',
+    });
   }
   if (real === '/' && !opts.allowSystem) {
     throw new DebvisorError('E_ROOT_IS_SYSTEM', `the target root ${showPath(root)} is this running system; nothing was written`, {
@@ -45,7 +49,9 @@ export function openTargetRoot(root: string, opts: OpenRootOptions = {}): string
     accessSync(real, constants.W_OK);
   } catch (err) {
     const why = errno(err) === 'EROFS' ? 'is on a read-only file system' : 'is not writable';
-    throw new DebvisorError('E_ROOT_READ_ONLY', `the target root ${showPath(root)} ${why}; nothing was written`, { hint: 'mount it read-write, or run as a user who may write there' });
+    throw new DebvisorError('E_ROOT_READ_ONLY', `the target root ${showPath(root)} ${why}; nothing was written`, {
+      hint: 'mount it read-write, or run as a user who may write there',
+    });
   }
   return real;
 }
@@ -87,7 +93,8 @@ export function resolveDir(root: string, dirParts: string[], create: boolean): s
       continue;
     }
     if (st.isSymbolicLink()) throw linkRefused(next);
-    if (!st.isDirectory()) throw new DebvisorError('E_ROOT_NOT_DIR', `${showPath(next)} is not a directory`, { hint: 'move the file away; a directory is needed there' });
+    if (!st.isDirectory())
+      throw new DebvisorError('E_ROOT_NOT_DIR', `${showPath(next)} is not a directory`, { hint: 'move the file away; a directory is needed there' });
     cur = next;
   }
   return cur;

@@ -9,7 +9,9 @@ describe('printable text', () => {
     expect(printable('plain text, ünïcode, 日本')).toBe('plain text, ünïcode, 日本');
   });
   it('hides the user and password of every URL in a text', () => {
-    expect(redactUrlCredentials('see https://alice:s3cret@hook.example.com/x and ftp://tok@h/')).toBe('see https://<redacted>@hook.example.com/x and ftp://<redacted>@h/');
+    expect(redactUrlCredentials('see https://alice:s3cret@hook.example.com/x and ftp://tok@h/')).toBe(
+      'see https://<redacted>@hook.example.com/x and ftp://<redacted>@h/',
+    );
     expect(redactUrlCredentials('https://hook.example.com/a@b')).toBe('https://hook.example.com/a@b');
     expect(safeText('https://u:p@h\n')).toBe('https://<redacted>@h\\n');
   });

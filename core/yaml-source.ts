@@ -42,7 +42,13 @@ export function parseYamlSource(file: string, text: string): ParseResult {
       ok: false,
       issues: problems.map((e) => {
         const message = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
-        return { ...at(e.pos[0]), path: '', code: 'E_YAML_SYNTAX', message: `YAML syntax error: ${message}`, hint: 'check indentation, quoting and the characters around this position' };
+        return {
+          ...at(e.pos[0]),
+          path: '',
+          code: 'E_YAML_SYNTAX',
+          message: `YAML syntax error: ${message}`,
+          hint: 'check indentation, quoting and the characters around this position',
+        };
       }),
     };
   }
@@ -57,13 +63,20 @@ export function parseYamlSource(file: string, text: string): ParseResult {
   let nodes = 0;
   const walk = (node: unknown, path: (string | number)[]): void => {
     if (++nodes > MAX_YAML_NODES) {
-      if (nodes === MAX_YAML_NODES + 1) refuse(node as YamlNode, path, 'E_YAML_SIZE', `the file has more than ${MAX_YAML_NODES} values`, 'split it, or check that it is the file you meant');
+      if (nodes === MAX_YAML_NODES + 1)
+        refuse(node as YamlNode, path, 'E_YAML_SIZE', `the file has more than ${MAX_YAML_NODES} values`, 'split it, or check that it is the file you meant');
       return;
     }
     if (isAlias(node) || node === null || node === undefined) return;
     const tag = (node as YamlNode).tag;
     if (tag !== undefined) {
-      refuse(node as YamlNode, path, 'E_YAML_TAG', `the YAML tag ${tag.replace(/^tag:yaml\.org,2002:/, '!!')} is not accepted`, 'write plain maps, lists and values without tags (!!omap, !!set, !name)');
+      refuse(
+        node as YamlNode,
+        path,
+        'E_YAML_TAG',
+        `the YAML tag ${tag.replace(/^tag:yaml\.org,2002:/, '!!')} is not accepted`,
+        'write plain maps, lists and values without tags (!!omap, !!set, !name)',
+      );
       return;
     }
     if (isMap(node)) {
@@ -75,7 +88,14 @@ export function parseYamlSource(file: string, text: string): ParseResult {
       for (const pair of node.items) {
         const keyNode = pair.key as YamlNode | null;
         if (!isScalar(keyNode) || keyNode.tag !== undefined || (keyNode.value !== null && typeof keyNode.value === 'object')) {
-          refuse(keyNode, path, 'E_YAML_KEY', 'a key must be a plain value, not a list, a map or a tagged value', 'write the key as text, for example name:', true);
+          refuse(
+            keyNode,
+            path,
+            'E_YAML_KEY',
+            'a key must be a plain value, not a list, a map or a tagged value',
+            'write the key as text, for example name:',
+            true,
+          );
           continue;
         }
         const key = String(keyNode.value);
@@ -94,7 +114,13 @@ export function parseYamlSource(file: string, text: string): ParseResult {
       }
     } else if (isSeq(node)) {
       if (node.items.length > MAX_LIST_ITEMS) {
-        refuse(node, path, 'E_YAML_SIZE', `this list has ${node.items.length} entries, more than ${MAX_LIST_ITEMS}`, 'no setting needs that many; check the file');
+        refuse(
+          node,
+          path,
+          'E_YAML_SIZE',
+          `this list has ${node.items.length} entries, more than ${MAX_LIST_ITEMS}`,
+          'no setting needs that many; check the file',
+        );
         return;
       }
       node.items.forEach((item, i) => {
@@ -113,7 +139,17 @@ export function parseYamlSource(file: string, text: string): ParseResult {
   } catch (err) {
     return {
       ok: false,
-      issues: [{ file, line: 1, col: 1, path: '', code: 'E_YAML_ALIAS', message: `YAML could not be expanded: ${(err as Error).message}`, hint: 'use fewer aliases (*name) or write the values out' }],
+      issues: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          path: '',
+          code: 'E_YAML_ALIAS',
+          message: `YAML could not be expanded: ${(err as Error).message}`,
+          hint: 'use fewer aliases (*name) or write the values out',
+        },
+      ],
     };
   }
   return { ok: true, doc: { file, data, positions, text } };

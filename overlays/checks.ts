@@ -66,7 +66,10 @@ export function nginxCheck(facts: TargetFacts): FileCheck {
   ].join('; ');
   // The cert paths are given relative to /etc (the overlay's place).
   const inEtc = (p: string) => p.replace(/^\/etc/, '');
-  return { name: 'nginx -t', argv: ['unshare', '-m', ...sh(script), 'nginx-check', '{}', v(facts.nginx), v(facts.openssl), inEtc(PANEL_CERT), inEtc(PANEL_KEY)] };
+  return {
+    name: 'nginx -t',
+    argv: ['unshare', '-m', ...sh(script), 'nginx-check', '{}', v(facts.nginx), v(facts.openssl), inEtc(PANEL_CERT), inEtc(PANEL_KEY)],
+  };
 }
 
 /**

@@ -45,7 +45,9 @@ describe('rendered access hardening', () => {
   });
   it('secrets never land in rendered files: no password hash, no TSIG secret', () => {
     const p = profile();
-    const all = renderFiles(p, TRIXIE).map((f) => f.content).join('\n');
+    const all = renderFiles(p, TRIXIE)
+      .map((f) => f.content)
+      .join('\n');
     expect(all).not.toContain(p.users.admin.passwordHash!);
     expect(all).not.toContain(p.dns.tsig!.secret);
   });

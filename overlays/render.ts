@@ -35,7 +35,8 @@ export const FILES: FileSpec[] = [
     id: 'firewall-model',
     path: FIREWALL_FILE,
     mode: 0o644,
-    render: (p) => `# DebVisor firewall model, read by \`debvisor firewall\`. Edit it, then run \`debvisor firewall apply\`.\n${stringify(firewallFileFrom(p), { lineWidth: 0 })}`,
+    render: (p) =>
+      `# DebVisor firewall model, read by \`debvisor firewall\`. Edit it, then run \`debvisor firewall apply\`.\n${stringify(firewallFileFrom(p), { lineWidth: 0 })}`,
   },
   { id: 'firewall-ruleset', path: RULESET_FILE, mode: 0o644, check: NFT_CHECK, render: (p) => compileRuleset(firewallFileFrom(p)) },
   {

@@ -13,7 +13,7 @@ describe('secure defaults for everything left out', () => {
     expect(p.security.ssh.level).toBe('hardened');
     expect(p.users.admin.mfa.totp).toBe(true);
   });
-  it('ACME on with Let\'s Encrypt over HTTP-01', () => {
+  it("ACME on with Let's Encrypt over HTTP-01", () => {
     expect(p.tls.acme.enabled).toBe(true);
     expect(p.tls.acme.ca).toBe('letsencrypt');
     expect(p.tls.acme.challenge).toBe('http-01');

@@ -33,7 +33,9 @@ function defaultOf(s: Node): string {
 }
 
 function rows(s: Node, key: string, required: boolean, out: Row[]): void {
-  const desc = String(s.description ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const desc = String(s.description ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
   if (key) out.push({ key: `\`${key}\``, type: typeOf(s), def: defaultOf(s) || (required ? '*required*' : ''), description: desc });
   if (s.type === 'object' && s.properties) {
     const req = new Set((s.required ?? []) as string[]);
@@ -90,7 +92,13 @@ export function renderProfileReference(): string {
   out.push('| macro | description | traffic |', '|---|---|---|');
   for (const m of MACROS.values()) {
     const traffic = m.parts
-      .map((p) => (p.types ? `${p.proto} ${p.types.join(',')}` : typeof p.proto === 'number' ? `proto ${p.proto}` : `${p.proto} ${p.dport ?? ''}${p.sport ? ` from ${p.sport}` : ''}`.trim()))
+      .map((p) =>
+        p.types
+          ? `${p.proto} ${p.types.join(',')}`
+          : typeof p.proto === 'number'
+            ? `proto ${p.proto}`
+            : `${p.proto} ${p.dport ?? ''}${p.sport ? ` from ${p.sport}` : ''}`.trim(),
+      )
       .join('; ');
     out.push(`| ${m.name} | ${m.description} | ${traffic} |`);
   }

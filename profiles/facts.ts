@@ -35,8 +35,13 @@ export const SIGNATURE_KINDS = ['partition-table', 'filesystem', 'swap', 'lvm', 
 
 export const SignatureFactsSchema = obj('A signature libblkid (wipefs, blkid -p) found: the sign that something is stored there.', {
   on: str('The disk or partition it is on (kernel name).', { pattern: BLOCK_NAME_PATTERN }),
-  type: str('The signature type as libblkid names it: `gpt`, `dos`, `ext4`, `LVM2_member`, `linux_raid_member`, `zfs_member`, `crypto_LUKS`...', { pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
-  kind: oneOfStrings('What it is: a partition table, a filesystem, swap, an LVM physical volume, an md RAID member, a ZFS pool member, a LUKS container, or something else.', SIGNATURE_KINDS),
+  type: str('The signature type as libblkid names it: `gpt`, `dos`, `ext4`, `LVM2_member`, `linux_raid_member`, `zfs_member`, `crypto_LUKS`...', {
+    pattern: '^[A-Za-z0-9_.-]{1,64}$',
+  }),
+  kind: oneOfStrings(
+    'What it is: a partition table, a filesystem, swap, an LVM physical volume, an md RAID member, a ZFS pool member, a LUKS container, or something else.',
+    SIGNATURE_KINDS,
+  ),
   offset: Type.Optional(bytes('Byte offset of the signature on the device.')),
   label: Type.Optional(text('Label of the filesystem, array or pool, when it has one.')),
   uuid: Type.Optional(text('UUID of the filesystem, array or pool, when it has one.')),
@@ -50,32 +55,42 @@ export const PartitionFactsSchema = obj('A partition on a disk.', {
   mountpoints: list('Where it is mounted now (empty when it is not).', line({ maxLength: 4096 }), { maxItems: 64 }),
 });
 
-export const DiskFactsSchema = obj('One whole disk (no partitions, no device-mapper or md devices): what `install.disks.match` selects by, and what is on it now.', {
-  name: str('Kernel name: `sda`, `nvme0n1`, `vda`.', { pattern: BLOCK_NAME_PATTERN }),
-  path: str('Device path: `/dev/sda`.', { pattern: '^/dev/[a-z][a-z0-9_.:!+-]{0,63}$' }),
-  sizeBytes: bytes('Size in bytes.'),
-  logicalSectorSize: int('Logical sector size in bytes (512, or 4096 on a 4Kn disk).', { minimum: 512, maximum: 65536 }),
-  physicalSectorSize: int('Physical sector size in bytes (4096 on 512e and 4Kn disks).', { minimum: 512, maximum: 65536 }),
-  serial: Type.Optional(text('Serial number.')),
-  model: Type.Optional(text('Model name.')),
-  vendor: Type.Optional(text('Vendor.')),
-  wwn: Type.Optional(text('World Wide Name.')),
-  byId: list('Names under /dev/disk/by-id.', str('One name.', { pattern: DEV_LINK_PATTERN }), { maxItems: 64 }),
-  byPath: list('Names under /dev/disk/by-path.', str('One name.', { pattern: DEV_LINK_PATTERN }), { maxItems: 64 }),
-  transport: Type.Optional(oneOfStrings('Bus the disk is attached by.', DISK_TRANSPORTS)),
-  rotational: bool('`true` for spinning disks.', false),
-  removable: bool('The kernel marks the medium removable (USB sticks, card readers).', false),
-  readOnly: bool('The device is read-only.', false),
-  bootMedium: bool('The medium the running system was started from (the installer\'s USB stick or disk, or the disk holding the running root filesystem): never a target.', false),
-  partitionTable: Type.Optional(text('Partition table type: `gpt` or `dos`; absent when there is none.')),
-  partitions: list('Partitions on the disk.', PartitionFactsSchema, { maxItems: 256 }),
-  signatures: list('Every signature found on the disk and its partitions (empty on a blank disk).', SignatureFactsSchema, { maxItems: 1024 }),
-});
+export const DiskFactsSchema = obj(
+  'One whole disk (no partitions, no device-mapper or md devices): what `install.disks.match` selects by, and what is on it now.',
+  {
+    name: str('Kernel name: `sda`, `nvme0n1`, `vda`.', { pattern: BLOCK_NAME_PATTERN }),
+    path: str('Device path: `/dev/sda`.', { pattern: '^/dev/[a-z][a-z0-9_.:!+-]{0,63}$' }),
+    sizeBytes: bytes('Size in bytes.'),
+    logicalSectorSize: int('Logical sector size in bytes (512, or 4096 on a 4Kn disk).', { minimum: 512, maximum: 65536 }),
+    physicalSectorSize: int('Physical sector size in bytes (4096 on 512e and 4Kn disks).', { minimum: 512, maximum: 65536 }),
+    serial: Type.Optional(text('Serial number.')),
+    model: Type.Optional(text('Model name.')),
+    vendor: Type.Optional(text('Vendor.')),
+    wwn: Type.Optional(text('World Wide Name.')),
+    byId: list('Names under /dev/disk/by-id.', str('One name.', { pattern: DEV_LINK_PATTERN }), { maxItems: 64 }),
+    byPath: list('Names under /dev/disk/by-path.', str('One name.', { pattern: DEV_LINK_PATTERN }), { maxItems: 64 }),
+    transport: Type.Optional(oneOfStrings('Bus the disk is attached by.', DISK_TRANSPORTS)),
+    rotational: bool('`true` for spinning disks.', false),
+    removable: bool('The kernel marks the medium removable (USB sticks, card readers).', false),
+    readOnly: bool('The device is read-only.', false),
+    bootMedium: bool(
+      "The medium the running system was started from (the installer's USB stick or disk, or the disk holding the running root filesystem): never a target.",
+      false,
+    ),
+    partitionTable: Type.Optional(text('Partition table type: `gpt` or `dos`; absent when there is none.')),
+    partitions: list('Partitions on the disk.', PartitionFactsSchema, { maxItems: 256 }),
+    signatures: list('Every signature found on the disk and its partitions (empty on a blank disk).', SignatureFactsSchema, { maxItems: 1024 }),
+  },
+);
 
 export const NicFactsSchema = obj('One physical network interface (no bridges, bonds, VLANs or virtual interfaces): what `network.*.match` selects by.', {
   name: str('Kernel name: `enp3s0f0`.', { pattern: IFNAME_PATTERN }),
-  mac: str('The MAC address selectors and name pinning use: the permanent one when the kernel reports it, else the current one; lower case with colons.', { pattern: MAC_PATTERN }),
-  currentMac: Type.Optional(str('The current MAC address, when it differs from the permanent one (a bond member, a changed address).', { pattern: MAC_PATTERN })),
+  mac: str('The MAC address selectors and name pinning use: the permanent one when the kernel reports it, else the current one; lower case with colons.', {
+    pattern: MAC_PATTERN,
+  }),
+  currentMac: Type.Optional(
+    str('The current MAC address, when it differs from the permanent one (a bond member, a changed address).', { pattern: MAC_PATTERN }),
+  ),
   driver: Type.Optional(text('Kernel driver: `ixgbe`, `virtio_net`.')),
   link: bool('Carrier seen when the facts were gathered.', false),
   speedMbps: Type.Optional(int('Link speed in Mbit/s, when the link is up and the driver says.', { minimum: 0, maximum: 10_000_000 })),

@@ -22,7 +22,10 @@ describe('mergeProfiles', () => {
     expect(parent.a.b).toEqual([1]);
   });
   it('never merges keys that reach a prototype, at any depth', () => {
-    const child = JSON.parse('{"__proto__": {"polluted": 1}, "a": {"__proto__": {"x": 1}, "constructor": {"y": 1}}, "prototype": 2}') as Record<string, unknown>;
+    const child = JSON.parse('{"__proto__": {"polluted": 1}, "a": {"__proto__": {"x": 1}, "constructor": {"y": 1}}, "prototype": 2}') as Record<
+      string,
+      unknown
+    >;
     const out = mergeProfiles({ a: { b: 1 } }, child);
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(Object.getPrototypeOf(out.a)).toBe(Object.prototype);

@@ -31,6 +31,12 @@ describe('redaction', () => {
     expect(p.users.admin.passwordHash).toBe('$y$secret');
   });
   it('knows the secret keys of the schema', () => {
-    expect(secretPaths().sort()).toEqual(['/cluster/join/token', '/dns/tsig/secret', '/install/progress/webhook/secret', '/tls/acme/eab/hmacKey', '/users/admin/passwordHash']);
+    expect(secretPaths().sort()).toEqual([
+      '/cluster/join/token',
+      '/dns/tsig/secret',
+      '/install/progress/webhook/secret',
+      '/tls/acme/eab/hmacKey',
+      '/users/admin/passwordHash',
+    ]);
   });
 });

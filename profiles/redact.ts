@@ -18,7 +18,7 @@ function redactWith(value: unknown, schema: Node | undefined): unknown {
   if (value && typeof value === 'object') {
     const props = (schema.properties ?? {}) as Record<string, Node>;
     const pattern = schema.patternProperties as Record<string, Node> | undefined;
-    const extra = pattern ? Object.values(pattern)[0] : (typeof schema.additionalProperties === 'object' ? (schema.additionalProperties as Node) : undefined);
+    const extra = pattern ? Object.values(pattern)[0] : typeof schema.additionalProperties === 'object' ? (schema.additionalProperties as Node) : undefined;
     const out: Node = {};
     for (const [k, v] of Object.entries(value as Node)) out[k] = redactWith(v, props[k] ?? extra);
     return out;

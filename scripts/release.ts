@@ -38,8 +38,11 @@ const signingKey = values.sign ?? process.env.DEBVISOR_SIGNING_KEY;
 const events = createEmitter({ sinks: [plainSink(process.stderr)] });
 const started = Date.now();
 const r = await build({ repo, spec, out, ...(values.work ? { work: resolve(values.work) } : {}), ...(signingKey ? { signingKey } : {}), events });
-for (const s of r.report.stages) process.stdout.write(`${s.name.padEnd(12)} ${s.status.padEnd(6)} ${String(Math.round(s.durationMs / 100) / 10).padStart(7)} s  ${s.reason}\n`);
-process.stdout.write(`report: ${r.reportPath}\n${signingKey ? `signature: ${join(out, 'SHA256SUMS.sign')}\n` : 'not signed (no --sign or DEBVISOR_SIGNING_KEY)\n'}`);
+for (const s of r.report.stages)
+  process.stdout.write(`${s.name.padEnd(12)} ${s.status.padEnd(6)} ${String(Math.round(s.durationMs / 100) / 10).padStart(7)} s  ${s.reason}\n`);
+process.stdout.write(
+  `report: ${r.reportPath}\n${signingKey ? `signature: ${join(out, 'SHA256SUMS.sign')}\n` : 'not signed (no --sign or DEBVISOR_SIGNING_KEY)\n'}`,
+);
 
 let failed = 0;
 if (!values['no-boot']) {
@@ -49,7 +52,14 @@ if (!values['no-boot']) {
   const results = [];
   try {
     for (const [firmware, medium] of MATRIX) {
-      const b = await bootAndWatch(r.iso, firmware, medium, dir, [new RegExp(`debvisor ${version.replace(/\./g, '\\.')}`), /boot mode: install/, /login:/], BOOT_TIMEOUT_MS);
+      const b = await bootAndWatch(
+        r.iso,
+        firmware,
+        medium,
+        dir,
+        [new RegExp(`debvisor ${version.replace(/\./g, '\\.')}`), /boot mode: install/, /login:/],
+        BOOT_TIMEOUT_MS,
+      );
       results.push({ firmware, medium, passed: b.matched, seconds: b.seconds, ...(b.matched ? {} : { serialTail: b.serial.slice(-3000) }) });
       process.stdout.write(`boot ${firmware.padEnd(4)} ${medium.padEnd(3)} ${b.matched ? 'passed' : 'FAILED'} in ${b.seconds} s\n`);
       if (!b.matched) failed++;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a test level: unit, integration, e2e, all (what CI runs), or release (the custom-kernel
 # ISO: a long kernel compile, run before a release rather than in CI). Installs what the tests
-# need first, then type-checks, compiles dist/ (npm run build), then runs vitest for the chosen projects.
+# need first, then checks lint and format (biome) and types, compiles dist/ (npm run build), then runs vitest for the chosen projects.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 level=${1:-all}
@@ -12,7 +12,7 @@ case "$level" in
   e2e|release) bash scripts/bootstrap.sh test iso ;;
   *) echo "usage: scripts/test.sh unit|integration|e2e|release|all" >&2; exit 2 ;;
 esac
-npx biome lint
+npx biome check
 npx tsc --noEmit
 # The tests run bin/debvisor.js, which uses the compiled dist/ when it is newer than the sources.
 npm run --silent build

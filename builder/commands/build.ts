@@ -35,7 +35,8 @@ export default defineCommand({
       ...(values.work ? { work: values.work } : {}),
       events,
     });
-    for (const s of r.report.stages) io.stdout.write(`${s.name.padEnd(12)} ${s.status.padEnd(6)} ${String(Math.round(s.durationMs / 100) / 10).padStart(6)} s  ${s.reason}\n`);
+    for (const s of r.report.stages)
+      io.stdout.write(`${s.name.padEnd(12)} ${s.status.padEnd(6)} ${String(Math.round(s.durationMs / 100) / 10).padStart(6)} s  ${s.reason}\n`);
     if (r.iso) io.stdout.write(`ISO: ${r.iso}\n`);
     io.stdout.write(`report: ${r.reportPath}\n`);
     return EXIT.ok;

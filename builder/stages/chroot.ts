@@ -12,7 +12,9 @@ import type { BuildContext, Stage } from './stage.js';
 /** The kernel's config checked against the fragment, and the package list, for the report. */
 function collectChroot(ctx: BuildContext, log: string): void {
   const boot = join(ctx.lb, 'chroot/boot');
-  const configs = readdirSync(boot).filter((f) => f.startsWith('config-')).sort();
+  const configs = readdirSync(boot)
+    .filter((f) => f.startsWith('config-'))
+    .sort();
   // Without an initrd the binary stage fails much later with live-build's "unexpected failure".
   for (const c of configs) {
     const release = c.replace('config-', '');
@@ -24,7 +26,8 @@ function collectChroot(ctx: BuildContext, log: string): void {
   }
   const fragment = parseKernelConfig(readFileSync(join(ctx.repo, ctx.spec.kernel.fragment), 'utf8'));
   const last = configs[configs.length - 1];
-  if (last) ctx.state.kernel = { version: last.replace('config-', ''), fragment: checkFragment(parseKernelConfig(readFileSync(join(boot, last), 'utf8')), fragment) };
+  if (last)
+    ctx.state.kernel = { version: last.replace('config-', ''), fragment: checkFragment(parseKernelConfig(readFileSync(join(boot, last), 'utf8')), fragment) };
   ctx.state.packages = readFileSync(join(ctx.lb, 'chroot.packages.live'), 'utf8');
 }
 

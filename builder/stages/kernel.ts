@@ -39,7 +39,14 @@ export const kernel: Stage = {
     try {
       const src = await fetchKernelInputs(mirrorOf(ctx.spec), ctx.spec.suite, ctx.kernelCache, klog, ctx.events);
       const obj = join(ctx.kernelCache, 'build', `${src.versions.source}-${ctx.spec.kernel.base}`, 'obj');
-      await prepareKernelConfig(src.source, obj, ctx.spec.kernel.base === 'debian' ? { debian: src.config } : { target: 'x86_64_defconfig' }, fragmentText, klog, ctx.events);
+      await prepareKernelConfig(
+        src.source,
+        obj,
+        ctx.spec.kernel.base === 'debian' ? { debian: src.config } : { target: 'x86_64_defconfig' },
+        fragmentText,
+        klog,
+        ctx.events,
+      );
       const toolchain = await toolchainVersions();
       prepared.set(ctx, { src, obj, toolchain });
       return kernelStageInputs(src, readFileSync(join(obj, '.config'), 'utf8'), toolchain, KERNEL_LOCALVERSION);
@@ -54,7 +61,17 @@ export const kernel: Stage = {
   done: (ctx, key) => readKernelManifest(join(packagesDir(ctx), key)) !== undefined,
   run: async (ctx, log, key) => {
     const p = prepared.get(ctx)!;
-    await buildKernelPackages({ source: p.src.source, obj: p.obj, packagesDir: packagesDir(ctx), key, localVersion: KERNEL_LOCALVERSION, sourceVersion: p.src.versions.source, epoch: ctx.epoch, log, events: ctx.events });
+    await buildKernelPackages({
+      source: p.src.source,
+      obj: p.obj,
+      packagesDir: packagesDir(ctx),
+      key,
+      localVersion: KERNEL_LOCALVERSION,
+      sourceVersion: p.src.versions.source,
+      epoch: ctx.epoch,
+      log,
+      events: ctx.events,
+    });
   },
   collect: (ctx, key) => {
     const p = prepared.get(ctx)!;

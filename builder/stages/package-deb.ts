@@ -15,6 +15,14 @@ export const packageDeb: Stage = {
   inputs: (ctx) => ({ sources: hashFiles(ctx.repo, TOOL_SOURCES), version: ctx.version, epoch: String(ctx.debEpoch) }),
   done: (ctx) => existsSync(ctx.debPath),
   run: async (ctx, log) => {
-    await buildDeb({ repo: ctx.repo, work: ctx.work, outDir: join(ctx.work, 'deb'), version: ctx.version, env: { ...ctx.env, SOURCE_DATE_EPOCH: String(ctx.debEpoch) }, logFile: log, events: ctx.events });
+    await buildDeb({
+      repo: ctx.repo,
+      work: ctx.work,
+      outDir: join(ctx.work, 'deb'),
+      version: ctx.version,
+      env: { ...ctx.env, SOURCE_DATE_EPOCH: String(ctx.debEpoch) },
+      logFile: log,
+      events: ctx.events,
+    });
   },
 };

@@ -48,14 +48,19 @@ export const release: Stage = {
     if (ctx.spec.outputs.sbom) {
       const sbom = join(ctx.out, `${ctx.spec.name}-${ctx.version}.spdx.json`);
       const packages = parsePackageList(ctx.state.packages ?? '');
-      writeFileSync(sbom, `${JSON.stringify(spdxSbom(ctx.spec.name, ctx.version, new Date(ctx.epoch * 1000).toISOString(), packages, (ctx.keys.binary ?? '').slice(0, 16)), null, 2)}\n`);
+      writeFileSync(
+        sbom,
+        `${JSON.stringify(spdxSbom(ctx.spec.name, ctx.version, new Date(ctx.epoch * 1000).toISOString(), packages, (ctx.keys.binary ?? '').slice(0, 16)), null, 2)}\n`,
+      );
       add(sbom);
     }
     const sums = join(ctx.out, 'SHA256SUMS');
     writeFileSync(sums, sha256sums(ctx.artefacts, ctx.out));
     if (ctx.signingKey) {
       rmSync(`${sums}.sign`, { force: true });
-      await run(['gpg', '--batch', '--yes', '--local-user', ctx.signingKey, '--armor', '--detach-sign', '--output', `${sums}.sign`, sums], { events: ctx.events });
+      await run(['gpg', '--batch', '--yes', '--local-user', ctx.signingKey, '--armor', '--detach-sign', '--output', `${sums}.sign`, sums], {
+        events: ctx.events,
+      });
     }
   },
 };

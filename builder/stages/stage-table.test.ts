@@ -24,10 +24,29 @@ function fixture(change: (spec: BuildSpec) => BuildSpec = (s) => s, version = '0
   writeFileSync(debPath, 'deb');
   const { spec } = loadBuildSpec(join(source, 'iso/build.yaml'), source);
   const ctx: BuildContext = {
-    repo, spec: change(structuredClone(spec)), version, work: join(repo, 'work'), out: join(repo, 'out'), lb: join(repo, 'work/live-build'), logs: join(repo, 'work/logs'),
-    kernelCache: join(repo, 'work/kernel'), epoch: 1000, debEpoch: 900, layerEpoch: 800, env: {}, tools: { 'live-build': '1:20230502', debootstrap: '1.0.128', xorriso: '1.5.4', 'squashfs-tools': '4.5.1' },
-    events: silentEmitter, debFile: 'debvisor.deb', debPath, lbIso: join(repo, 'work/live-build/x.iso'), signingKey: undefined, state: { stages: {} }, keys: {}, artefacts: [],
-    lbRun: () => Promise.reject(new Error('no commands in this test')), progress: () => undefined,
+    repo,
+    spec: change(structuredClone(spec)),
+    version,
+    work: join(repo, 'work'),
+    out: join(repo, 'out'),
+    lb: join(repo, 'work/live-build'),
+    logs: join(repo, 'work/logs'),
+    kernelCache: join(repo, 'work/kernel'),
+    epoch: 1000,
+    debEpoch: 900,
+    layerEpoch: 800,
+    env: {},
+    tools: { 'live-build': '1:20230502', debootstrap: '1.0.128', xorriso: '1.5.4', 'squashfs-tools': '4.5.1' },
+    events: silentEmitter,
+    debFile: 'debvisor.deb',
+    debPath,
+    lbIso: join(repo, 'work/live-build/x.iso'),
+    signingKey: undefined,
+    state: { stages: {} },
+    keys: {},
+    artefacts: [],
+    lbRun: () => Promise.reject(new Error('no commands in this test')),
+    progress: () => undefined,
   };
   return { ctx, repo };
 }
@@ -142,7 +161,11 @@ describe('release files', () => {
 describe('running the table', () => {
   it('each stage comes after stages earlier in the table only', () => {
     STAGE_TABLE.forEach((s, i) => {
-      for (const a of s.after) expect(STAGE_TABLE.findIndex((t) => t.name === a), `${s.name} after ${a}`).toBeLessThan(i);
+      for (const a of s.after)
+        expect(
+          STAGE_TABLE.findIndex((t) => t.name === a),
+          `${s.name} after ${a}`,
+        ).toBeLessThan(i);
     });
     expect(STAGE_TABLE.find((s) => s.name === 'chroot')!.after).toEqual(['package-deb', 'kernel', 'bootstrap']);
   });
@@ -152,14 +175,22 @@ describe('running the table', () => {
     mkdirSync(ctx.logs, { recursive: true });
     const log: string[] = [];
     const stage = (name: StageName, after: StageName[], ms: number): Stage => ({
-      name, summary: `test stage ${name}`, after, inputs: () => ({ n: name }), done: () => false,
+      name,
+      summary: `test stage ${name}`,
+      after,
+      inputs: () => ({ n: name }),
+      done: () => false,
       run: async () => {
         log.push(`start ${name}`);
         await new Promise((r) => setTimeout(r, ms));
         log.push(`end ${name}`);
       },
     });
-    const reports = await runStages(ctx, [stage('package-deb', [], 30), stage('bootstrap', [], 10), stage('chroot', ['package-deb', 'bootstrap'], 1)], join(repo, 'state.json'));
+    const reports = await runStages(
+      ctx,
+      [stage('package-deb', [], 30), stage('bootstrap', [], 10), stage('chroot', ['package-deb', 'bootstrap'], 1)],
+      join(repo, 'state.json'),
+    );
     expect(log).toEqual(['start package-deb', 'start bootstrap', 'end bootstrap', 'end package-deb', 'start chroot', 'end chroot']);
     expect(reports.map((r) => r.name)).toEqual(['package-deb', 'bootstrap', 'chroot']);
     expect(Object.keys(ctx.keys)).toEqual(['bootstrap', 'package-deb', 'chroot']);
@@ -169,9 +200,33 @@ describe('running the table', () => {
     const { ctx, repo } = fixture();
     mkdirSync(ctx.logs, { recursive: true });
     const log: string[] = [];
-    const fail: Stage = { name: 'package-deb', summary: 'fails at once', after: [], inputs: () => ({}), done: () => false, run: () => Promise.reject(new Error('deb broke')) };
-    const slow: Stage = { name: 'bootstrap', summary: 'takes a while', after: [], inputs: () => ({}), done: () => false, run: async () => { await new Promise((r) => setTimeout(r, 20)); log.push('bootstrap done'); } };
-    const next: Stage = { name: 'chroot', summary: 'needs both', after: ['package-deb', 'bootstrap'], inputs: () => ({}), done: () => false, run: async () => void log.push('chroot ran') };
+    const fail: Stage = {
+      name: 'package-deb',
+      summary: 'fails at once',
+      after: [],
+      inputs: () => ({}),
+      done: () => false,
+      run: () => Promise.reject(new Error('deb broke')),
+    };
+    const slow: Stage = {
+      name: 'bootstrap',
+      summary: 'takes a while',
+      after: [],
+      inputs: () => ({}),
+      done: () => false,
+      run: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        log.push('bootstrap done');
+      },
+    };
+    const next: Stage = {
+      name: 'chroot',
+      summary: 'needs both',
+      after: ['package-deb', 'bootstrap'],
+      inputs: () => ({}),
+      done: () => false,
+      run: async () => void log.push('chroot ran'),
+    };
     await expect(runStages(ctx, [fail, slow, next], join(repo, 'state.json'))).rejects.toThrow('deb broke');
     expect(log).toEqual(['bootstrap done']);
   });

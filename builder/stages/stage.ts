@@ -31,7 +31,15 @@ export interface FileHash {
 export interface KernelOutput {
   manifest: KernelManifest;
   dir: string;
-  build: { base: string; sourcePackage: string; configPackage: string; toolchain: Record<string, string>; key: string; packageVersion: string; packages: { name: string; file: string; bytes: number; sha256: string }[] };
+  build: {
+    base: string;
+    sourcePackage: string;
+    configPackage: string;
+    toolchain: Record<string, string>;
+    key: string;
+    packageVersion: string;
+    packages: { name: string; file: string; bytes: number; sha256: string }[];
+  };
 }
 
 /** One build: the settled facts every stage reads, and the outputs earlier stages hand on. */

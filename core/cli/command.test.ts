@@ -48,7 +48,13 @@ function table(loads: string[]): CommandEntry[] {
       return { default: c };
     },
   });
-  const other = defineCommand({ words: ['greet', 'all'], summary: 'say hello to everyone', async run() { return EXIT.failed; } });
+  const other = defineCommand({
+    words: ['greet', 'all'],
+    summary: 'say hello to everyone',
+    async run() {
+      return EXIT.failed;
+    },
+  });
   return [entry(greet), entry(other)];
 }
 
@@ -65,7 +71,7 @@ describe('defineCommand: one way to define a command', () => {
     // @ts-expect-error only string and boolean options
     defineCommand({ words: ['x'], summary: 'x', options: { a: { type: 'number', help: 'a' } }, run: async () => 0 });
   });
-  it('prints a command\'s help from its declaration', async () => {
+  it("prints a command's help from its declaration", async () => {
     const io = capture();
     expect(await runCli(table([]), ['greet', 'person', '--help'], io)).toBe(0);
     expect(io.out()).toBe(
@@ -73,7 +79,13 @@ describe('defineCommand: one way to define a command', () => {
     );
   });
   it('refuses an unknown option, a value for a flag and a wrong number of arguments with exit 2', async () => {
-    for (const argv of [['greet', 'person', 'ada', '--nope'], ['greet', 'person', 'ada', '--loud=yes'], ['greet', 'person'], ['greet', 'person', 'a', 'b'], ['greet', 'all', 'x']]) {
+    for (const argv of [
+      ['greet', 'person', 'ada', '--nope'],
+      ['greet', 'person', 'ada', '--loud=yes'],
+      ['greet', 'person'],
+      ['greet', 'person', 'a', 'b'],
+      ['greet', 'all', 'x'],
+    ]) {
       const io = capture();
       expect(await runCli(table([]), argv, io), argv.join(' ')).toBe(EXIT.usage);
       expect(io.err()).toMatch(/^debvisor: /);
@@ -85,7 +97,8 @@ describe('defineCommand: one way to define a command', () => {
   });
   it('lists commands and prints the version without loading any command', async () => {
     const loads: string[] = [];
-    for (const argv of [[], ['--help'], ['greet'], ['greet', '--help'], ['--version'], ['frobnicate'], ['greet', 'nobody']]) await runCli(table(loads), argv, capture());
+    for (const argv of [[], ['--help'], ['greet'], ['greet', '--help'], ['--version'], ['frobnicate'], ['greet', 'nobody']])
+      await runCli(table(loads), argv, capture());
     expect(loads).toEqual([]);
     const io = capture();
     await runCli(table(loads), ['--help'], io);

@@ -41,7 +41,8 @@ function recorder(plan: InstallPlan, disks: { path: string; size: number; serial
   const runner = async (argv: string[], opts: RunOptions = {}): Promise<RunResult> => {
     calls.push({ step: opts.step ?? '?', argv });
     let stdout = '';
-    if (argv[0] === 'lsblk') stdout = JSON.stringify({ blockdevices: disks ?? plan.wipe.map((w) => ({ path: w.path, size: w.sizeBytes, serial: w.serial ?? null })) });
+    if (argv[0] === 'lsblk')
+      stdout = JSON.stringify({ blockdevices: disks ?? plan.wipe.map((w) => ({ path: w.path, size: w.sizeBytes, serial: w.serial ?? null })) });
     if (argv[0] === 'blkid') stdout = `uuid-of-${argv.at(-1)!.replace(/\//g, '-').slice(1)}\n`;
     if (argv.includes('dpkg-query')) stdout = 'bash installed\nlive-boot installed\nlive-config installed\nlive-tools not-installed\n';
     if (argv[0] === 'mdadm' && argv[1] === '--detail') stdout = 'ARRAY /dev/md0 metadata=1.2 UUID=00000000:00000000:00000000:00000000\n';
@@ -89,7 +90,12 @@ function tree(root: string): string[] {
 
 const CASES = [
   { name: 'lvm-thin-one-nvme', facts: 'one-disk', profile: '' },
-  { name: 'bios-raid1-ext4-dhcp', facts: 'bios-two-disks', profile: 'install:\n  disks:\n    match: { transport: sata }\n    expect: 2\n  storage: { raid: raid1, filesystem: ext4 }\nnetwork:\n  ipv4: { method: dhcp, address: null, gateway: null }\n' },
+  {
+    name: 'bios-raid1-ext4-dhcp',
+    facts: 'bios-two-disks',
+    profile:
+      'install:\n  disks:\n    match: { transport: sata }\n    expect: 2\n  storage: { raid: raid1, filesystem: ext4 }\nnetwork:\n  ipv4: { method: dhcp, address: null, gateway: null }\n',
+  },
 ];
 
 describe('install apply: the executor follows the plan (recorded commands, golden)', () => {
@@ -104,7 +110,8 @@ describe('install apply: the executor follows the plan (recorded commands, golde
       mkdirSync(join(target, 'boot'));
       for (const f of ['vmlinuz-6.12.57+deb13-amd64', 'initrd.img-6.12.57+deb13-amd64']) writeFileSync(join(target, 'boot', f), '');
       await applyPlan(ctx);
-      const clean = (s: string) => s.split(target).join('/target').split(logDir).join('/run/debvisor/install').split(ctx.squashfs).join('/run/live/medium/live/filesystem.squashfs');
+      const clean = (s: string) =>
+        s.split(target).join('/target').split(logDir).join('/run/debvisor/install').split(ctx.squashfs).join('/run/live/medium/live/filesystem.squashfs');
       const started = sink.events.filter((e) => e.data?.kind === 'step').map((e) => e.step);
       expect(started).toEqual(plan.steps.map((s) => s.id));
       expect(sink.events.at(-1)?.progress).toBe(1);
@@ -148,7 +155,11 @@ describe('install apply: the executor follows the plan (recorded commands, golde
   });
 
   it('runs nothing for a plan with steps it cannot carry out yet (ZFS)', async () => {
-    const { profile, facts } = load('zfs', 'zfs-image-three-nvme', 'install:\n  disks:\n    match: { serial: S5GXNF0R102123 }\n  storage: { filesystem: zfs, swapSize: 0G }\nnetwork:\n  interface:\n    match: { mac: null, name: eno1 }\n');
+    const { profile, facts } = load(
+      'zfs',
+      'zfs-image-three-nvme',
+      'install:\n  disks:\n    match: { serial: S5GXNF0R102123 }\n  storage: { filesystem: zfs, swapSize: 0G }\nnetwork:\n  interface:\n    match: { mac: null, name: eno1 }\n',
+    );
     const plan = planInstall(profile, facts);
     expect(plan.ok).toBe(true);
     const { calls, runner } = recorder(plan, undefined);

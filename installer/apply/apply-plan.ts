@@ -52,9 +52,16 @@ function refuse(ctx: ApplyContext): void {
   }
   if (plan.steps[0]?.id !== 'check-disks') throw new DebvisorError('E_INTERNAL', 'a plan must begin by checking its disks');
   const unknown = plan.steps.filter((s) => !STEP_ACTIONS[s.id]).map((s) => s.id);
-  if (unknown.length) throw new DebvisorError('E_APPLY_UNSUPPORTED', `this installer cannot carry out the steps ${unknown.join(', ')} yet: nothing was touched`, { hint: 'choose lvm-thin, ext4 or xfs (install.storage.filesystem)' });
-  if (!existsSync(ctx.squashfs)) throw new DebvisorError('E_NO_IMAGE', `the system image ${ctx.squashfs} is not there: nothing was touched`, { hint: 'install apply runs in the DebVisor live system (or give --squashfs)' });
-  if (!plan.network) throw new DebvisorError('E_PLAN_REFUSED', 'the plan has no network: nothing was touched', { hint: 'check network.interface.match against the facts' });
+  if (unknown.length)
+    throw new DebvisorError('E_APPLY_UNSUPPORTED', `this installer cannot carry out the steps ${unknown.join(', ')} yet: nothing was touched`, {
+      hint: 'choose lvm-thin, ext4 or xfs (install.storage.filesystem)',
+    });
+  if (!existsSync(ctx.squashfs))
+    throw new DebvisorError('E_NO_IMAGE', `the system image ${ctx.squashfs} is not there: nothing was touched`, {
+      hint: 'install apply runs in the DebVisor live system (or give --squashfs)',
+    });
+  if (!plan.network)
+    throw new DebvisorError('E_PLAN_REFUSED', 'the plan has no network: nothing was touched', { hint: 'check network.interface.match against the facts' });
 }
 
 /**
@@ -74,7 +81,8 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
       const code = err instanceof DebvisorError ? err.code : 'E_INTERNAL';
       const hint = err instanceof DebvisorError ? err.hint : undefined;
       ctx.events.error(`step ${s.id} failed: ${(err as Error).message}`, { step: s.id, code, ...(hint ? { hint } : {}) });
-      if (ctx.state.mounted) await ctx.run(['umount', '--recursive', '--lazy', ctx.target], { events: ctx.events, step: s.id, allowFailure: true }).catch(() => undefined);
+      if (ctx.state.mounted)
+        await ctx.run(['umount', '--recursive', '--lazy', ctx.target], { events: ctx.events, step: s.id, allowFailure: true }).catch(() => undefined);
       throw err;
     }
     ctx.events.info(`${s.id} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`, { step: s.id, progress: (i + 1) / steps.length });

@@ -9,7 +9,13 @@ export function renderInterfaces(n: NetworkPlan): string {
   const mgmt = n.interfaces.filter((i) => i.role !== 'unused').map((i) => i.pinnedName ?? i.name);
   for (const name of mgmt) out.push(`iface ${name} inet manual`, '');
   if (n.bond) {
-    out.push(`auto ${n.bond.name}`, `iface ${n.bond.name} inet manual`, `\tbond-slaves ${n.bond.members.join(' ')}`, `\tbond-miimon ${n.bond.miimon}`, `\tbond-mode ${n.bond.mode}`);
+    out.push(
+      `auto ${n.bond.name}`,
+      `iface ${n.bond.name} inet manual`,
+      `\tbond-slaves ${n.bond.members.join(' ')}`,
+      `\tbond-miimon ${n.bond.miimon}`,
+      `\tbond-mode ${n.bond.mode}`,
+    );
     if (n.bond.xmitHashPolicy) out.push(`\tbond-xmit-hash-policy ${n.bond.xmitHashPolicy}`);
     out.push('');
   }

@@ -30,7 +30,11 @@ export function diskDifferences(planned: ApplyContext['plan']['wipe'], now: Lsbl
 /** Reads the disks again and stops unless they are the very disks the plan was made for. */
 export async function checkDisks(ctx: ApplyContext): Promise<void> {
   const paths = ctx.plan.wipe.map((d) => d.path);
-  const r = await ctx.run(['lsblk', '--json', '--bytes', '--nodeps', '-o', 'PATH,SIZE,SERIAL', ...paths], { events: ctx.events, step: 'check-disks', allowFailure: true });
+  const r = await ctx.run(['lsblk', '--json', '--bytes', '--nodeps', '-o', 'PATH,SIZE,SERIAL', ...paths], {
+    events: ctx.events,
+    step: 'check-disks',
+    allowFailure: true,
+  });
   let now: LsblkDisk[] = [];
   try {
     now = (JSON.parse(r.stdout) as { blockdevices?: LsblkDisk[] }).blockdevices ?? [];
@@ -84,7 +88,10 @@ export function mdLevel(level: string): string {
 export async function createRaid(ctx: ApplyContext): Promise<void> {
   const o = { events: ctx.events, step: 'create-raid' };
   for (const a of ctx.plan.raid) {
-    await ctx.run(['mdadm', '--create', a.device, '--run', '--metadata=1.2', `--level=${mdLevel(a.level)}`, `--raid-devices=${a.members.length}`, ...a.members], o);
+    await ctx.run(
+      ['mdadm', '--create', a.device, '--run', '--metadata=1.2', `--level=${mdLevel(a.level)}`, `--raid-devices=${a.members.length}`, ...a.members],
+      o,
+    );
   }
   await ctx.run(['udevadm', 'settle'], o);
 }
@@ -98,7 +105,10 @@ export async function createLvm(ctx: ApplyContext): Promise<void> {
   await ctx.run(['vgcreate', '--yes', s.vg, s.pv], o);
   for (const v of s.volumes) {
     if (v.metadataBytes !== undefined) {
-      await ctx.run(['lvcreate', '--yes', '--type', 'thin-pool', '--size', `${v.sizeBytes}b`, '--poolmetadatasize', `${v.metadataBytes}b`, '--name', v.name, s.vg], o);
+      await ctx.run(
+        ['lvcreate', '--yes', '--type', 'thin-pool', '--size', `${v.sizeBytes}b`, '--poolmetadatasize', `${v.metadataBytes}b`, '--name', v.name, s.vg],
+        o,
+      );
     } else {
       await ctx.run(['lvcreate', '--yes', '--wipesignatures', 'y', '--size', `${v.sizeBytes}b`, '--name', v.name, s.vg], o);
     }

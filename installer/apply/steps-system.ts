@@ -2,7 +2,17 @@ import { existsSync, readdirSync, readFileSync, rmSync, lstatSync } from 'node:f
 import { join } from 'node:path';
 import { writeFileSet, type RenderedFile } from '../../core/fileset.js';
 import type { ApplyContext } from './context.js';
-import { consoleArgs, renderFstab, renderGrubDefaults, renderHosts, renderInterfaces, renderLinkFiles, renderResolvConf, FIRSTBOOT_UNIT, FIRSTBOOT_UNIT_PATH } from './node-files.js';
+import {
+  consoleArgs,
+  renderFstab,
+  renderGrubDefaults,
+  renderHosts,
+  renderInterfaces,
+  renderLinkFiles,
+  renderResolvConf,
+  FIRSTBOOT_UNIT,
+  FIRSTBOOT_UNIT_PATH,
+} from './node-files.js';
 import { INSTALLED_PROFILE, TARGET_LOG_DIR } from './context.js';
 import { ESP_MOUNT } from '../plan/storage.js';
 
@@ -10,7 +20,14 @@ import { ESP_MOUNT } from '../plan/storage.js';
 export const LIVE_PACKAGES = ['live-boot', 'live-boot-initramfs-tools', 'live-config', 'live-config-systemd', 'live-tools'];
 /** The live system's own units and files (builder/live-build.ts puts them in the image); an installed node has none of them. */
 export const LIVE_UNITS = ['debvisor-live.service', 'debvisor-live-issue.service'];
-export const LIVE_FILES = ['/etc/systemd/system/debvisor-live.service', '/etc/systemd/system/debvisor-live-issue.service', '/usr/libexec/debvisor-live-mode', '/etc/live', '/etc/debvisor/profile.yaml', '/usr/share/debvisor/packages'];
+export const LIVE_FILES = [
+  '/etc/systemd/system/debvisor-live.service',
+  '/etc/systemd/system/debvisor-live-issue.service',
+  '/usr/libexec/debvisor-live-mode',
+  '/etc/live',
+  '/etc/debvisor/profile.yaml',
+  '/usr/share/debvisor/packages',
+];
 /** What a chroot needs from the live system for dpkg, grub-install and update-initramfs. */
 export const CHROOT_BINDS = ['/dev', '/dev/pts', '/proc', '/sys', '/run'];
 
@@ -34,16 +51,26 @@ const chroot = (ctx: ApplyContext, argv: string[]): string[] => ['chroot', ctx.t
 
 /** The fast path: the live system's own squashfs, unpacked onto the new root (not a package install). */
 export async function copySystem(ctx: ApplyContext): Promise<void> {
-  await ctx.run(['unsquashfs', '-force', '-no-progress', '-dest', ctx.target, ctx.squashfs], { events: ctx.events, step: 'copy-system', logFile: join(ctx.logDir, 'unsquashfs.log') });
+  await ctx.run(['unsquashfs', '-force', '-no-progress', '-dest', ctx.target, ctx.squashfs], {
+    events: ctx.events,
+    step: 'copy-system',
+    logFile: join(ctx.logDir, 'unsquashfs.log'),
+  });
 }
 
 export async function removeLivePackages(ctx: ApplyContext): Promise<void> {
   await bindKernelFs(ctx, 'remove-live-packages');
   const o = { events: ctx.events, step: 'remove-live-packages' };
   const r = await ctx.run(chroot(ctx, ['dpkg-query', '--show', '--showformat', '${Package} ${db:Status-Status}\\n']), o);
-  const installed = new Set(r.stdout.split('\n').filter((l) => l.endsWith(' installed')).map((l) => l.split(' ')[0]));
+  const installed = new Set(
+    r.stdout
+      .split('\n')
+      .filter((l) => l.endsWith(' installed'))
+      .map((l) => l.split(' ')[0]),
+  );
   const remove = LIVE_PACKAGES.filter((p) => installed.has(p));
-  if (remove.length) await ctx.run(chroot(ctx, ['dpkg', '--purge', ...remove]), { ...o, env: { DEBIAN_FRONTEND: 'noninteractive' }, logFile: join(ctx.logDir, 'dpkg.log') });
+  if (remove.length)
+    await ctx.run(chroot(ctx, ['dpkg', '--purge', ...remove]), { ...o, env: { DEBIAN_FRONTEND: 'noninteractive' }, logFile: join(ctx.logDir, 'dpkg.log') });
   await ctx.run(['systemctl', `--root=${ctx.target}`, 'disable', ...LIVE_UNITS], { ...o, allowFailure: true });
   for (const f of LIVE_FILES) rmSync(join(ctx.target, f), { recursive: true, force: true });
 }
@@ -129,15 +156,20 @@ export async function installBootloaders(ctx: ApplyContext): Promise<void> {
       }
     }
     if (b.kind === 'grub-pc') await ctx.run(chroot(ctx, ['grub-install', '--target=i386-pc', '--recheck', b.disk]), o);
-    if (b.kind === 'grub-efi') await ctx.run(chroot(ctx, ['grub-install', '--target=x86_64-efi', `--efi-directory=${efiDir}`, '--bootloader-id=debvisor', ...nvram]), o);
-    if (b.kind === 'efi-removable') await ctx.run(chroot(ctx, ['grub-install', '--target=x86_64-efi', `--efi-directory=${efiDir}`, '--removable', '--no-nvram']), o);
+    if (b.kind === 'grub-efi')
+      await ctx.run(chroot(ctx, ['grub-install', '--target=x86_64-efi', `--efi-directory=${efiDir}`, '--bootloader-id=debvisor', ...nvram]), o);
+    if (b.kind === 'efi-removable')
+      await ctx.run(chroot(ctx, ['grub-install', '--target=x86_64-efi', `--efi-directory=${efiDir}`, '--removable', '--no-nvram']), o);
   }
   for (const dir of mountedEsps) await ctx.run(['umount', join(ctx.target, dir)], o);
 }
 
 /** Pure: the kernel versions installed under a root's /boot. */
 export function kernelVersions(bootFiles: string[]): string[] {
-  return bootFiles.filter((f) => f.startsWith('vmlinuz-')).map((f) => f.slice('vmlinuz-'.length)).sort();
+  return bootFiles
+    .filter((f) => f.startsWith('vmlinuz-'))
+    .map((f) => f.slice('vmlinuz-'.length))
+    .sort();
 }
 
 /** A new initramfs without the live hooks, with LVM and md for the new root; then the GRUB menu that names it. */
@@ -154,7 +186,10 @@ export async function updateInitramfs(ctx: ApplyContext): Promise<void> {
 
 export async function enableUnits(ctx: ApplyContext): Promise<void> {
   await writeFiles(ctx, [file('firstboot-unit', FIRSTBOOT_UNIT_PATH, FIRSTBOOT_UNIT)]);
-  await ctx.run(['systemctl', `--root=${ctx.target}`, 'enable', ...ctx.plan.firstBootUnits, ...ctx.plan.enabledUnits], { events: ctx.events, step: 'enable-units' });
+  await ctx.run(['systemctl', `--root=${ctx.target}`, 'enable', ...ctx.plan.firstBootUnits, ...ctx.plan.enabledUnits], {
+    events: ctx.events,
+    step: 'enable-units',
+  });
 }
 
 export async function saveProfile(ctx: ApplyContext): Promise<void> {
@@ -164,7 +199,10 @@ export async function saveProfile(ctx: ApplyContext): Promise<void> {
 /** The install log and events so far, onto the node (the rest of the run stays on the live system's console). */
 export async function saveLogs(ctx: ApplyContext): Promise<void> {
   const files = existsSync(ctx.logDir) ? readdirSync(ctx.logDir) : [];
-  await writeFiles(ctx, files.map((f) => file(`log:${f}`, `${TARGET_LOG_DIR}/${f}`, readFileSync(join(ctx.logDir, f), 'utf8'), 0o640)));
+  await writeFiles(
+    ctx,
+    files.map((f) => file(`log:${f}`, `${TARGET_LOG_DIR}/${f}`, readFileSync(join(ctx.logDir, f), 'utf8'), 0o640)),
+  );
 }
 
 /** Everything unmounted (binds, ESP, root) and written out; the reboot is the command's. */

@@ -14,7 +14,10 @@ function writeFactsFile(file: string, text: string): void {
   try {
     fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY, 0o644);
   } catch (err) {
-    throw new UsageError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'give the path of a new or regular file (not a link, a device or a directory)');
+    throw new UsageError(
+      `cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      'give the path of a new or regular file (not a link, a device or a directory)',
+    );
   }
   try {
     if (!fstatSync(fd).isFile()) throw new UsageError(`${file} is not a regular file`, 'the facts go into a regular file; devices are only ever read');

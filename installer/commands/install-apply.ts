@@ -31,7 +31,10 @@ export default defineCommand({
   minArgs: 1,
   maxArgs: 1,
   options: {
-    facts: { type: 'string', help: 'the facts the plan is made from (debvisor facts --out); default: read this machine. The disks are read again before anything is written' },
+    facts: {
+      type: 'string',
+      help: 'the facts the plan is made from (debvisor facts --out); default: read this machine. The disks are read again before anything is written',
+    },
     target: { type: 'string', help: `where the new root is mounted during the install (default ${DEFAULT_TARGET})` },
     squashfs: { type: 'string', help: `the system image to copy (default ${LIVE_SQUASHFS}, the live system's own)` },
     yes: { type: 'boolean', help: 'really wipe the disks the plan names; without it the plan is printed and nothing is touched' },

@@ -25,7 +25,8 @@ export default defineCommand({
   async run({ positionals, values, io }) {
     const file = positionals[0]!;
     if (!existsSync(file)) throw new UsageError(`no such file: ${file}`, 'give the path of a profile YAML file');
-    if (values.facts !== undefined && !existsSync(values.facts)) throw new UsageError(`no such file: ${values.facts}`, 'give a facts file written by debvisor facts --out');
+    if (values.facts !== undefined && !existsSync(values.facts))
+      throw new UsageError(`no such file: ${values.facts}`, 'give a facts file written by debvisor facts --out');
     // The profile alone first: its shape and meaning. The hardware is the plan's to judge.
     const r = validateProfile(file);
     if (!r.ok) {

@@ -9,6 +9,11 @@ import { FactsSchema, type HardwareFacts } from '../../profiles/facts.js';
 export function loadFactsFile(file: string): Checked<HardwareFacts> {
   return checkYamlFile<HardwareFacts>(file, {
     schema: FactsSchema,
-    readError: (err) => ({ path: '', code: 'E_FACTS_READ', message: `cannot read the facts file: ${(err as Error).message}`, hint: 'give a file written by debvisor facts --out' }),
+    readError: (err) => ({
+      path: '',
+      code: 'E_FACTS_READ',
+      message: `cannot read the facts file: ${(err as Error).message}`,
+      hint: 'give a file written by debvisor facts --out',
+    }),
   });
 }

@@ -18,7 +18,15 @@ describe('lsblk', () => {
   it('reads a real capture (util-linux 2.38, no udev): the disk holding / is the boot medium; zram is no disk', () => {
     const disks = parseLsblk(raw('virtio-host').lsblk);
     expect(disks.map((d) => d.name)).toEqual(['vda']);
-    expect(disks[0]).toMatchObject({ path: '/dev/vda', transport: 'virtio', logicalSectorSize: 512, physicalSectorSize: 4096, rotational: true, bootMedium: true, byId: [] });
+    expect(disks[0]).toMatchObject({
+      path: '/dev/vda',
+      transport: 'virtio',
+      logicalSectorSize: 512,
+      physicalSectorSize: 4096,
+      rotational: true,
+      bootMedium: true,
+      byId: [],
+    });
   });
   it('reads whole disks with their partitions; skips optical drives, zram and device-mapper children', () => {
     const disks = parseLsblk(raw('server-usb-boot').lsblk);
@@ -28,10 +36,16 @@ describe('lsblk', () => {
       ['nvme0n1', 'nvme', false, false],
     ]);
     expect(disks[0]!.model).toBe('Cruzer Blade');
-    expect(disks[2]!.partitions.map((p) => [p.name, p.fstype ?? null])).toEqual([['nvme0n1p1', null], ['nvme0n1p2', 'vfat'], ['nvme0n1p3', 'LVM2_member']]);
+    expect(disks[2]!.partitions.map((p) => [p.name, p.fstype ?? null])).toEqual([
+      ['nvme0n1p1', null],
+      ['nvme0n1p2', 'vfat'],
+      ['nvme0n1p3', 'LVM2_member'],
+    ]);
   });
   it('classifies libblkid types', () => {
-    expect(['gpt', 'ext4', 'swap', 'LVM2_member', 'linux_raid_member', 'isw_raid_member', 'zfs_member', 'crypto_LUKS', 'BitLocker'].map(signatureKind)).toEqual(['partition-table', 'filesystem', 'swap', 'lvm', 'md-raid', 'md-raid', 'zfs', 'luks', 'other']);
+    expect(['gpt', 'ext4', 'swap', 'LVM2_member', 'linux_raid_member', 'isw_raid_member', 'zfs_member', 'crypto_LUKS', 'BitLocker'].map(signatureKind)).toEqual(
+      ['partition-table', 'filesystem', 'swap', 'lvm', 'md-raid', 'md-raid', 'zfs', 'luks', 'other'],
+    );
   });
 });
 
@@ -39,7 +53,11 @@ describe('wipefs', () => {
   it('reads every signature with its offset; merges backup copies and drops the protective MBR', () => {
     const r = raw('server-usb-boot');
     const sdb = parseWipefs('sdb', r.wipefs.sdb!);
-    expect(sdb.map((s) => [s.type, s.offset])).toEqual([['gpt', 0x200], ['gpt', 0x3a3817d5e00], ['PMBR', 0x1fe]]);
+    expect(sdb.map((s) => [s.type, s.offset])).toEqual([
+      ['gpt', 0x200],
+      ['gpt', 0x3a3817d5e00],
+      ['PMBR', 0x1fe],
+    ]);
     expect(mergeSignatures(sdb)).toEqual([{ on: 'sdb', type: 'gpt', kind: 'partition-table', offset: 0x200 }]);
     expect(parseWipefs('sdb1', r.wipefs.sdb1!)[0]).toMatchObject({ kind: 'md-raid', label: 'oldnas:0' });
     expect(parseWipefs('x', '')).toEqual([]);
@@ -48,7 +66,13 @@ describe('wipefs', () => {
 
 describe('/proc and /sys', () => {
   it('counts sockets, cores and threads and sees VT-x', () => {
-    expect(parseCpuinfo(raw('server-usb-boot').cpuinfo)).toEqual({ model: 'Intel(R) Xeon(R) E-2236 CPU @ 3.40GHz', sockets: 1, cores: 2, threads: 4, virtualization: 'vmx' });
+    expect(parseCpuinfo(raw('server-usb-boot').cpuinfo)).toEqual({
+      model: 'Intel(R) Xeon(R) E-2236 CPU @ 3.40GHz',
+      sockets: 1,
+      cores: 2,
+      threads: 4,
+      virtualization: 'vmx',
+    });
     expect(parseCpuinfo('')).toBeUndefined();
     expect(parseMeminfo('MemTotal:       32594408 kB\n')).toEqual({ totalBytes: 32594408 * 1024 });
   });
@@ -95,7 +119,25 @@ describe('facts fixtures (test/fixtures/facts)', () => {
     expect(r.ok, JSON.stringify(r)).toBe(true);
   });
   it('a facts file that lies is refused with its key path', () => {
-    const r = checkYamlText('bad.json', JSON.stringify({ disks: [{ name: 'sda; rm -rf /', path: '/dev/../etc/passwd', sizeBytes: 1, logicalSectorSize: 512, physicalSectorSize: 512, byId: [], byPath: [], partitions: [], signatures: [] }] }), { schema: FactsSchema });
+    const r = checkYamlText(
+      'bad.json',
+      JSON.stringify({
+        disks: [
+          {
+            name: 'sda; rm -rf /',
+            path: '/dev/../etc/passwd',
+            sizeBytes: 1,
+            logicalSectorSize: 512,
+            physicalSectorSize: 512,
+            byId: [],
+            byPath: [],
+            partitions: [],
+            signatures: [],
+          },
+        ],
+      }),
+      { schema: FactsSchema },
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.issues.map((i) => i.path).sort()).toEqual(['/disks/0/name', '/disks/0/path']);
   });

@@ -73,7 +73,12 @@ export function factsFromRaw(raw: RawFacts): HardwareFacts {
   if (cpu) facts.cpu = cpu;
   const memory = parseMeminfo(raw.meminfo);
   if (memory) facts.memory = memory;
-  const dmi = { vendor: dmiValue(raw.dmi.sys_vendor), product: dmiValue(raw.dmi.product_name), serial: dmiValue(raw.dmi.product_serial), uuid: dmiValue(raw.dmi.product_uuid) };
+  const dmi = {
+    vendor: dmiValue(raw.dmi.sys_vendor),
+    product: dmiValue(raw.dmi.product_name),
+    serial: dmiValue(raw.dmi.product_serial),
+    uuid: dmiValue(raw.dmi.product_uuid),
+  };
   const present = Object.fromEntries(Object.entries(dmi).filter(([, v]) => v !== undefined)) as NonNullable<HardwareFacts['dmi']>;
   if (Object.keys(present).length) facts.dmi = present;
   facts.image = { zfs: raw.zfs };

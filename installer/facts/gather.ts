@@ -98,7 +98,10 @@ async function hasZfs(opts: GatherOptions): Promise<boolean> {
 /** Reads this machine (read-only) into a raw capture. */
 export async function gatherRaw(opts: GatherOptions = {}): Promise<RawFacts> {
   const lsblk = await output(['lsblk', '--json', '--bytes', '-O'], opts);
-  if (lsblk === undefined) throw new DebvisorError('E_FACTS_LSBLK', 'lsblk --json --bytes -O failed, so the disks are unknown', { hint: 'the installer needs lsblk from util-linux 2.37 or later' });
+  if (lsblk === undefined)
+    throw new DebvisorError('E_FACTS_LSBLK', 'lsblk --json --bytes -O failed, so the disks are unknown', {
+      hint: 'the installer needs lsblk from util-linux 2.37 or later',
+    });
   const wipefs: Record<string, string> = {};
   for (const d of parseLsblk(lsblk)) {
     for (const name of [d.name, ...d.partitions.map((p) => p.name)]) {

@@ -70,7 +70,32 @@ function lsblkSignatures(d: LsblkDevice, on: string): SignatureFacts[] {
   return out;
 }
 
-const FILESYSTEMS = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'vfat', 'fat', 'msdos', 'exfat', 'ntfs', 'iso9660', 'udf', 'jfs', 'reiserfs', 'f2fs', 'squashfs', 'hfs', 'hfsplus', 'apfs', 'nilfs2', 'bcachefs', 'erofs', 'ufs', 'zonefs']);
+const FILESYSTEMS = new Set([
+  'ext2',
+  'ext3',
+  'ext4',
+  'xfs',
+  'btrfs',
+  'vfat',
+  'fat',
+  'msdos',
+  'exfat',
+  'ntfs',
+  'iso9660',
+  'udf',
+  'jfs',
+  'reiserfs',
+  'f2fs',
+  'squashfs',
+  'hfs',
+  'hfsplus',
+  'apfs',
+  'nilfs2',
+  'bcachefs',
+  'erofs',
+  'ufs',
+  'zonefs',
+]);
 const PARTITION_TABLES = new Set(['gpt', 'dos', 'PMBR', 'atari', 'bsd', 'sun', 'sgi', 'mac', 'minix', 'solaris', 'unixware']);
 
 /** Classifies a libblkid type name. */

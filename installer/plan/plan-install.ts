@@ -26,30 +26,51 @@ function machine(f: HardwareFacts): MachineSummary {
 }
 
 function wiped(d: DiskFacts): WipedDisk {
-  return { path: d.path, sizeBytes: d.sizeBytes, ...(d.model ? { model: d.model } : {}), ...(d.serial ? { serial: d.serial } : {}), ...(d.byId[0] ? { byId: d.byId[0] } : {}), holds: describeContents(d) };
+  return {
+    path: d.path,
+    sizeBytes: d.sizeBytes,
+    ...(d.model ? { model: d.model } : {}),
+    ...(d.serial ? { serial: d.serial } : {}),
+    ...(d.byId[0] ? { byId: d.byId[0] } : {}),
+    holds: describeContents(d),
+  };
 }
 
 function accounts(p: Profile): AccountsPlan {
   const a = p.users.admin;
-  return { root: 'locked', admin: { name: a.name, groups: ['sudo', ADMIN_GROUP], sshKeys: a.sshKeys.length, password: a.passwordHash !== undefined, totp: a.mfa.totp } };
+  return {
+    root: 'locked',
+    admin: { name: a.name, groups: ['sudo', ADMIN_GROUP], sshKeys: a.sshKeys.length, password: a.passwordHash !== undefined, totp: a.mfa.totp },
+  };
 }
 
 function files(p: Profile): PlannedFile[] {
-  return renderFiles(p).map((f) => ({ id: f.id, path: f.path, mode: f.mode.toString(8).padStart(4, '0'), owner: f.owner, ...(f.checkName ? { check: f.checkName } : {}), ...(f.absent ? { absent: true } : {}) }));
+  return renderFiles(p).map((f) => ({
+    id: f.id,
+    path: f.path,
+    mode: f.mode.toString(8).padStart(4, '0'),
+    owner: f.owner,
+    ...(f.checkName ? { check: f.checkName } : {}),
+    ...(f.absent ? { absent: true } : {}),
+  }));
 }
 
 function machineNotes(p: Profile, f: HardwareFacts, disks: readonly DiskFacts[]): string[] {
   const notes: string[] = [];
-  if (f.cpu?.virtualization === 'none') notes.push('the CPU offers no hardware virtualization (vmx or svm): guests will run without KVM, very slowly; check the firmware settings');
+  if (f.cpu?.virtualization === 'none')
+    notes.push('the CPU offers no hardware virtualization (vmx or svm): guests will run without KVM, very slowly; check the firmware settings');
   if (!f.firmware) notes.push('the facts do not say how the machine boots: the disks get both BIOS and UEFI boot code anyway');
   const { storage } = p.install;
   if (storage.filesystem === 'zfs') {
     if (!f.image) notes.push('the facts do not say whether the installer image carries ZFS');
     if (parseSize(storage.swapSize) > 0) notes.push(`no swap on ZFS (swap on a zvol can hang under memory pressure): swapSize ${storage.swapSize} is not used`);
-    for (const d of disks) if (2 ** storage.zfs.ashift < d.physicalSectorSize) notes.push(`ashift ${storage.zfs.ashift} is below the ${d.physicalSectorSize}-byte physical sectors of ${d.path}: writes will be slower`);
+    for (const d of disks)
+      if (2 ** storage.zfs.ashift < d.physicalSectorSize)
+        notes.push(`ashift ${storage.zfs.ashift} is below the ${d.physicalSectorSize}-byte physical sectors of ${d.path}: writes will be slower`);
   }
   const sizes = new Set(disks.map((d) => d.sizeBytes));
-  if (disks.length > 1 && sizes.size > 1) notes.push(`the disks differ in size: each array member uses what the smallest (${formatBytes(Math.min(...sizes))}) offers`);
+  if (disks.length > 1 && sizes.size > 1)
+    notes.push(`the disks differ in size: each array member uses what the smallest (${formatBytes(Math.min(...sizes))}) offers`);
   for (const d of disks) if (d.removable || d.transport === 'usb') notes.push(`${d.path} is a removable or USB disk`);
   return notes;
 }
@@ -64,8 +85,19 @@ export function planInstall(profile: Profile, facts: HardwareFacts): InstallPlan
   const p = profile;
   const errors: Finding[] = [];
   const notes: string[] = [];
-  if (!facts.disks) errors.push(finding('/install/disks', 'E_FACTS_NO_DISKS', 'the facts list no disks, so nothing can be planned', 'gather the facts with debvisor facts on the machine itself'));
-  if (!facts.nics) errors.push(finding('/network/interface', 'E_FACTS_NO_NICS', 'the facts list no network interfaces', 'gather the facts with debvisor facts on the machine itself'));
+  if (!facts.disks)
+    errors.push(
+      finding(
+        '/install/disks',
+        'E_FACTS_NO_DISKS',
+        'the facts list no disks, so nothing can be planned',
+        'gather the facts with debvisor facts on the machine itself',
+      ),
+    );
+  if (!facts.nics)
+    errors.push(
+      finding('/network/interface', 'E_FACTS_NO_NICS', 'the facts list no network interfaces', 'gather the facts with debvisor facts on the machine itself'),
+    );
   errors.push(...checkHardware(p, facts));
   const sel = matchedDisks(p, facts);
   const selection: DiskSelection = {
@@ -84,7 +116,10 @@ export function planInstall(profile: Profile, facts: HardwareFacts): InstallPlan
   const base = {
     errors,
     notes,
-    node: { hostname: p.node.hostname ?? '(from DHCP)', fqdn: p.node.hostname && p.node.domain ? `${p.node.hostname}.${p.node.domain}` : (p.node.hostname ?? '(from DHCP)') },
+    node: {
+      hostname: p.node.hostname ?? '(from DHCP)',
+      fqdn: p.node.hostname && p.node.domain ? `${p.node.hostname}.${p.node.domain}` : (p.node.hostname ?? '(from DHCP)'),
+    },
     machine: machine(facts),
     disks: selection,
     encryption: 'none' as const,
@@ -94,7 +129,20 @@ export function planInstall(profile: Profile, facts: HardwareFacts): InstallPlan
     kernelArgs: planKernelArgs(p),
   };
   if (sel.disks.length === 0 || sel.disks.length !== p.install.disks.expect) {
-    return { ok: false, ...base, wipe: [], partitions: [], raid: [], filesystems: [], files: [], systemFiles: [], bootloaders: [], firstBootUnits: [], enabledUnits: [], steps: [] };
+    return {
+      ok: false,
+      ...base,
+      wipe: [],
+      partitions: [],
+      raid: [],
+      filesystems: [],
+      files: [],
+      systemFiles: [],
+      bootloaders: [],
+      firstBootUnits: [],
+      enabledUnits: [],
+      steps: [],
+    };
   }
   notes.push(...machineNotes(p, facts, sel.disks));
   const layout = planStorage(p, sel.disks);

@@ -12,7 +12,8 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** Modules that act on the machine: spawn processes, write files, open sockets. */
 const EFFECTS = /^(node:)?(child_process|net|dgram|http|https|tls|worker_threads|cluster)$|^execa$/;
-const FS_WRITES = /\b(writeFileSync|writeSync|openSync|mkdirSync|renameSync|rmSync|unlinkSync|chmodSync|chownSync|copyFileSync|appendFileSync|mkdtempSync|createWriteStream)\b/;
+const FS_WRITES =
+  /\b(writeFileSync|writeSync|openSync|mkdirSync|renameSync|rmSync|unlinkSync|chmodSync|chownSync|copyFileSync|appendFileSync|mkdtempSync|createWriteStream)\b/;
 const EFFECT_MODULES = ['core/run.ts', 'core/fileset.ts', 'core/target-root.ts', 'installer/facts/gather.ts'];
 
 /** Modules the plan reaches that import an effect they never use on the plan's path, each with the reason (none today). */

@@ -1,6 +1,9 @@
 import type { InstallPlan, PlanStep } from './types.js';
 
-type Parts = Pick<InstallPlan, 'wipe' | 'partitions' | 'raid' | 'storage' | 'filesystems' | 'network' | 'accounts' | 'files' | 'bootloaders' | 'firstBootUnits' | 'enabledUnits' | 'finish'>;
+type Parts = Pick<
+  InstallPlan,
+  'wipe' | 'partitions' | 'raid' | 'storage' | 'filesystems' | 'network' | 'accounts' | 'files' | 'bootloaders' | 'firstBootUnits' | 'enabledUnits' | 'finish'
+>;
 
 /**
  * The ordered steps the executor follows, each named by a verb, in plain words. Nothing is
@@ -13,17 +16,35 @@ export function planSteps(p: Parts): PlanStep[] {
     { id: 'wipe-disks', does: `erase every signature on ${p.wipe.map((w) => w.path).join(', ')} and their partitions (wipefs, sgdisk --zap-all)` },
     { id: 'partition-disks', does: `write a GPT on ${disks}: ${p.partitions[0]!.partitions.map((x) => x.name).join(', ')}` },
   ];
-  if (p.raid.length) steps.push({ id: 'create-raid', does: `create ${p.raid.map((a) => `${a.device} (${a.level} of ${a.members.join(', ')})`).join(' and ')} with mdadm` });
+  if (p.raid.length)
+    steps.push({ id: 'create-raid', does: `create ${p.raid.map((a) => `${a.device} (${a.level} of ${a.members.join(', ')})`).join(' and ')} with mdadm` });
   const s = p.storage;
-  if (s?.kind === 'lvm-thin') steps.push({ id: 'create-lvm', does: `make ${s.pv} a physical volume, volume group ${s.vg}, volumes ${s.volumes.map((v) => v.name).join(', ')} (data as a thin pool)` });
-  if (s?.kind === 'zfs') steps.push({ id: 'create-zfs-pool', does: `create pool ${s.pool} (${s.vdevs.map((v) => v.type).join(' + ')}, ashift ${s.ashift}, compression ${s.compression}) and its datasets` });
+  if (s?.kind === 'lvm-thin')
+    steps.push({
+      id: 'create-lvm',
+      does: `make ${s.pv} a physical volume, volume group ${s.vg}, volumes ${s.volumes.map((v) => v.name).join(', ')} (data as a thin pool)`,
+    });
+  if (s?.kind === 'zfs')
+    steps.push({
+      id: 'create-zfs-pool',
+      does: `create pool ${s.pool} (${s.vdevs.map((v) => v.type).join(' + ')}, ashift ${s.ashift}, compression ${s.compression}) and its datasets`,
+    });
   steps.push(
-    { id: 'make-filesystems', does: p.filesystems.filter((f) => f.type !== 'zfs').map((f) => `${f.type} on ${f.device}`).join(', ') },
+    {
+      id: 'make-filesystems',
+      does: p.filesystems
+        .filter((f) => f.type !== 'zfs')
+        .map((f) => `${f.type} on ${f.device}`)
+        .join(', '),
+    },
     { id: 'mount-target', does: 'mount the new root and ESP under /target' },
-    { id: 'copy-system', does: 'unpack the live system\'s squashfs into /target (unsquashfs)' },
+    { id: 'copy-system', does: "unpack the live system's squashfs into /target (unsquashfs)" },
     { id: 'remove-live-packages', does: 'remove the packages only the live system needs' },
     { id: 'write-fstab', does: 'write /etc/fstab by UUID' },
-    { id: 'write-network', does: `write the network (${p.network ? `${p.network.stack}, address on ${p.network.addressOn}` : 'as planned'}), .link files pinning names by MAC, hostname and /etc/hosts` },
+    {
+      id: 'write-network',
+      does: `write the network (${p.network ? `${p.network.stack}, address on ${p.network.addressOn}` : 'as planned'}), .link files pinning names by MAC, hostname and /etc/hosts`,
+    },
     { id: 'make-node-unique', does: 'new machine-id and new SSH host keys (nothing node-unique comes from the image)' },
     { id: 'create-accounts', does: `lock root; create ${p.accounts.admin.name} in ${p.accounts.admin.groups.join(', ')}` },
     { id: 'render-defaults', does: `write the ${p.files.length} files of the hardened defaults, each checked by its daemon's tool` },

@@ -1,6 +1,16 @@
 import type { Profile } from '../../profiles/schema/profile.js';
 import type { DiskFacts } from '../../profiles/facts.js';
-import { diskSpace, lvmSizes, systemBytes, usesMdadm, raidDataDisks, MD_RESERVE_BYTES, VG_NAME, ZFS_POOL, type PartitionRole } from '../../profiles/rules/layout.js';
+import {
+  diskSpace,
+  lvmSizes,
+  systemBytes,
+  usesMdadm,
+  raidDataDisks,
+  MD_RESERVE_BYTES,
+  VG_NAME,
+  ZFS_POOL,
+  type PartitionRole,
+} from '../../profiles/rules/layout.js';
 import { parseSize } from '../../core/sizes.js';
 import type { DiskPartitions, FilesystemPlan, RaidArray, StoragePlan } from './types.js';
 
@@ -46,7 +56,15 @@ export function planStorage(p: Profile, disks: readonly DiskFacts[]): StorageLay
     disk: s.disk.path,
     table: 'gpt',
     logicalSectorSize: s.disk.logicalSectorSize,
-    partitions: s.partitions.map((x) => ({ number: x.number, device: partitionDevice(s.disk.path, x.number), role: x.role, typeCode: x.typeCode, name: PARTITION_NAMES[x.role], startBytes: x.startBytes, sizeBytes: x.sizeBytes })),
+    partitions: s.partitions.map((x) => ({
+      number: x.number,
+      device: partitionDevice(s.disk.path, x.number),
+      role: x.role,
+      typeCode: x.typeCode,
+      name: PARTITION_NAMES[x.role],
+      startBytes: x.startBytes,
+      sizeBytes: x.sizeBytes,
+    })),
     unusedBytes: s.unusedBytes,
   }));
   const { storage } = p.install;
@@ -56,7 +74,13 @@ export function planStorage(p: Profile, disks: readonly DiskFacts[]): StorageLay
     const members = partitions.map((l) => partOf(l, role)!);
     const smallest = Math.min(...spaces.map((s) => s.partitions.find((x) => x.role === role)!.sizeBytes));
     const device = `/dev/md${raid.length}`;
-    raid.push({ device, level: storage.raid, members, sizeBytes: Math.max(0, smallest - MD_RESERVE_BYTES) * raidDataDisks(storage.raid, members.length), holds });
+    raid.push({
+      device,
+      level: storage.raid,
+      members,
+      sizeBytes: Math.max(0, smallest - MD_RESERVE_BYTES) * raidDataDisks(storage.raid, members.length),
+      holds,
+    });
     return device;
   };
   const first = partitions[0]!;
@@ -100,7 +124,14 @@ export function planStorage(p: Profile, disks: readonly DiskFacts[]): StorageLay
     const swap = swapBytes > 0 ? (mdadm ? md('swap', 'swap') : partOf(first, 'swap')) : undefined;
     const root = mdadm ? md('root', 'root') : partOf(first, 'root')!;
     const rootBytes = mdadm ? raid.find((a) => a.device === root)!.sizeBytes : spaces[0]!.partitions.find((x) => x.role === 'root')!.sizeBytes;
-    plan = { kind: 'plain', filesystem: storage.filesystem, root, rootBytes, ...(swap ? { swap } : {}), swapBytes: swap ? (mdadm ? raid.find((a) => a.device === swap)!.sizeBytes : swapBytes) : 0 };
+    plan = {
+      kind: 'plain',
+      filesystem: storage.filesystem,
+      root,
+      rootBytes,
+      ...(swap ? { swap } : {}),
+      swapBytes: swap ? (mdadm ? raid.find((a) => a.device === swap)!.sizeBytes : swapBytes) : 0,
+    };
     filesystems.push({ device: root, type: storage.filesystem, mount: '/', label: 'root' });
     if (swap) filesystems.push({ device: swap, type: 'swap', mount: 'swap' });
   }

@@ -107,7 +107,16 @@ export interface RaidArray {
 
 export type StoragePlan =
   | { kind: 'lvm-thin'; vg: string; pv: string; vgBytes: number; volumes: LogicalVolume[]; freeBytes: number }
-  | { kind: 'zfs'; pool: string; vdevs: { type: string; devices: string[] }[]; ashift: number; compression: string; arcMaxBytes?: number; sizeBytes: number; datasets: { name: string; mount: string; purpose: string }[] }
+  | {
+      kind: 'zfs';
+      pool: string;
+      vdevs: { type: string; devices: string[] }[];
+      ashift: number;
+      compression: string;
+      arcMaxBytes?: number;
+      sizeBytes: number;
+      datasets: { name: string; mount: string; purpose: string }[];
+    }
   | { kind: 'plain'; filesystem: 'ext4' | 'xfs'; root: string; rootBytes: number; swap?: string; swapBytes: number };
 
 export interface LogicalVolume {

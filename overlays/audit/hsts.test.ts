@@ -26,7 +26,8 @@ describe('HSTS in every location of the panel site (issue 9, point 18)', () => {
     expect(hstsContexts(site(true)).map((c) => c.maxAge)).toEqual([HSTS_MAX_AGE, HSTS_MAX_AGE]);
   });
   it('a location with its own add_header but no HSTS does not inherit the server one', () => {
-    const text = 'server {\n listen 443 ssl;\n ssl_certificate /c;\n add_header Strict-Transport-Security "max-age=63072000" always;\n location / { proxy_pass http://x; }\n location /a { add_header X-Frame-Options "DENY"; }\n}\nserver { listen 80; location / { return 301 https://$host; } }\n';
+    const text =
+      'server {\n listen 443 ssl;\n ssl_certificate /c;\n add_header Strict-Transport-Security "max-age=63072000" always;\n location / { proxy_pass http://x; }\n location /a { add_header X-Frame-Options "DENY"; }\n}\nserver { listen 80; location / { return 301 https://$host; } }\n';
     expect(hstsContexts(text)).toEqual([
       { where: 'location /', maxAge: 63072000 },
       { where: 'location /a', maxAge: undefined },

@@ -27,7 +27,7 @@ export default defineCommand({
   minArgs: 1,
   maxArgs: 1,
   options: {
-    root: { type: 'string', help: 'directory to write under (the target system root); every file is checked with its daemon\'s tool first' },
+    root: { type: 'string', help: "directory to write under (the target system root); every file is checked with its daemon's tool first" },
     'dry-run': { type: 'boolean', help: 'list the files and modes without writing' },
     target: { type: 'string', help: 'tool versions to write for: trixie (default), bookworm, or host (read off this machine)' },
     [THIS_SYSTEM_FLAG]: { type: 'boolean', help: 'allow a --root that is this running system (/): a node re-rendering its own configuration' },
@@ -45,11 +45,19 @@ export default defineCommand({
       return EXIT.failed;
     }
     if (values['dry-run']) {
-      for (const f of renderFiles(r.profile, facts)) io.stdout.write(f.absent ? `remove ${f.path} (${f.id})\n` : `${f.mode.toString(8).padStart(4, '0')} ${f.owner} ${f.path} (${f.id}, ${Buffer.byteLength(f.content)} bytes${f.checkName ? `, checked with ${f.checkName}` : ''})\n`);
+      for (const f of renderFiles(r.profile, facts))
+        io.stdout.write(
+          f.absent
+            ? `remove ${f.path} (${f.id})\n`
+            : `${f.mode.toString(8).padStart(4, '0')} ${f.owner} ${f.path} (${f.id}, ${Buffer.byteLength(f.content)} bytes${f.checkName ? `, checked with ${f.checkName}` : ''})\n`,
+        );
       return EXIT.ok;
     }
     // The root is checked before anything else reads it: exists, a directory, writable, not / by accident.
-    const real = openTargetRoot(root!, { allowSystem: Boolean(values[THIS_SYSTEM_FLAG]), systemHint: `add --${THIS_SYSTEM_FLAG} to re-render this running node on purpose` });
+    const real = openTargetRoot(root!, {
+      allowSystem: Boolean(values[THIS_SYSTEM_FLAG]),
+      systemHint: `add --${THIS_SYSTEM_FLAG} to re-render this running node on purpose`,
+    });
     const admin = r.profile.users.admin.name;
     const hasAccounts = fileUnder(real, '/etc/passwd');
     const existing = hasAccounts ? adminAccount(real, admin) : undefined;

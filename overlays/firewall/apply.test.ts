@@ -14,12 +14,18 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const pending = () => writeFileSync(join(root, 'run/debvisor/firewall/pending.json'), JSON.stringify({ token: 't', appliedAt: new Date().toISOString(), deadline: new Date(Date.now() + 60_000).toISOString() }));
+const pending = () =>
+  writeFileSync(
+    join(root, 'run/debvisor/firewall/pending.json'),
+    JSON.stringify({ token: 't', appliedAt: new Date().toISOString(), deadline: new Date(Date.now() + 60_000).toISOString() }),
+  );
 
 describe('the pending apply state (issue 9, point 17)', () => {
   it('a damaged file is refused with the command that clears it; discard clears it', () => {
     writeFileSync(join(root, 'run/debvisor/firewall/pending.json'), '[1]');
-    expect(() => readPending(firewallPaths(root), root)).toThrow(expect.objectContaining({ code: 'E_FIREWALL_PENDING_DAMAGED', hint: expect.stringContaining('debvisor firewall rollback --discard --root') }));
+    expect(() => readPending(firewallPaths(root), root)).toThrow(
+      expect.objectContaining({ code: 'E_FIREWALL_PENDING_DAMAGED', hint: expect.stringContaining('debvisor firewall rollback --discard --root') }),
+    );
     expect(discardPending(root)).toBe(true);
     expect(readPending(firewallPaths(root), root)).toBeUndefined();
   });

@@ -47,7 +47,14 @@ export interface Pending {
 
 function isPending(v: unknown): v is Pending {
   const p = v as Partial<Pending> | null;
-  return typeof p === 'object' && p !== null && typeof p.token === 'string' && typeof p.appliedAt === 'string' && typeof p.deadline === 'string' && !Number.isNaN(Date.parse(p.deadline));
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    typeof p.token === 'string' &&
+    typeof p.appliedAt === 'string' &&
+    typeof p.deadline === 'string' &&
+    !Number.isNaN(Date.parse(p.deadline))
+  );
 }
 
 /** How to clear a damaged pending state, for a root (`/` needs no option). */
@@ -83,7 +90,11 @@ const STATE_FILES = { staged: `${STATE_DIR}/staged.nft`, rollback: `${STATE_DIR}
 
 /** Writes files into the root the one way (no link inside it followed); a firewall root is normally this node. */
 async function writeState(root: string | undefined, files: [path: string, text: string, mode: number][]): Promise<void> {
-  await writeFileSet(root ?? '/', files.map(([path, content, mode]) => ({ id: path, path, content, mode, owner: 'root' })), { allowSystem: true });
+  await writeFileSet(
+    root ?? '/',
+    files.map(([path, content, mode]) => ({ id: path, path, content, mode, owner: 'root' })),
+    { allowSystem: true },
+  );
 }
 
 /** Loads and checks the model; a bad model stops here, before anything is applied. */
@@ -126,7 +137,10 @@ export async function applyFirewall(opts: ApplyOptions): Promise<ApplyResult> {
   const ruleset = compileRuleset(model);
   await nftCheck(ruleset, { events, step: 'check' });
   const previous = await tableListing({ events });
-  const bans = [...(await liveBans(setName(BLOCKLIST_SET, 'ipv4'), { events })).map((b) => ({ ...b, set: setName(BLOCKLIST_SET, 'ipv4') })), ...(await liveBans(setName(BLOCKLIST_SET, 'ipv6'), { events })).map((b) => ({ ...b, set: setName(BLOCKLIST_SET, 'ipv6') }))];
+  const bans = [
+    ...(await liveBans(setName(BLOCKLIST_SET, 'ipv4'), { events })).map((b) => ({ ...b, set: setName(BLOCKLIST_SET, 'ipv4') })),
+    ...(await liveBans(setName(BLOCKLIST_SET, 'ipv6'), { events })).map((b) => ({ ...b, set: setName(BLOCKLIST_SET, 'ipv6') })),
+  ];
   const carry = bans.map((b) => `add element inet ${TABLE} ${b.set} { ${b.value} timeout ${b.seconds}s }`).join('\n');
   await nftLoad(carry ? `${ruleset}\n${carry}\n` : ruleset, { events, step: 'load' });
   events.info(`ruleset loaded (${bans.length} live bans kept)`, { step: 'load' });
@@ -152,7 +166,10 @@ export async function applyFirewall(opts: ApplyOptions): Promise<ApplyResult> {
  */
 function armRollback(root: string, token: string, seconds: number): void {
   const bin = fileURLToPath(new URL('../../bin/debvisor.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'firewall', 'rollback', '--root', root, '--token', token, '--after', String(seconds)], { detached: true, stdio: 'ignore' });
+  const child = spawn(process.execPath, [bin, 'firewall', 'rollback', '--root', root, '--token', token, '--after', String(seconds)], {
+    detached: true,
+    stdio: 'ignore',
+  });
   child.unref();
 }
 
@@ -164,7 +181,10 @@ function clearPending(paths: Paths): void {
 export async function confirmFirewall(root?: string): Promise<Pending> {
   const paths = firewallPaths(root);
   const pending = readPending(paths, root);
-  if (!pending) throw new DebvisorError('E_FIREWALL_NOTHING_PENDING', 'no firewall apply is waiting for confirmation', { hint: 'it may already have been rolled back: see debvisor firewall status' });
+  if (!pending)
+    throw new DebvisorError('E_FIREWALL_NOTHING_PENDING', 'no firewall apply is waiting for confirmation', {
+      hint: 'it may already have been rolled back: see debvisor firewall status',
+    });
   await writeState(root, [[RULESET_FILE, readFileSync(paths.staged, 'utf8'), 0o644]]);
   clearPending(paths);
   return pending;

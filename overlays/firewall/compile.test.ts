@@ -18,7 +18,12 @@ function load(file: string): Profile {
 
 /** Golden pairs: profile → ruleset. Regenerate on purpose with `npx vitest run -u`. */
 describe('firewall compiler golden files', () => {
-  const cases = [...readdirSync(examples).filter((f) => f.endsWith('.yaml')).map((f) => [f, `${examples}${f}`]), ['lab-node.yaml', lab]];
+  const cases = [
+    ...readdirSync(examples)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => [f, `${examples}${f}`]),
+    ['lab-node.yaml', lab],
+  ];
   for (const [name, file] of cases) {
     it(name!, async () => {
       await expect(compileRuleset(firewallFileFrom(load(file!)))).toMatchFileSnapshot(`./golden/${name!.replace('.yaml', '.nft')}`);
@@ -83,7 +88,12 @@ describe('issue 9: compiled values stay within what nft takes', () => {
   const commentOf = (line: string) => /comment "([^"]*)"$/.exec(line)![1]!;
 
   it('cuts a comment at 128 bytes of UTF-8, never inside a character, and drops control characters', () => {
-    const [line] = compileRule(rule({ action: 'drop', proto: 'tcp', dport: 23, comment: `é${'€'.repeat(60)}` }), fw, 'in', 'group some-long-group-name rule 4095');
+    const [line] = compileRule(
+      rule({ action: 'drop', proto: 'tcp', dport: 23, comment: `é${'€'.repeat(60)}` }),
+      fw,
+      'in',
+      'group some-long-group-name rule 4095',
+    );
     const c = commentOf(line!);
     expect(Buffer.byteLength(c)).toBeLessThanOrEqual(COMMENT_MAX_BYTES);
     expect(c.endsWith('€')).toBe(true);
@@ -95,7 +105,9 @@ describe('issue 9: compiled values stay within what nft takes', () => {
     expect(Buffer.byteLength(/log prefix "([^"]*)"/.exec(lines[0]!)![1]!)).toBeLessThanOrEqual(LOG_PREFIX_MAX_BYTES);
   });
   it('compiles proto: any to no protocol match', () => {
-    expect(compileRule(rule({ action: 'accept', proto: 'any', source: '192.0.2.0/24' }), fw, 'in', 'r')).toEqual(['\t\tip saddr 192.0.2.0/24 counter accept comment "r"']);
+    expect(compileRule(rule({ action: 'accept', proto: 'any', source: '192.0.2.0/24' }), fw, 'in', 'r')).toEqual([
+      '\t\tip saddr 192.0.2.0/24 counter accept comment "r"',
+    ]);
   });
   it('resolves aliases from the model only, never from Object.prototype', () => {
     expect(compileRule(rule({ action: 'drop', proto: 'tcp', dport: 23, source: 'constructor' }), { ...fw, aliases: {} }, 'in', 'r')).toEqual([]);

@@ -196,13 +196,15 @@ function serviceRules(file: FirewallFile): string[] {
     if (has('public', proto)) lines.push(`\t\t${proto} dport @public_${proto} accept comment "public services"`);
     if (has('management', proto)) {
       if (lockdown) {
-        for (const f of FAMILIES) lines.push(`\t\t${MATCH[f]} saddr @${setName('management', f)} ${proto} dport @management_${proto} accept comment "management services (lockdown)"`);
+        for (const f of FAMILIES)
+          lines.push(`\t\t${MATCH[f]} saddr @${setName('management', f)} ${proto} dport @management_${proto} accept comment "management services (lockdown)"`);
       } else {
         lines.push(`\t\t${proto} dport @management_${proto} accept comment "management services"`);
       }
     }
     if (has('cluster', proto)) {
-      for (const f of FAMILIES) lines.push(`\t\t${MATCH[f]} saddr @${setName('cluster', f)} ${proto} dport @cluster_${proto} accept comment "cluster services from peers"`);
+      for (const f of FAMILIES)
+        lines.push(`\t\t${MATCH[f]} saddr @${setName('cluster', f)} ${proto} dport @cluster_${proto} accept comment "cluster services from peers"`);
     }
   }
   return lines;
@@ -222,14 +224,21 @@ export function compileRuleset(file: FirewallFile): string {
     '',
     `table inet ${TABLE} {`,
   ];
-  const userSets = Object.keys(fw.ipsets).filter((n) => !(BUILTIN_SETS as readonly string[]).includes(n)).sort();
+  const userSets = Object.keys(fw.ipsets)
+    .filter((n) => !(BUILTIN_SETS as readonly string[]).includes(n))
+    .sort();
   for (const name of [...BUILTIN_SETS, ...userSets]) {
     const byFam = entriesByFamily(fw.ipsets[name] ?? []);
     for (const f of FAMILIES) out.push(...addressSet(name, f, byFam[f], name === BLOCKLIST_SET));
   }
   for (const access of ['public', 'management', 'cluster'] as const) {
     for (const proto of ['tcp', 'udp']) {
-      out.push(...portSet(`${access}_${proto}`, file.services.filter((s) => s.proto === proto && s.access.includes(access)).map((s) => s.ports)));
+      out.push(
+        ...portSet(
+          `${access}_${proto}`,
+          file.services.filter((s) => s.proto === proto && s.access.includes(access)).map((s) => s.ports),
+        ),
+      );
     }
   }
   for (const [name, rules] of Object.entries(fw.groups).sort(([a], [b]) => a.localeCompare(b))) {
@@ -281,7 +290,12 @@ export function compileRuleset(file: FirewallFile): string {
   });
   out.push('\t}', '', '\tchain output {', `\t\ttype filter hook output priority filter; policy ${fw.policyOut};`);
   if (fw.policyOut === 'drop') {
-    out.push('\t\toif "lo" accept', '\t\tct state invalid counter drop', '\t\tct state { established, related } accept', '\t\tmeta l4proto { icmp, icmpv6 } accept');
+    out.push(
+      '\t\toif "lo" accept',
+      '\t\tct state invalid counter drop',
+      '\t\tct state { established, related } accept',
+      '\t\tmeta l4proto { icmp, icmpv6 } accept',
+    );
   }
   out.push('\t\tjump rules_out', '\t}', '', '\tchain rules_out {');
   fw.rules.forEach((r, i) => {

@@ -6,7 +6,9 @@ import { applyDefaults } from '../../profiles/validate.js';
 
 /** /etc/debvisor/firewall.yaml is edited by operators: it gets the same checks as a profile. */
 describe('issue 9: the firewall model file refuses what nft or lockdown would not survive', () => {
-  const base = firewallFileFrom(applyDefaults({ version: 1, users: { admin: { name: 'ops' } }, security: { firewall: { ipsets: { management: ['192.0.2.0/24'] } } } }));
+  const base = firewallFileFrom(
+    applyDefaults({ version: 1, users: { admin: { name: 'ops' } }, security: { firewall: { ipsets: { management: ['192.0.2.0/24'] } } } }),
+  );
   const issues = (edit: (f: FirewallFile) => void) => {
     const file = structuredClone(base);
     edit(file);

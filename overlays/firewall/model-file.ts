@@ -17,7 +17,12 @@ function servicePorts(model: FirewallFile): Finding[] {
   // Two services on one port: the port would be opened under the wider access class of the two.
   for (const [a, b] of portCollisions(model.services)) {
     const [x, y] = [model.services[a]!, model.services[b]!];
-    out.push({ path: `/services/${b}/ports`, code: 'E_PORT_COLLISION', message: `${y.name} (${y.proto} ${y.ports}) uses the same port as ${x.name} (${x.proto} ${x.ports})`, hint: 'give each service its own port (set them in the profile and render again)' });
+    out.push({
+      path: `/services/${b}/ports`,
+      code: 'E_PORT_COLLISION',
+      message: `${y.name} (${y.proto} ${y.ports}) uses the same port as ${x.name} (${x.proto} ${x.ports})`,
+      hint: 'give each service its own port (set them in the profile and render again)',
+    });
   }
   return out;
 }
@@ -26,7 +31,12 @@ function servicePorts(model: FirewallFile): Finding[] {
 const MODEL_KIND: CheckedYamlKind<FirewallFile> = {
   schema: FirewallFileSchema,
   rules: [(model) => checkFirewallModel(model.firewall, '/firewall', model.services), servicePorts],
-  readError: (err) => ({ path: '', code: 'E_READ', message: `cannot read the firewall model: ${(err as Error).message}`, hint: 'it is written at install by `debvisor render`' }),
+  readError: (err) => ({
+    path: '',
+    code: 'E_READ',
+    message: `cannot read the firewall model: ${(err as Error).message}`,
+    hint: 'it is written at install by `debvisor render`',
+  }),
 };
 
 function modelLoad(r: Checked<FirewallFile>): ModelLoad {

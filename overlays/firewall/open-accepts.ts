@@ -29,9 +29,7 @@ export function findOpenAccepts(ruleset: string): OpenAccept[] {
       continue;
     }
     if (!chain || !INBOUND_CHAIN.test(chain)) continue;
-    const match = line
-      .replace(/\s*# handle \d+$/, '')
-      .replace(/\s*comment "[^"]*"$/, '');
+    const match = line.replace(/\s*# handle \d+$/, '').replace(/\s*comment "[^"]*"$/, '');
     if (!/(^|\s)accept$/.test(match)) continue;
     const rest = match
       .replace(/(^|\s)accept$/, '')

@@ -23,7 +23,11 @@ export function subjectFor(names: string[]): string {
  * succeeds. Kept if one exists, unless `force`. The key is made in a private scratch
  * directory outside the root, removed whatever happens; only the finished pair is written.
  */
-export async function makeSelfSigned(root: string, names: string[], opts: { force?: boolean; events?: Emitter } = {}): Promise<{ cert: string; key: string; created: boolean }> {
+export async function makeSelfSigned(
+  root: string,
+  names: string[],
+  opts: { force?: boolean; events?: Emitter } = {},
+): Promise<{ cert: string; key: string; created: boolean }> {
   const real = openTargetRoot(root, { allowSystem: true });
   const cert = join(real, PANEL_CERT);
   const key = join(real, PANEL_KEY);
@@ -36,7 +40,26 @@ export async function makeSelfSigned(root: string, names: string[], opts: { forc
     await run(['openssl', 'genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', k], o);
     const san = names.map((n) => `DNS:${n}`).join(',');
     await run(
-      ['openssl', 'req', '-new', '-x509', '-key', k, '-out', c, '-days', String(SELF_SIGNED_DAYS), '-subj', subjectFor(names), '-addext', `subjectAltName=${san}`, '-addext', 'keyUsage=critical,digitalSignature', '-addext', 'extendedKeyUsage=serverAuth'],
+      [
+        'openssl',
+        'req',
+        '-new',
+        '-x509',
+        '-key',
+        k,
+        '-out',
+        c,
+        '-days',
+        String(SELF_SIGNED_DAYS),
+        '-subj',
+        subjectFor(names),
+        '-addext',
+        `subjectAltName=${san}`,
+        '-addext',
+        'keyUsage=critical,digitalSignature',
+        '-addext',
+        'extendedKeyUsage=serverAuth',
+      ],
       o,
     );
     await writeFileSet(

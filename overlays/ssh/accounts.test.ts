@@ -11,21 +11,29 @@ beforeEach(() => {
   mkdirSync(join(root, 'etc'));
   writeFileSync(
     join(root, 'etc/passwd'),
-    ['root:x:0:0:root:/root:/bin/bash', 'messagebus:x:100:102::/nonexistent:/usr/sbin/nologin', 'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin', 'bob:x:1000:1000::/srv/bob:/bin/bash', 'gone:x:1001:1001::/home/gone:/bin/false', ''].join('\n'),
+    [
+      'root:x:0:0:root:/root:/bin/bash',
+      'messagebus:x:100:102::/nonexistent:/usr/sbin/nologin',
+      'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin',
+      'bob:x:1000:1000::/srv/bob:/bin/bash',
+      'gone:x:1001:1001::/home/gone:/bin/false',
+      '',
+    ].join('\n'),
   );
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the admin account on the target (issue 9, point 15)', () => {
   it('refuses system accounts (outside UID_MIN..UID_MAX) and shut-off accounts', () => {
-    for (const name of ['root', 'messagebus', 'nobody']) expect(() => adminAccount(root, name), name).toThrow(expect.objectContaining({ code: 'E_ADMIN_SYSTEM_ACCOUNT' }));
+    for (const name of ['root', 'messagebus', 'nobody'])
+      expect(() => adminAccount(root, name), name).toThrow(expect.objectContaining({ code: 'E_ADMIN_SYSTEM_ACCOUNT' }));
     expect(() => adminAccount(root, 'gone')).toThrow(expect.objectContaining({ code: 'E_ADMIN_NO_LOGIN' }));
   });
   it('takes the home of an existing account from passwd; a new one has none yet', () => {
     expect(adminAccount(root, 'bob')).toMatchObject({ uid: 1000, home: '/srv/bob' });
     expect(adminAccount(root, 'alice')).toBeUndefined();
   });
-  it('reads UID_MIN from the target\'s login.defs', () => {
+  it("reads UID_MIN from the target's login.defs", () => {
     expect(uidRange(root)).toEqual({ min: 1000, max: 60000 });
     writeFileSync(join(root, 'etc/login.defs'), '# comment\nUID_MIN\t\t 2000\nUID_MAX 3000\n');
     expect(uidRange(root)).toEqual({ min: 2000, max: 3000 });

@@ -30,7 +30,13 @@ export interface PasswdEntry {
 export function planAccounts(p: Profile, existing?: PasswdEntry): AccountPlan {
   const a = p.users.admin;
   return {
-    admin: { name: a.name, home: existing?.home ?? `/home/${a.name}`, groups: ['sudo', ADMIN_GROUP], shell: '/bin/bash', ...(a.passwordHash ? { passwordHash: a.passwordHash } : {}) },
+    admin: {
+      name: a.name,
+      home: existing?.home ?? `/home/${a.name}`,
+      groups: ['sudo', ADMIN_GROUP],
+      shell: '/bin/bash',
+      ...(a.passwordHash ? { passwordHash: a.passwordHash } : {}),
+    },
     createGroups: [ADMIN_GROUP],
     lockRoot: true,
   };
@@ -61,16 +67,27 @@ export function adminAccount(root: string, name: string): PasswdEntry | undefine
   if (!e) return undefined;
   const { min, max } = uidRange(root);
   if (e.uid < min || e.uid > max) {
-    throw new DebvisorError('E_ADMIN_SYSTEM_ACCOUNT', `${name} is a system account of the target (uid ${e.uid}, outside ${min}..${max}); it cannot become the admin`, {
-      hint: 'pick another users.admin.name: DebVisor creates the admin as a new personal account',
-    });
+    throw new DebvisorError(
+      'E_ADMIN_SYSTEM_ACCOUNT',
+      `${name} is a system account of the target (uid ${e.uid}, outside ${min}..${max}); it cannot become the admin`,
+      {
+        hint: 'pick another users.admin.name: DebVisor creates the admin as a new personal account',
+      },
+    );
   }
   if (NO_LOGIN_SHELL.test(e.shell)) {
-    throw new DebvisorError('E_ADMIN_NO_LOGIN', `${name} exists on the target with the shell ${JSON.stringify(e.shell)}, so it is shut off from logins; it is not made an admin`, {
-      hint: 'pick another users.admin.name, or give the account a login shell first if it really is the admin',
-    });
+    throw new DebvisorError(
+      'E_ADMIN_NO_LOGIN',
+      `${name} exists on the target with the shell ${JSON.stringify(e.shell)}, so it is shut off from logins; it is not made an admin`,
+      {
+        hint: 'pick another users.admin.name, or give the account a login shell first if it really is the admin',
+      },
+    );
   }
-  if (!e.home.startsWith('/')) throw new DebvisorError('E_ADMIN_HOME', `${name} has no absolute home directory in the target's /etc/passwd`, { hint: 'fix its home field (usermod --root ... -d)' });
+  if (!e.home.startsWith('/'))
+    throw new DebvisorError('E_ADMIN_HOME', `${name} has no absolute home directory in the target's /etc/passwd`, {
+      hint: 'fix its home field (usermod --root ... -d)',
+    });
   return e;
 }
 

@@ -36,11 +36,28 @@ export function algorithms(level: SshLevel, facts: TargetFacts): AlgorithmSet {
   const pq = v10 ? ['mlkem768x25519-sha256', 'sntrup761x25519-sha512', 'sntrup761x25519-sha512@openssh.com'] : ['sntrup761x25519-sha512@openssh.com'];
   if (level === 'hardened') {
     const kex = v10 ? pq : [...pq, 'curve25519-sha256', 'curve25519-sha256@libssh.org', 'diffie-hellman-group16-sha512', 'diffie-hellman-group18-sha512'];
-    const macs = v10 ? ['hmac-sha2-512-etm@openssh.com', 'hmac-sha2-256-etm@openssh.com', 'umac-128-etm@openssh.com'] : ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com', 'umac-128-etm@openssh.com'];
-    return { kex: kex.join(','), ciphers: AEAD_AND_CTR.join(','), macs: macs.join(','), hostKeyAlgorithms: HOST_KEYS.join(','), pubkeyAlgorithms: HOST_KEYS.join(',') };
+    const macs = v10
+      ? ['hmac-sha2-512-etm@openssh.com', 'hmac-sha2-256-etm@openssh.com', 'umac-128-etm@openssh.com']
+      : ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com', 'umac-128-etm@openssh.com'];
+    return {
+      kex: kex.join(','),
+      ciphers: AEAD_AND_CTR.join(','),
+      macs: macs.join(','),
+      hostKeyAlgorithms: HOST_KEYS.join(','),
+      pubkeyAlgorithms: HOST_KEYS.join(','),
+    };
   }
   if (level === 'standard') {
-    const kex = [...pq, 'curve25519-sha256', 'curve25519-sha256@libssh.org', 'ecdh-sha2-nistp256', 'ecdh-sha2-nistp384', 'ecdh-sha2-nistp521', 'diffie-hellman-group16-sha512', 'diffie-hellman-group18-sha512'];
+    const kex = [
+      ...pq,
+      'curve25519-sha256',
+      'curve25519-sha256@libssh.org',
+      'ecdh-sha2-nistp256',
+      'ecdh-sha2-nistp384',
+      'ecdh-sha2-nistp521',
+      'diffie-hellman-group16-sha512',
+      'diffie-hellman-group18-sha512',
+    ];
     const macs = ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com', 'umac-128-etm@openssh.com', 'hmac-sha2-256', 'hmac-sha2-512'];
     const keys = [...HOST_KEYS, ...ECDSA_KEYS].join(',');
     return { kex: kex.join(','), ciphers: AEAD_AND_CTR.join(','), macs: macs.join(','), hostKeyAlgorithms: keys, pubkeyAlgorithms: keys };

@@ -51,7 +51,14 @@ export async function fingerprint(path: string): Promise<string> {
 /** Makes missing host keys and removes weak kinds; existing good keys are kept. */
 export async function generateHostKeys(root: string, events?: Emitter): Promise<HostKeyInfo[]> {
   const real = openTargetRoot(root, { allowSystem: true });
-  const files: RenderedFile[] = REMOVED_HOST_KEYS.flatMap((weak) => [keyNode(weak), `${keyNode(weak)}.pub`]).map((path) => ({ id: `remove ${path}`, path, content: '', mode: 0o600, owner: 'root', absent: true }));
+  const files: RenderedFile[] = REMOVED_HOST_KEYS.flatMap((weak) => [keyNode(weak), `${keyNode(weak)}.pub`]).map((path) => ({
+    id: `remove ${path}`,
+    path,
+    content: '',
+    mode: 0o600,
+    owner: 'root',
+    absent: true,
+  }));
   const pubs = new Map<string, string>();
   for (const { type, bits } of HOST_KEY_TYPES) {
     const node = keyNode(type);

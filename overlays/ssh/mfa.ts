@@ -43,11 +43,15 @@ export async function enrollTotp(root: string, user: string, label: string, opts
   const real = openTargetRoot(root, { allowSystem: true });
   const node = `${MFA_DIR}/${user}`;
   if (fileUnder(real, node) && !opts.force) {
-    throw new DebvisorError('E_MFA_EXISTS', `${user} is already enrolled`, { hint: 'use --force to replace the secret (the old authenticator entry stops working)' });
+    throw new DebvisorError('E_MFA_EXISTS', `${user} is already enrolled`, {
+      hint: 'use --force to replace the secret (the old authenticator entry stops working)',
+    });
   }
   const secret = authenticator.generateSecret(SECRET_BYTES);
   const codes = recoveryCodes();
-  await writeFileSet(real, [{ id: 'mfa-secret', path: node, content: secretFile(secret, codes), mode: 0o600, owner: 'root', dir: { mode: 0o700 } }], { allowSystem: true });
+  await writeFileSet(real, [{ id: 'mfa-secret', path: node, content: secretFile(secret, codes), mode: 0o600, owner: 'root', dir: { mode: 0o700 } }], {
+    allowSystem: true,
+  });
   return { user, secret, uri: authenticator.keyuri(label, 'DebVisor', secret), recoveryCodes: codes, path: join(real, node) };
 }
 

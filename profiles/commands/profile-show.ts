@@ -24,7 +24,11 @@ export default defineCommand({
       return EXIT.failed;
     }
     const shown = redactSecrets(r.profile);
-    io.stdout.write(values.json ? `${JSON.stringify(shown, null, 2)}\n` : `# effective profile of ${safeText(r.file)} (defaults applied, secrets redacted)\n${stringify(shown, { lineWidth: 0 })}`);
+    io.stdout.write(
+      values.json
+        ? `${JSON.stringify(shown, null, 2)}\n`
+        : `# effective profile of ${safeText(r.file)} (defaults applied, secrets redacted)\n${stringify(shown, { lineWidth: 0 })}`,
+    );
     return EXIT.ok;
   },
 });

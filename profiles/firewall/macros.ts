@@ -70,9 +70,11 @@ const TABLE: [string, string, MacroPart[]][] = [
   ['NNTP', 'NNTP traffic (Usenet).', [t('119')]],
   ['NNTPS', 'Encrypted NNTP traffic (Usenet)', [t('563')]],
   ['NTP', 'Network Time Protocol (ntpd)', [u('123')]],
-  ['NeighborDiscovery', 'IPv6 neighbor solicitation, neighbor and router advertisement', [
-    { proto: 'icmpv6', types: ['nd-router-solicit', 'nd-router-advert', 'nd-neighbor-solicit', 'nd-neighbor-advert'] },
-  ]],
+  [
+    'NeighborDiscovery',
+    'IPv6 neighbor solicitation, neighbor and router advertisement',
+    [{ proto: 'icmpv6', types: ['nd-router-solicit', 'nd-router-advert', 'nd-neighbor-solicit', 'nd-neighbor-advert'] }],
+  ],
   ['OSPF', 'OSPF multicast traffic', [p(89)]],
   ['OpenVPN', 'OpenVPN traffic', [u('1194')]],
   ['PCA', 'Symantec PCAnywere (tm)', [u('5632'), t('5631')]],
@@ -116,9 +118,7 @@ const TABLE: [string, string, MacroPart[]][] = [
   ['Whois', 'Whois (nicname, RFC 3912) traffic', [t('43')]],
 ];
 
-export const MACROS: ReadonlyMap<string, Macro> = new Map(
-  TABLE.map(([name, description, parts]) => [name, { name, description, parts }]),
-);
+export const MACROS: ReadonlyMap<string, Macro> = new Map(TABLE.map(([name, description, parts]) => [name, { name, description, parts }]));
 
 export const MACRO_NAMES: readonly string[] = [...MACROS.keys()];
 

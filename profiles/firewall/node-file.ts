@@ -11,7 +11,11 @@ export const ServiceSchema = obj('A port DebVisor itself uses.', {
   name: str('Service name.'),
   proto: oneOfStrings('Protocol.', ['tcp', 'udp'] as const),
   ports: str('Ports: `22`, `80,443` or `5900-5999`.'),
-  access: list('Who may reach it: public, management (lockdown-able), cluster (peers only).', oneOfStrings('One class.', ['public', 'management', 'cluster'] as const), { minItems: 1 }),
+  access: list(
+    'Who may reach it: public, management (lockdown-able), cluster (peers only).',
+    oneOfStrings('One class.', ['public', 'management', 'cluster'] as const),
+    { minItems: 1 },
+  ),
   description: str('What it is.'),
 });
 

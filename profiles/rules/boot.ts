@@ -11,5 +11,12 @@ export const checkBoot: Rule = (p) => {
   const args = p.install.kernelArgs ?? [];
   const bytes = Buffer.byteLength(args.join(' '));
   if (bytes <= KERNEL_ARGS_MAX_BYTES) return [];
-  return [finding('/install/kernelArgs', 'E_KERNEL_ARGS_LENGTH', `the kernel arguments take ${bytes} bytes; at most ${KERNEL_ARGS_MAX_BYTES} fit beside the installer's own`, 'drop arguments the node does not need; the kernel would cut a longer command line without a word')];
+  return [
+    finding(
+      '/install/kernelArgs',
+      'E_KERNEL_ARGS_LENGTH',
+      `the kernel arguments take ${bytes} bytes; at most ${KERNEL_ARGS_MAX_BYTES} fit beside the installer's own`,
+      'drop arguments the node does not need; the kernel would cut a longer command line without a word',
+    ),
+  ];
 };

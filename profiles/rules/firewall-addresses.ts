@@ -85,7 +85,14 @@ export function checkAddressSpec(ix: ModelIndex, spec: string, path: string, out
     if (item.startsWith('+')) {
       const name = item.slice(1);
       if (!ix.sets.has(name)) {
-        out.push(finding(path, 'E_FW_UNKNOWN_SET', `IP set '${name}' is not defined`, suggest(ix, name, ix.setNames, `define it under the firewall's ipsets, or use one of: ${BUILTIN_SETS.join(', ')}`)));
+        out.push(
+          finding(
+            path,
+            'E_FW_UNKNOWN_SET',
+            `IP set '${name}' is not defined`,
+            suggest(ix, name, ix.setNames, `define it under the firewall's ipsets, or use one of: ${BUILTIN_SETS.join(', ')}`),
+          ),
+        );
         info.ok = false;
         continue;
       }
@@ -94,21 +101,43 @@ export function checkAddressSpec(ix: ModelIndex, spec: string, path: string, out
       for (const f of ix.setCovers.get(name) ?? []) info.open.add(f);
     } else if (/^[a-z][a-z0-9_-]*$/.test(item) && !parseIp(item)) {
       if (!Object.hasOwn(ix.fw.aliases, item)) {
-        out.push(finding(path, 'E_FW_UNKNOWN_ALIAS', `alias '${item}' is not defined`, suggest(ix, item, ix.aliasNames, "define it under the firewall's aliases, or write an address")));
+        out.push(
+          finding(
+            path,
+            'E_FW_UNKNOWN_ALIAS',
+            `alias '${item}' is not defined`,
+            suggest(ix, item, ix.aliasNames, "define it under the firewall's aliases, or write an address"),
+          ),
+        );
         info.ok = false;
         continue;
       }
       const r = ix.aliases.get(item);
-      if (!r) info.ok = false; // reported at the alias
+      if (!r)
+        info.ok = false; // reported at the alias
       else add(info, r);
     } else {
       const r = parseSetEntry(item);
       const c = parseCidr(item);
       if (!r) {
-        out.push(finding(path, 'E_FW_ADDRESS', `'${item}' is not an address, CIDR, range, +set or alias`, 'for example 192.0.2.0/24, 2001:db8::1, 10.0.0.1-10.0.0.9 or +management'));
+        out.push(
+          finding(
+            path,
+            'E_FW_ADDRESS',
+            `'${item}' is not an address, CIDR, range, +set or alias`,
+            'for example 192.0.2.0/24, 2001:db8::1, 10.0.0.1-10.0.0.9 or +management',
+          ),
+        );
         info.ok = false;
       } else if (c && hasHostBits(c)) {
-        out.push(finding(path, 'E_FW_HOST_BITS', `'${item}' has host bits set: it would match all of ${networkOf(c).toString()}/${c.bits}`, `did you mean ${networkOf(c).toString()}/${c.bits}, or the single address ${c.addr.toString()}?`));
+        out.push(
+          finding(
+            path,
+            'E_FW_HOST_BITS',
+            `'${item}' has host bits set: it would match all of ${networkOf(c).toString()}/${c.bits}`,
+            `did you mean ${networkOf(c).toString()}/${c.bits}, or the single address ${c.addr.toString()}?`,
+          ),
+        );
         info.ok = false;
       } else add(info, r);
     }

@@ -4,7 +4,8 @@ import { applyDefaults, checkProfileShape } from '../validate.js';
 import { FIREWALL_LIMITS } from '../schema/firewall.js';
 import { defaultServices } from '../firewall/services.js';
 
-const model = (ipsets: Record<string, string[]>) => applyDefaults({ version: 1, users: { admin: { name: 'ops' } }, security: { firewall: { ipsets } } }).security.firewall;
+const model = (ipsets: Record<string, string[]>) =>
+  applyDefaults({ version: 1, users: { admin: { name: 'ops' } }, security: { firewall: { ipsets } } }).security.firewall;
 
 describe('IP set overlap check', () => {
   it('flags every entry inside an earlier wide one', () => {
@@ -21,7 +22,8 @@ describe('IP set overlap check', () => {
   });
 });
 
-const fwModel = (firewall: Record<string, unknown>) => applyDefaults({ version: 1, users: { admin: { name: 'ops' } }, security: { firewall } }).security.firewall;
+const fwModel = (firewall: Record<string, unknown>) =>
+  applyDefaults({ version: 1, users: { admin: { name: 'ops' } }, security: { firewall } }).security.firewall;
 const codes = (f: { code: string }[]) => f.map((x) => x.code);
 
 describe('issue 9: rules that say one thing and compile to another', () => {
@@ -33,10 +35,15 @@ describe('issue 9: rules that say one thing and compile to another', () => {
   });
   it('counts comment length in bytes, as nft does', () => {
     expect(codes(checkFirewallModel(fwModel({ rules: [{ action: 'drop', proto: 'tcp', dport: 23, comment: 'é'.repeat(64) }] }), '/fw'))).toEqual([]);
-    expect(codes(checkFirewallModel(fwModel({ rules: [{ action: 'drop', proto: 'tcp', dport: 23, comment: 'é'.repeat(65) }] }), '/fw'))).toEqual(['E_FW_COMMENT_LENGTH']);
+    expect(codes(checkFirewallModel(fwModel({ rules: [{ action: 'drop', proto: 'tcp', dport: 23, comment: 'é'.repeat(65) }] }), '/fw'))).toEqual([
+      'E_FW_COMMENT_LENGTH',
+    ]);
   });
   it('refuses zone ids wherever an address is taken', () => {
-    const f = checkFirewallModel(fwModel({ aliases: { gw: 'fe80::1%eth0' }, ipsets: { s: ['fe80::1%1'] }, rules: [{ action: 'accept', macro: 'SSH', dest: 'fe80::2%eth0' }] }), '/fw');
+    const f = checkFirewallModel(
+      fwModel({ aliases: { gw: 'fe80::1%eth0' }, ipsets: { s: ['fe80::1%1'] }, rules: [{ action: 'accept', macro: 'SSH', dest: 'fe80::2%eth0' }] }),
+      '/fw',
+    );
     expect(codes(f).sort()).toEqual(['E_FW_ADDRESS', 'E_FW_ALIAS', 'E_IPSET_ENTRY']);
   });
   it('finds families that cannot match, through aliases, sets and group references', () => {
@@ -58,11 +65,27 @@ describe('issue 9: rules that say one thing and compile to another', () => {
     expect(f.map((x) => `${x.path} ${x.code}`)).toEqual(['/fw/rules/0/dest E_FW_FAMILY', '/fw/rules/3/group E_FW_FAMILY']);
   });
   it('refuses options a group reference would ignore', () => {
-    const f = checkFirewallModel(fwModel({ groups: { web: [{ action: 'accept', macro: 'Web' }] }, rules: [{ group: 'web', sport: 1024, log: true, direction: 'out' }] }), '/fw');
-    expect(f.map((x) => `${x.path} ${x.code}`).sort()).toEqual(['/fw/rules/0/direction E_FW_GROUP_OPTION', '/fw/rules/0/group E_FW_GROUP_AND_ACTION', '/fw/rules/0/log E_FW_GROUP_OPTION']);
+    const f = checkFirewallModel(
+      fwModel({ groups: { web: [{ action: 'accept', macro: 'Web' }] }, rules: [{ group: 'web', sport: 1024, log: true, direction: 'out' }] }),
+      '/fw',
+    );
+    expect(f.map((x) => `${x.path} ${x.code}`).sort()).toEqual([
+      '/fw/rules/0/direction E_FW_GROUP_OPTION',
+      '/fw/rules/0/group E_FW_GROUP_AND_ACTION',
+      '/fw/rules/0/log E_FW_GROUP_OPTION',
+    ]);
   });
   it('does not take names from Object.prototype', () => {
-    const f = checkFirewallModel(fwModel({ rules: [{ group: 'constructor' }, { action: 'accept', macro: 'SSH', source: 'constructor' }, { action: 'accept', macro: 'SSH', source: '+constructor' }] }), '/fw');
+    const f = checkFirewallModel(
+      fwModel({
+        rules: [
+          { group: 'constructor' },
+          { action: 'accept', macro: 'SSH', source: 'constructor' },
+          { action: 'accept', macro: 'SSH', source: '+constructor' },
+        ],
+      }),
+      '/fw',
+    );
     expect(codes(f)).toEqual(['E_FW_UNKNOWN_GROUP', 'E_FW_UNKNOWN_ALIAS', 'E_FW_UNKNOWN_SET']);
   });
 });
@@ -70,7 +93,10 @@ describe('issue 9: rules that say one thing and compile to another', () => {
 describe('issue 9: lockdown cannot be defeated quietly', () => {
   const services = defaultServices(applyDefaults({ version: 1, users: { admin: { name: 'ops' } } }));
   const locked = (extra: Record<string, unknown>) => fwModel({ lockdown: true, ipsets: { management: ['192.0.2.0/24'] }, ...extra });
-  const bypass = (extra: Record<string, unknown>) => checkFirewallModel(locked(extra), '/fw', services).filter((x) => x.code === 'E_LOCKDOWN_BYPASS').map((x) => x.path);
+  const bypass = (extra: Record<string, unknown>) =>
+    checkFirewallModel(locked(extra), '/fw', services)
+      .filter((x) => x.code === 'E_LOCKDOWN_BYPASS')
+      .map((x) => x.path);
 
   it('refuses accepting a management port from anywhere', () => {
     expect(bypass({ rules: [{ action: 'accept', macro: 'SSH' }] })).toEqual(['/fw/rules/0']);
@@ -78,7 +104,9 @@ describe('issue 9: lockdown cannot be defeated quietly', () => {
     expect(bypass({ rules: [{ action: 'accept', proto: '6' }] })).toEqual(['/fw/rules/0']);
     expect(bypass({ rules: [{ action: 'accept', proto: 'any' }] })).toEqual(['/fw/rules/0']);
     expect(bypass({ aliases: { all: '0.0.0.0/0' }, rules: [{ action: 'accept', proto: 'tcp', dport: '5901', source: 'all' }] })).toEqual(['/fw/rules/0']);
-    expect(bypass({ ipsets: { management: ['192.0.2.0/24'], world: ['::/1', '8000::/1'] }, rules: [{ action: 'accept', macro: 'HTTPS', source: '+world' }] })).toEqual(['/fw/rules/0']);
+    expect(
+      bypass({ ipsets: { management: ['192.0.2.0/24'], world: ['::/1', '8000::/1'] }, rules: [{ action: 'accept', macro: 'HTTPS', source: '+world' }] }),
+    ).toEqual(['/fw/rules/0']);
   });
   it('lets through what lockdown allows: other ports, a restricted source, drops, outbound, disabled rules', () => {
     expect(
@@ -96,7 +124,10 @@ describe('issue 9: lockdown cannot be defeated quietly', () => {
   });
   it('follows group references once per group', () => {
     const groups = { admin: [{ action: 'accept', macro: 'SSH' }] };
-    expect(bypass({ groups, rules: [{ group: 'admin' }, { group: 'admin', source: '+management' }, { group: 'admin' }] })).toEqual(['/fw/rules/0/group', '/fw/rules/2/group']);
+    expect(bypass({ groups, rules: [{ group: 'admin' }, { group: 'admin', source: '+management' }, { group: 'admin' }] })).toEqual([
+      '/fw/rules/0/group',
+      '/fw/rules/2/group',
+    ]);
   });
   it('refuses a management set that covers a whole family, and only under lockdown', () => {
     const open = checkFirewallModel(locked({ ipsets: { management: ['0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/2'] } }), '/fw', services);
@@ -132,7 +163,10 @@ describe('issue 9: the checks stay linear in the size of the model', () => {
     expect(enumerations(200)).toBe(enumerations(2));
   });
   it('computes "did you mean" for a bounded number of misses', () => {
-    const fw = fwModel({ aliases: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`host${i}`, `192.0.2.${i}`])), rules: Array.from({ length: 100 }, (_, i) => ({ action: 'drop', source: `hots${i % 50}` })) });
+    const fw = fwModel({
+      aliases: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`host${i}`, `192.0.2.${i}`])),
+      rules: Array.from({ length: 100 }, (_, i) => ({ action: 'drop', source: `hots${i % 50}` })),
+    });
     const f = checkFirewallModel(fw, '/fw');
     expect(f).toHaveLength(100);
     expect(f.filter((x) => x.hint?.startsWith('did you mean')).length).toBeLessThanOrEqual(20);

@@ -4,7 +4,18 @@ import { parsePortSpec } from '../firewall/ports.js';
 import { defaultServices, type Service } from '../firewall/services.js';
 import { COMMENT_MAX_BYTES, FIREWALL_LIMITS } from '../schema/firewall.js';
 import { finding, type Rule } from './types.js';
-import { FAMILIES, FAMILY_NAME, checkAddressSpec, coversFamily, indexModel, suggest, sweepSet, type AddressInfo, type ModelIndex, type SetEntry } from './firewall-addresses.js';
+import {
+  FAMILIES,
+  FAMILY_NAME,
+  checkAddressSpec,
+  coversFamily,
+  indexModel,
+  suggest,
+  sweepSet,
+  type AddressInfo,
+  type ModelIndex,
+  type SetEntry,
+} from './firewall-addresses.js';
 import { managementHits, protoFamilies, ruleParts } from './firewall-lockdown.js';
 import type { Finding } from '../../core/issue.js';
 import type { FirewallModel, FirewallRule } from '../schema/profile.js';
@@ -29,7 +40,14 @@ interface Checked {
 
 function checkComment(r: FirewallRule, path: string, out: Finding[]): void {
   if (r.comment !== undefined && Buffer.byteLength(r.comment, 'utf8') > COMMENT_MAX_BYTES) {
-    out.push(finding(`${path}/comment`, 'E_FW_COMMENT_LENGTH', `the comment is ${Buffer.byteLength(r.comment, 'utf8')} bytes long; nft takes at most ${COMMENT_MAX_BYTES}`, 'shorten it: letters outside ASCII take two to four bytes each'));
+    out.push(
+      finding(
+        `${path}/comment`,
+        'E_FW_COMMENT_LENGTH',
+        `the comment is ${Buffer.byteLength(r.comment, 'utf8')} bytes long; nft takes at most ${COMMENT_MAX_BYTES}`,
+        'shorten it: letters outside ASCII take two to four bytes each',
+      ),
+    );
   }
 }
 
@@ -39,55 +57,121 @@ function checkAddresses(ix: ModelIndex, r: FirewallRule, path: string, out: Find
   const ok = (src?.ok ?? true) && (dst?.ok ?? true);
   const fams = both(allOf(r.source, src), allOf(r.dest, dst));
   if (ok && src && dst && fams.size === 0) {
-    out.push(finding(`${path}/dest`, 'E_FW_FAMILY', `source is ${families(src.families)} only and dest ${families(dst.families)} only: no packet matches both, so the rule does nothing`, 'use addresses of one family on both sides, or write one rule per family'));
+    out.push(
+      finding(
+        `${path}/dest`,
+        'E_FW_FAMILY',
+        `source is ${families(src.families)} only and dest ${families(dst.families)} only: no packet matches both, so the rule does nothing`,
+        'use addresses of one family on both sides, or write one rule per family',
+      ),
+    );
   }
   return { ok, fams, src, dst };
 }
 
 function checkGroupRef(ix: ModelIndex, r: FirewallRule & { group: string }, path: string, inGroup: boolean, out: Finding[]) {
   if (inGroup) out.push(finding(`${path}/group`, 'E_FW_NESTED_GROUP', 'a security group cannot include another group'));
-  else if (!Object.hasOwn(ix.fw.groups, r.group)) out.push(finding(`${path}/group`, 'E_FW_UNKNOWN_GROUP', `security group '${r.group}' is not defined`, suggest(ix, r.group, Object.keys(ix.fw.groups), "define it under the firewall's groups")));
+  else if (!Object.hasOwn(ix.fw.groups, r.group))
+    out.push(
+      finding(
+        `${path}/group`,
+        'E_FW_UNKNOWN_GROUP',
+        `security group '${r.group}' is not defined`,
+        suggest(ix, r.group, Object.keys(ix.fw.groups), "define it under the firewall's groups"),
+      ),
+    );
   if (r.action !== undefined || r.macro !== undefined || r.proto !== undefined || r.dport !== undefined || r.sport !== undefined) {
-    out.push(finding(`${path}/group`, 'E_FW_GROUP_AND_ACTION', 'a rule with group takes its actions from the group', 'remove action, macro, proto, dport and sport, or remove group'));
+    out.push(
+      finding(
+        `${path}/group`,
+        'E_FW_GROUP_AND_ACTION',
+        'a rule with group takes its actions from the group',
+        'remove action, macro, proto, dport and sport, or remove group',
+      ),
+    );
   }
   // The reference jumps to the group from both directions; log is the business of the group's rules.
-  if (r.direction === 'out') out.push(finding(`${path}/direction`, 'E_FW_GROUP_OPTION', "direction has no effect on a group reference: each rule of the group has its own", 'set direction on the rules of the group and remove it here'));
-  if (r.log) out.push(finding(`${path}/log`, 'E_FW_GROUP_OPTION', 'log has no effect on a group reference', 'set log: true on the rules of the group and remove it here'));
+  if (r.direction === 'out')
+    out.push(
+      finding(
+        `${path}/direction`,
+        'E_FW_GROUP_OPTION',
+        'direction has no effect on a group reference: each rule of the group has its own',
+        'set direction on the rules of the group and remove it here',
+      ),
+    );
+  if (r.log)
+    out.push(
+      finding(`${path}/log`, 'E_FW_GROUP_OPTION', 'log has no effect on a group reference', 'set log: true on the rules of the group and remove it here'),
+    );
   checkComment(r, path, out);
   const a = checkAddresses(ix, r, path, out);
-  if (r.zone !== undefined && !ix.fw.zones[r.zone]) out.push(finding(`${path}/zone`, 'E_FW_UNKNOWN_ZONE', `zone '${r.zone}' has no interfaces`, `bind it under the firewall's zones.${r.zone}.interfaces`));
+  if (r.zone !== undefined && !ix.fw.zones[r.zone])
+    out.push(finding(`${path}/zone`, 'E_FW_UNKNOWN_ZONE', `zone '${r.zone}' has no interfaces`, `bind it under the firewall's zones.${r.zone}.interfaces`));
   return a;
 }
 
 function checkRule(ix: ModelIndex, r: FirewallRule, path: string, out: Finding[]): Checked {
   if (r.action === undefined) out.push(finding(path, 'E_FW_NO_ACTION', 'the rule has neither action nor group', 'add action: accept, drop or reject'));
   if (r.action === 'accept' && r.macro === undefined && r.proto === undefined) {
-    out.push(finding(`${path}/action`, 'E_FW_ACCEPT_ANY', 'an accept rule without macro or proto accepts every protocol and port', 'add macro (for example SSH) or proto and dport; write proto: any if every protocol is really meant'));
+    out.push(
+      finding(
+        `${path}/action`,
+        'E_FW_ACCEPT_ANY',
+        'an accept rule without macro or proto accepts every protocol and port',
+        'add macro (for example SSH) or proto and dport; write proto: any if every protocol is really meant',
+      ),
+    );
   }
   let macroOk = true;
   if (r.macro !== undefined) {
     if (!findMacro(r.macro)) {
       macroOk = false;
-      out.push(finding(`${path}/macro`, 'E_FW_UNKNOWN_MACRO', `unknown macro '${r.macro}'`, suggest(ix, r.macro, MACRO_NAMES, 'see the macro list in docs/firewall.md')));
+      out.push(
+        finding(
+          `${path}/macro`,
+          'E_FW_UNKNOWN_MACRO',
+          `unknown macro '${r.macro}'`,
+          suggest(ix, r.macro, MACRO_NAMES, 'see the macro list in docs/firewall.md'),
+        ),
+      );
     }
-    if (r.proto !== undefined || r.dport !== undefined) out.push(finding(`${path}/macro`, 'E_FW_MACRO_AND_PORTS', 'a macro sets protocol and ports itself', 'remove proto and dport, or remove macro'));
-    if (r.sport !== undefined) out.push(finding(`${path}/sport`, 'E_FW_MACRO_AND_PORTS', 'a macro sets protocol and ports itself: sport would be dropped', 'remove sport, or write the rule with proto, dport and sport instead of the macro'));
+    if (r.proto !== undefined || r.dport !== undefined)
+      out.push(finding(`${path}/macro`, 'E_FW_MACRO_AND_PORTS', 'a macro sets protocol and ports itself', 'remove proto and dport, or remove macro'));
+    if (r.sport !== undefined)
+      out.push(
+        finding(
+          `${path}/sport`,
+          'E_FW_MACRO_AND_PORTS',
+          'a macro sets protocol and ports itself: sport would be dropped',
+          'remove sport, or write the rule with proto, dport and sport instead of the macro',
+        ),
+      );
   }
   for (const key of ['dport', 'sport'] as const) {
     const v = r[key];
     if (v === undefined || (key === 'sport' && r.macro !== undefined)) continue;
     const parsed = parsePortSpec(v);
     if (!parsed.ok) out.push(finding(`${path}/${key}`, 'E_FW_PORT', parsed.reason, 'ports are 1-65535: 22, 80,443 or 5900:5999'));
-    if (r.macro === undefined && !PORT_PROTOS.includes(r.proto ?? '')) out.push(finding(`${path}/${key}`, 'E_FW_PORT_PROTO', `${key} needs proto tcp, udp or sctp`, 'add proto: tcp (or udp)'));
+    if (r.macro === undefined && !PORT_PROTOS.includes(r.proto ?? ''))
+      out.push(finding(`${path}/${key}`, 'E_FW_PORT_PROTO', `${key} needs proto tcp, udp or sctp`, 'add proto: tcp (or udp)'));
   }
   checkComment(r, path, out);
   const a = checkAddresses(ix, r, path, out);
-  if (r.zone !== undefined && !ix.fw.zones[r.zone]) out.push(finding(`${path}/zone`, 'E_FW_UNKNOWN_ZONE', `zone '${r.zone}' has no interfaces`, `bind it under the firewall's zones.${r.zone}.interfaces`));
+  if (r.zone !== undefined && !ix.fw.zones[r.zone])
+    out.push(finding(`${path}/zone`, 'E_FW_UNKNOWN_ZONE', `zone '${r.zone}' has no interfaces`, `bind it under the firewall's zones.${r.zone}.interfaces`));
   const parts = ruleParts(r);
   const fams = both(a.fams, protoFamilies(parts));
   if (a.ok && macroOk && a.fams.size > 0 && fams.size === 0) {
     const what = r.macro !== undefined ? `macro ${r.macro}` : `proto ${r.proto}`;
-    out.push(finding(`${path}/${r.macro !== undefined ? 'macro' : 'proto'}`, 'E_FW_FAMILY', `${what} exists only in ${families(protoFamilies(parts))}, but the addresses are ${families(a.fams)}: the rule does nothing`, 'use icmp with IPv4 addresses and icmpv6 with IPv6 ones, or write one rule per family'));
+    out.push(
+      finding(
+        `${path}/${r.macro !== undefined ? 'macro' : 'proto'}`,
+        'E_FW_FAMILY',
+        `${what} exists only in ${families(protoFamilies(parts))}, but the addresses are ${families(a.fams)}: the rule does nothing`,
+        'use icmp with IPv4 addresses and icmpv6 with IPv6 ones, or write one rule per family',
+      ),
+    );
   }
   return { ok: a.ok && macroOk, families: fams, openFrom: both(openOf(r.source, a.src), fams) };
 }
@@ -101,7 +185,9 @@ function checkSets(fw: FirewallModel, base: string, out: Finding[]): Map<string,
       const r = parseSetEntry(e);
       const path = `${base}/ipsets/${name}/${i}`;
       if (!r) {
-        out.push(finding(path, 'E_IPSET_ENTRY', `'${e}' is not an address, CIDR or range`, 'for example 192.0.2.10, 192.0.2.0/24, 2001:db8::/64 or 10.0.0.1-10.0.0.9'));
+        out.push(
+          finding(path, 'E_IPSET_ENTRY', `'${e}' is not an address, CIDR or range`, 'for example 192.0.2.10, 192.0.2.0/24, 2001:db8::/64 or 10.0.0.1-10.0.0.9'),
+        );
         return;
       }
       const c = parseCidr(e);
@@ -115,7 +201,14 @@ function checkSets(fw: FirewallModel, base: string, out: Finding[]): Map<string,
     const { clashes, covers: all } = sweepSet(parsed);
     covers.set(name, all);
     for (const [first, second] of clashes.sort((a, b) => a[1] - b[1])) {
-      out.push(finding(`${base}/ipsets/${name}/${second}`, 'E_IPSET_OVERLAP', `'${entries[second]}' overlaps entry ${first} ('${entries[first]}') of the same set`, 'remove one of them or merge them into one CIDR'));
+      out.push(
+        finding(
+          `${base}/ipsets/${name}/${second}`,
+          'E_IPSET_OVERLAP',
+          `'${entries[second]}' overlaps entry ${first} ('${entries[first]}') of the same set`,
+          'remove one of them or merge them into one CIDR',
+        ),
+      );
     }
   }
   return covers;
@@ -125,10 +218,18 @@ function checkAliases(fw: FirewallModel, base: string, out: Finding[]): void {
   for (const [name, value] of Object.entries(fw.aliases)) {
     const path = `${base}/aliases/${name}`;
     const c = parseCidr(value);
-    if (!parseIp(value) && !c) out.push(finding(path, 'E_FW_ALIAS', `alias '${name}' is '${value}', not an address or CIDR`, 'for example 192.0.2.10, 192.0.2.0/24 or 2001:db8::/64'));
+    if (!parseIp(value) && !c)
+      out.push(finding(path, 'E_FW_ALIAS', `alias '${name}' is '${value}', not an address or CIDR`, 'for example 192.0.2.10, 192.0.2.0/24 or 2001:db8::/64'));
     else if (c && hasHostBits(c)) {
       const net = `${networkOf(c).toString()}/${c.bits}`;
-      out.push(finding(path, 'E_FW_ALIAS_HOST_BITS', `alias '${name}' is '${value}', which has host bits set: it would match all of ${net}`, `did you mean ${net}, or the single address ${c.addr.toString()}?`));
+      out.push(
+        finding(
+          path,
+          'E_FW_ALIAS_HOST_BITS',
+          `alias '${name}' is '${value}', which has host bits set: it would match all of ${net}`,
+          `did you mean ${net}, or the single address ${c.addr.toString()}?`,
+        ),
+      );
     }
   }
 }
@@ -137,7 +238,14 @@ function checkLockdown(fw: FirewallModel, base: string, covers: Map<string, Set<
   if (!fw.lockdown) return;
   const management = fw.ipsets.management ?? [];
   if (management.length === 0) {
-    out.push(finding(`${base}/lockdown`, 'E_LOCKDOWN_EMPTY', 'lockdown is on but the management IP set is empty: nobody could reach SSH or the panel', 'add your admin networks to the management IP set'));
+    out.push(
+      finding(
+        `${base}/lockdown`,
+        'E_LOCKDOWN_EMPTY',
+        'lockdown is on but the management IP set is empty: nobody could reach SSH or the panel',
+        'add your admin networks to the management IP set',
+      ),
+    );
     return;
   }
   const open = covers.get('management') ?? new Set<Family>();
@@ -147,7 +255,14 @@ function checkLockdown(fw: FirewallModel, base: string, covers: Map<string, Set<
     return r !== undefined && coversFamily(r);
   });
   const at = whole >= 0 ? `${base}/ipsets/management/${whole}` : `${base}/ipsets/management`;
-  out.push(finding(at, 'E_LOCKDOWN_OPEN', `the management set covers every ${families(open)} address: with lockdown on, anyone could still reach SSH and the panel`, 'list only your admin networks in the management set, or turn lockdown off'));
+  out.push(
+    finding(
+      at,
+      'E_LOCKDOWN_OPEN',
+      `the management set covers every ${families(open)} address: with lockdown on, anyone could still reach SSH and the panel`,
+      'list only your admin networks in the management set, or turn lockdown off',
+    ),
+  );
 }
 
 export const checkFirewall: Rule = (p) => checkFirewallModel(p.security.firewall, '/security/firewall', defaultServices(p));
@@ -190,11 +305,26 @@ export function checkFirewallModel(fw: FirewallModel, base: string, services: re
       const g = Object.hasOwn(fw.groups, r.group) ? groups.get(r.group) : undefined;
       if (!g || !a.ok) return;
       if (a.fams.size > 0 && g.families.size > 0 && both(a.fams, g.families).size === 0) {
-        out.push(finding(`${path}/group`, 'E_FW_FAMILY', `the rules of group ${r.group} match only ${families(g.families)}, but this reference's addresses are ${families(a.fams)}: it does nothing`, 'use addresses of the family the group handles, or remove source and dest here'));
+        out.push(
+          finding(
+            `${path}/group`,
+            'E_FW_FAMILY',
+            `the rules of group ${r.group} match only ${families(g.families)}, but this reference's addresses are ${families(a.fams)}: it does nothing`,
+            'use addresses of the family the group handles, or remove source and dest here',
+          ),
+        );
       }
       if (lockdown && g.bypass && r.enabled) {
         const open = both(openOf(r.source, a.src), g.bypass.open);
-        if (open.size) out.push(finding(`${path}/group`, 'E_LOCKDOWN_BYPASS', `with lockdown on, rule ${g.bypass.i} of group ${r.group} accepts ${g.bypass.hits.join(', ')} from every ${families(open)} address`, LOCKDOWN_HINT));
+        if (open.size)
+          out.push(
+            finding(
+              `${path}/group`,
+              'E_LOCKDOWN_BYPASS',
+              `with lockdown on, rule ${g.bypass.i} of group ${r.group} accepts ${g.bypass.hits.join(', ')} from every ${families(open)} address`,
+              LOCKDOWN_HINT,
+            ),
+          );
       }
       return;
     }

@@ -12,4 +12,16 @@ import { checkBoot } from './boot.js';
 import { checkHardware } from './hardware.js';
 
 /** Every semantic check, run in this order after the schema. */
-export const RULES: readonly Rule[] = [checkNodeNames, checkNetwork, checkStorage, checkBoot, checkUsers, checkTls, checkDns, checkCluster, checkFirewall, checkPorts, checkHardware];
+export const RULES: readonly Rule[] = [
+  checkNodeNames,
+  checkNetwork,
+  checkStorage,
+  checkBoot,
+  checkUsers,
+  checkTls,
+  checkDns,
+  checkCluster,
+  checkFirewall,
+  checkPorts,
+  checkHardware,
+];

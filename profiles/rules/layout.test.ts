@@ -4,8 +4,23 @@ import { applyDefaults } from '../validate.js';
 import type { DiskFacts } from '../facts.js';
 import { checkLayoutFits, diskSpace, lvmSizes, raidDataDisks, systemBytes, ESP_BYTES_LARGE, ESP_BYTES_SMALL, BIOS_BOOT_BYTES } from './layout.js';
 
-const disk = (sizeBytes: number, logicalSectorSize = 512): DiskFacts => ({ name: 'sda', path: '/dev/sda', sizeBytes, logicalSectorSize, physicalSectorSize: logicalSectorSize, byId: [], byPath: [], rotational: false, removable: false, readOnly: false, bootMedium: false, partitions: [], signatures: [] });
-const profile = (storage: Record<string, unknown> = {}, expect = 1) => applyDefaults({ version: 1, install: { disks: { expect }, storage }, users: { admin: { name: 'alice' } } });
+const disk = (sizeBytes: number, logicalSectorSize = 512): DiskFacts => ({
+  name: 'sda',
+  path: '/dev/sda',
+  sizeBytes,
+  logicalSectorSize,
+  physicalSectorSize: logicalSectorSize,
+  byId: [],
+  byPath: [],
+  rotational: false,
+  removable: false,
+  readOnly: false,
+  bootMedium: false,
+  partitions: [],
+  signatures: [],
+});
+const profile = (storage: Record<string, unknown> = {}, expect = 1) =>
+  applyDefaults({ version: 1, install: { disks: { expect }, storage }, users: { admin: { name: 'alice' } } });
 
 describe('size arithmetic', () => {
   it('formats and aligns binary sizes', () => {
@@ -19,7 +34,11 @@ describe('size arithmetic', () => {
 
   it('lays out BIOS boot, ESP and the rest on 1 MiB boundaries, the ESP 1 GiB above 100 GiB', () => {
     const big = diskSpace(profile(), disk(1000204886016));
-    expect(big.partitions.map((p) => [p.role, p.typeCode])).toEqual([['bios-boot', 'EF02'], ['esp', 'EF00'], ['lvm', '8E00']]);
+    expect(big.partitions.map((p) => [p.role, p.typeCode])).toEqual([
+      ['bios-boot', 'EF02'],
+      ['esp', 'EF00'],
+      ['lvm', '8E00'],
+    ]);
     expect(big.partitions[0]).toMatchObject({ startBytes: MiB, sizeBytes: BIOS_BOOT_BYTES });
     expect(big.partitions[1]).toMatchObject({ startBytes: 2 * MiB, sizeBytes: ESP_BYTES_LARGE });
     for (const p of big.partitions) {
@@ -44,7 +63,7 @@ describe('size arithmetic', () => {
     expect(s.unusedBytes).toBe(900 * GiB);
   });
 
-  it("splits LVM-thin like Proxmox: root a quarter (at most 96 GiB), free an eighth (at most 16 GiB), the rest the pool", () => {
+  it('splits LVM-thin like Proxmox: root a quarter (at most 96 GiB), free an eighth (at most 16 GiB), the rest the pool', () => {
     const small = lvmSizes(profile({ swapSize: '4G' }), 100 * GiB);
     expect(small.rootBytes).toBe(alignDown((100 * GiB - MiB) / 4, 4 * MiB));
     expect(small.freeBytes).toBe(alignDown((100 * GiB - MiB) / 8, 4 * MiB));
@@ -56,7 +75,15 @@ describe('size arithmetic', () => {
   });
 
   it('counts the space RAID levels yield', () => {
-    expect([raidDataDisks('single', 1), raidDataDisks('raid0', 3), raidDataDisks('raid1', 4), raidDataDisks('raid10', 6), raidDataDisks('raidz1', 3), raidDataDisks('raidz2', 6), raidDataDisks('raidz3', 7)]).toEqual([1, 3, 1, 3, 2, 4, 4]);
+    expect([
+      raidDataDisks('single', 1),
+      raidDataDisks('raid0', 3),
+      raidDataDisks('raid1', 4),
+      raidDataDisks('raid10', 6),
+      raidDataDisks('raidz1', 3),
+      raidDataDisks('raidz2', 6),
+      raidDataDisks('raidz3', 7),
+    ]).toEqual([1, 3, 1, 3, 2, 4, 4]);
     const p = profile({ raid: 'raid1' }, 2);
     const spaces = [disk(500 * GiB), disk(1000 * GiB)].map((d) => diskSpace(p, d));
     expect(systemBytes(p, spaces)).toBe(spaces[0]!.partitions[2]!.sizeBytes - 128 * MiB);

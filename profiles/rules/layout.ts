@@ -131,8 +131,14 @@ export function lvmSizes(p: Profile, pvBytes: number): LvmSizes {
   const { storage } = p.install;
   const vg = alignDown(Math.max(0, pvBytes - LVM_PV_RESERVE_BYTES), LVM_EXTENT_BYTES);
   const swap = alignUp(parseSize(storage.swapSize), LVM_EXTENT_BYTES);
-  const root = storage.rootSize !== undefined ? alignUp(parseSize(storage.rootSize), LVM_EXTENT_BYTES) : alignDown(Math.max(MIN_ROOT_BYTES, Math.min(vg / 4, MAX_DEFAULT_ROOT_BYTES)), LVM_EXTENT_BYTES);
-  const free = storage.minFree !== undefined ? alignUp(parseSize(storage.minFree), LVM_EXTENT_BYTES) : alignDown(Math.min(vg / 8, MAX_DEFAULT_MIN_FREE_BYTES), LVM_EXTENT_BYTES);
+  const root =
+    storage.rootSize !== undefined
+      ? alignUp(parseSize(storage.rootSize), LVM_EXTENT_BYTES)
+      : alignDown(Math.max(MIN_ROOT_BYTES, Math.min(vg / 4, MAX_DEFAULT_ROOT_BYTES)), LVM_EXTENT_BYTES);
+  const free =
+    storage.minFree !== undefined
+      ? alignUp(parseSize(storage.minFree), LVM_EXTENT_BYTES)
+      : alignDown(Math.min(vg / 8, MAX_DEFAULT_MIN_FREE_BYTES), LVM_EXTENT_BYTES);
   const rest = vg - swap - root - free;
   const meta = alignUp(Math.min(THIN_META_MAX_BYTES, Math.max(THIN_META_MIN_BYTES, rest / 100)), LVM_EXTENT_BYTES);
   const data = Math.max(0, alignDown(rest - 2 * meta, LVM_EXTENT_BYTES));
@@ -162,15 +168,63 @@ export function checkLayoutFits(p: Profile, spaces: readonly DiskSpace[]): Findi
   const sys = systemBytes(p, spaces);
   if (storage.filesystem === 'lvm-thin') {
     const l = lvmSizes(p, sys);
-    if (l.rootBytes < MIN_ROOT_BYTES) out.push(finding('/install/storage/rootSize', 'E_ROOT_TOO_SMALL', `rootSize ${storage.rootSize} is below the ${MIN_ROOT_BYTES / GiB} GiB the system needs`, `set rootSize to ${MIN_ROOT_BYTES / GiB}G or more`));
-    else if (l.dataBytes < MIN_DATA_POOL_BYTES) out.push(finding('/install/disks/match', 'E_DISK_TOO_SMALL', `${name} is too small: after root, swap and free space the thin pool 'data' would get ${Math.floor(l.dataBytes / MiB)} MiB, less than ${MIN_DATA_POOL_BYTES / GiB} GiB`, hint));
+    if (l.rootBytes < MIN_ROOT_BYTES)
+      out.push(
+        finding(
+          '/install/storage/rootSize',
+          'E_ROOT_TOO_SMALL',
+          `rootSize ${storage.rootSize} is below the ${MIN_ROOT_BYTES / GiB} GiB the system needs`,
+          `set rootSize to ${MIN_ROOT_BYTES / GiB}G or more`,
+        ),
+      );
+    else if (l.dataBytes < MIN_DATA_POOL_BYTES)
+      out.push(
+        finding(
+          '/install/disks/match',
+          'E_DISK_TOO_SMALL',
+          `${name} is too small: after root, swap and free space the thin pool 'data' would get ${Math.floor(l.dataBytes / MiB)} MiB, less than ${MIN_DATA_POOL_BYTES / GiB} GiB`,
+          hint,
+        ),
+      );
   } else if (storage.filesystem === 'zfs') {
-    if (sys < MIN_ROOT_BYTES) out.push(finding('/install/disks/match', 'E_DISK_TOO_SMALL', `${name} is too small: the pool would hold ${Math.floor(sys / MiB)} MiB, less than the ${MIN_ROOT_BYTES / GiB} GiB the system needs`, hint));
+    if (sys < MIN_ROOT_BYTES)
+      out.push(
+        finding(
+          '/install/disks/match',
+          'E_DISK_TOO_SMALL',
+          `${name} is too small: the pool would hold ${Math.floor(sys / MiB)} MiB, less than the ${MIN_ROOT_BYTES / GiB} GiB the system needs`,
+          hint,
+        ),
+      );
   } else {
     const root = smallest.partitions.find((x) => x.role === 'root')?.sizeBytes ?? 0;
-    if (storage.rootSize !== undefined && parseSize(storage.rootSize) < MIN_ROOT_BYTES) out.push(finding('/install/storage/rootSize', 'E_ROOT_TOO_SMALL', `rootSize ${storage.rootSize} is below the ${MIN_ROOT_BYTES / GiB} GiB the system needs`, `set rootSize to ${MIN_ROOT_BYTES / GiB}G or more`));
-    else if (root < MIN_ROOT_BYTES || sys < MIN_ROOT_BYTES) out.push(finding('/install/disks/match', 'E_DISK_TOO_SMALL', `${name} is too small: the root filesystem would get ${Math.floor(Math.max(0, Math.min(root, sys)) / MiB)} MiB, less than the ${MIN_ROOT_BYTES / GiB} GiB the system needs`, hint));
-    else if (storage.rootSize !== undefined && parseSize(storage.rootSize) > root) out.push(finding('/install/storage/rootSize', 'E_DISK_TOO_SMALL', `rootSize ${storage.rootSize} does not fit on ${name} after the boot partitions and swap`, hint));
+    if (storage.rootSize !== undefined && parseSize(storage.rootSize) < MIN_ROOT_BYTES)
+      out.push(
+        finding(
+          '/install/storage/rootSize',
+          'E_ROOT_TOO_SMALL',
+          `rootSize ${storage.rootSize} is below the ${MIN_ROOT_BYTES / GiB} GiB the system needs`,
+          `set rootSize to ${MIN_ROOT_BYTES / GiB}G or more`,
+        ),
+      );
+    else if (root < MIN_ROOT_BYTES || sys < MIN_ROOT_BYTES)
+      out.push(
+        finding(
+          '/install/disks/match',
+          'E_DISK_TOO_SMALL',
+          `${name} is too small: the root filesystem would get ${Math.floor(Math.max(0, Math.min(root, sys)) / MiB)} MiB, less than the ${MIN_ROOT_BYTES / GiB} GiB the system needs`,
+          hint,
+        ),
+      );
+    else if (storage.rootSize !== undefined && parseSize(storage.rootSize) > root)
+      out.push(
+        finding(
+          '/install/storage/rootSize',
+          'E_DISK_TOO_SMALL',
+          `rootSize ${storage.rootSize} does not fit on ${name} after the boot partitions and swap`,
+          hint,
+        ),
+      );
   }
   return out;
 }

@@ -12,10 +12,18 @@ export const checkPorts: Rule = (p) => {
   const out: Finding[] = [];
   for (const [a, b] of portCollisions(list)) {
     // Either side may be the one the profile set: name the pair at each configurable key.
-    for (const [mine, other] of [[list[a]!, list[b]!], [list[b]!, list[a]!]] as const) {
+    for (const [mine, other] of [
+      [list[a]!, list[b]!],
+      [list[b]!, list[a]!],
+    ] as const) {
       if (!mine.path) continue;
       out.push(
-        finding(mine.path, 'E_PORT_COLLISION', `${mine.name} (${mine.proto} ${mine.ports}) uses the same port as ${other.name} (${other.proto} ${other.ports})`, other.path ? `give ${mine.name} and ${other.name} different ports` : `${other.name} always uses ${other.ports}: choose a port outside it`),
+        finding(
+          mine.path,
+          'E_PORT_COLLISION',
+          `${mine.name} (${mine.proto} ${mine.ports}) uses the same port as ${other.name} (${other.proto} ${other.ports})`,
+          other.path ? `give ${mine.name} and ${other.name} different ports` : `${other.name} always uses ${other.ports}: choose a port outside it`,
+        ),
       );
     }
   }

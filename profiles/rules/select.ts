@@ -50,10 +50,30 @@ export function selectDisks(match: DiskMatch, disks: readonly DiskFacts[]): Cand
       globCheck('vendor', match.vendor, d.vendor ? [d.vendor] : [], 'vendor'),
       globCheck('byId', match.byId, d.byId, 'by-id name'),
       globCheck('path', match.path, d.byPath, 'by-path name'),
-      match.transport === undefined ? undefined : { key: 'transport', ok: d.transport === match.transport, says: d.transport === match.transport ? `transport ${d.transport}` : `transport is ${d.transport ?? 'unknown'}, not ${match.transport}` },
-      match.rotational === undefined ? undefined : { key: 'rotational', ok: d.rotational === match.rotational, says: d.rotational ? 'rotational' : 'not rotational (SSD or NVMe)' },
-      match.minSize === undefined ? undefined : { key: 'minSize', ok: d.sizeBytes >= parseSize(match.minSize), says: `size ${formatBytes(d.sizeBytes)} ${d.sizeBytes >= parseSize(match.minSize) ? '≥' : '<'} ${match.minSize}` },
-      match.maxSize === undefined ? undefined : { key: 'maxSize', ok: d.sizeBytes <= parseSize(match.maxSize), says: `size ${formatBytes(d.sizeBytes)} ${d.sizeBytes <= parseSize(match.maxSize) ? '≤' : '>'} ${match.maxSize}` },
+      match.transport === undefined
+        ? undefined
+        : {
+            key: 'transport',
+            ok: d.transport === match.transport,
+            says: d.transport === match.transport ? `transport ${d.transport}` : `transport is ${d.transport ?? 'unknown'}, not ${match.transport}`,
+          },
+      match.rotational === undefined
+        ? undefined
+        : { key: 'rotational', ok: d.rotational === match.rotational, says: d.rotational ? 'rotational' : 'not rotational (SSD or NVMe)' },
+      match.minSize === undefined
+        ? undefined
+        : {
+            key: 'minSize',
+            ok: d.sizeBytes >= parseSize(match.minSize),
+            says: `size ${formatBytes(d.sizeBytes)} ${d.sizeBytes >= parseSize(match.minSize) ? '≥' : '<'} ${match.minSize}`,
+          },
+      match.maxSize === undefined
+        ? undefined
+        : {
+            key: 'maxSize',
+            ok: d.sizeBytes <= parseSize(match.maxSize),
+            says: `size ${formatBytes(d.sizeBytes)} ${d.sizeBytes <= parseSize(match.maxSize) ? '≤' : '>'} ${match.maxSize}`,
+          },
     ].filter((c): c is SelectorCheck => c !== undefined);
     const excluded = diskExclusion(d);
     return { device: d, matched: excluded === undefined && checks.every((c) => c.ok), checks, ...(excluded ? { excluded } : {}) };
@@ -68,8 +88,18 @@ export function selectNics(match: NicMatch, nics: readonly NicFacts[]): Candidat
   const empty = match.name === undefined && match.mac === undefined && match.driver === undefined;
   return nics.map((n) => {
     const checks = empty
-      ? [{ key: 'link', ok: n.link, says: n.link ? 'has a link (an empty selector takes the interface with a link)' : 'no link (an empty selector takes the interface with a link)' }]
-      : [globCheck('name', match.name, [n.name], 'name'), globCheck('mac', match.mac, [n.mac, ...(n.currentMac ? [n.currentMac] : [])], 'MAC', true), globCheck('driver', match.driver, n.driver ? [n.driver] : [], 'driver')].filter((c): c is SelectorCheck => c !== undefined);
+      ? [
+          {
+            key: 'link',
+            ok: n.link,
+            says: n.link ? 'has a link (an empty selector takes the interface with a link)' : 'no link (an empty selector takes the interface with a link)',
+          },
+        ]
+      : [
+          globCheck('name', match.name, [n.name], 'name'),
+          globCheck('mac', match.mac, [n.mac, ...(n.currentMac ? [n.currentMac] : [])], 'MAC', true),
+          globCheck('driver', match.driver, n.driver ? [n.driver] : [], 'driver'),
+        ].filter((c): c is SelectorCheck => c !== undefined);
     return { device: n, matched: checks.every((c) => c.ok), checks };
   });
 }
@@ -77,11 +107,24 @@ export function selectNics(match: NicMatch, nics: readonly NicFacts[]): Candidat
 /** A disk in one line, for candidate lists: `sda 1.8 TiB sata rotational ST2000 serial Z1X (blank)`. */
 export function describeDisk(d: DiskFacts): string {
   const sectors = d.logicalSectorSize === 4096 ? ' 4Kn' : d.physicalSectorSize === 4096 ? ' 512e' : '';
-  const props = [d.path, formatBytes(d.sizeBytes), d.transport ?? 'unknown bus', d.rotational ? 'rotational' : 'SSD', d.removable ? 'removable' : undefined, d.model ? `model '${d.model}'` : undefined, d.serial ? `serial '${d.serial}'` : undefined];
+  const props = [
+    d.path,
+    formatBytes(d.sizeBytes),
+    d.transport ?? 'unknown bus',
+    d.rotational ? 'rotational' : 'SSD',
+    d.removable ? 'removable' : undefined,
+    d.model ? `model '${d.model}'` : undefined,
+    d.serial ? `serial '${d.serial}'` : undefined,
+  ];
   return `${props.filter(Boolean).join(' ')}${sectors}`;
 }
 
 /** An interface in one line: `eno1 3c:ec:ef:00:00:01 ixgbe link 10000 Mb/s`. */
 export function describeNic(n: NicFacts): string {
-  return [n.name, n.currentMac ? `${n.mac} (now ${n.currentMac})` : n.mac, n.driver ?? 'unknown driver', n.link ? `link${n.speedMbps ? ` ${n.speedMbps} Mb/s` : ''}` : 'no link'].join(' ');
+  return [
+    n.name,
+    n.currentMac ? `${n.mac} (now ${n.currentMac})` : n.mac,
+    n.driver ?? 'unknown driver',
+    n.link ? `link${n.speedMbps ? ` ${n.speedMbps} Mb/s` : ''}` : 'no link',
+  ].join(' ');
 }

@@ -19,14 +19,35 @@ export const checkStorage: Rule = (p) => {
   const n = disks.expect;
   const need = RAID_MIN_DISKS[storage.raid]!;
   if (storage.raid === 'single' && n > 1) {
-    out.push(finding('/install/storage/raid', 'E_RAID_DISKS', `raid single uses one disk but install.disks.expect is ${n}`, 'choose raid1, raid10 or raidz*, or expect: 1'));
+    out.push(
+      finding(
+        '/install/storage/raid',
+        'E_RAID_DISKS',
+        `raid single uses one disk but install.disks.expect is ${n}`,
+        'choose raid1, raid10 or raidz*, or expect: 1',
+      ),
+    );
   } else if (n < need.min) {
-    out.push(finding('/install/storage/raid', 'E_RAID_DISKS', `${storage.raid} needs at least ${need.min} disks, but install.disks.expect is ${n}`, `set install.disks.expect to ${need.min} or more, or choose another raid level`));
+    out.push(
+      finding(
+        '/install/storage/raid',
+        'E_RAID_DISKS',
+        `${storage.raid} needs at least ${need.min} disks, but install.disks.expect is ${n}`,
+        `set install.disks.expect to ${need.min} or more, or choose another raid level`,
+      ),
+    );
   } else if (need.even && n % 2 !== 0) {
     out.push(finding('/install/storage/raid', 'E_RAID_DISKS', `${storage.raid} needs an even number of disks, but install.disks.expect is ${n}`));
   }
   if (storage.raid.startsWith('raidz') && storage.filesystem !== 'zfs') {
-    out.push(finding('/install/storage/raid', 'E_RAID_FILESYSTEM', `${storage.raid} is a ZFS layout but filesystem is ${storage.filesystem}`, 'set filesystem: zfs, or use raid1/raid10'));
+    out.push(
+      finding(
+        '/install/storage/raid',
+        'E_RAID_FILESYSTEM',
+        `${storage.raid} is a ZFS layout but filesystem is ${storage.filesystem}`,
+        'set filesystem: zfs, or use raid1/raid10',
+      ),
+    );
   }
   if (storage.filesystem !== 'zfs' && p.install.storage.zfs.arcMax !== undefined) {
     out.push(finding('/install/storage/zfs/arcMax', 'E_ZFS_ONLY', 'zfs settings are only used with filesystem: zfs'));

@@ -19,21 +19,33 @@ export const PROTO_PATTERN = '^(tcp|udp|icmp|icmpv6|sctp|any|[0-9]|[1-9][0-9]|1[
  */
 export const FIREWALL_LIMITS = { rules: 4096, groups: 256, aliases: 4096, ipsets: 256, setEntries: 65536, zoneInterfaces: 64 } as const;
 
-export const FirewallRuleSchema = obj('One firewall rule. Give either `action` (with `macro` or `proto`/`dport`; an accept rule needs one of them) or `group`.', {
-  direction: oneOfStrings('`in` (to the node) or `out` (from the node).', ['in', 'out'] as const, 'in'),
-  action: Type.Optional(oneOfStrings('What to do with matching packets.', RULE_ACTIONS)),
-  group: Type.Optional(str('Apply the rules of this security group instead of one action.', { pattern: NAME_PATTERN, 'x-hint': NAME_HINT })),
-  macro: Type.Optional(str('A named service (Proxmox macro names, for example `SSH`, `HTTPS`, `Ceph`): sets protocol and ports.')),
-  proto: Type.Optional(str('Protocol: tcp, udp, sctp, icmp, icmpv6, a protocol number (0-255), or `any` for every protocol (an accept rule needs `macro` or `proto`, so an open-everything rule says so).', { pattern: PROTO_PATTERN, 'x-hint': 'use tcp, udp, sctp, icmp, icmpv6, any or a protocol number 0-255' })),
-  dport: Type.Optional(Type.Union([Type.Integer(), line()], { description: 'Destination ports: `22`, `80,443`, `5900:5999` or a mix. Needs tcp, udp or sctp.' })),
-  sport: Type.Optional(Type.Union([Type.Integer(), line()], { description: 'Source ports, same syntax as `dport`.' })),
-  source: Type.Optional(str('Source: an address, CIDR or range `a-b`, a comma list, `+set` for an IP set, or an alias name.')),
-  dest: Type.Optional(str('Destination, same syntax as `source`.')),
-  zone: Type.Optional(oneOfStrings('Match only packets arriving on (in) or leaving by (out) the interfaces of this zone.', ZONE_NAMES)),
-  log: bool('Log matching packets (rate-limited).', false),
-  enabled: bool('Set to false to keep a rule without applying it.', true),
-  comment: Type.Optional(str(`Free text, kept in the ruleset as a comment: at most ${COMMENT_MAX_BYTES} bytes in UTF-8 (nft's limit).`, { maxLength: COMMENT_MAX_BYTES })),
-});
+export const FirewallRuleSchema = obj(
+  'One firewall rule. Give either `action` (with `macro` or `proto`/`dport`; an accept rule needs one of them) or `group`.',
+  {
+    direction: oneOfStrings('`in` (to the node) or `out` (from the node).', ['in', 'out'] as const, 'in'),
+    action: Type.Optional(oneOfStrings('What to do with matching packets.', RULE_ACTIONS)),
+    group: Type.Optional(str('Apply the rules of this security group instead of one action.', { pattern: NAME_PATTERN, 'x-hint': NAME_HINT })),
+    macro: Type.Optional(str('A named service (Proxmox macro names, for example `SSH`, `HTTPS`, `Ceph`): sets protocol and ports.')),
+    proto: Type.Optional(
+      str(
+        'Protocol: tcp, udp, sctp, icmp, icmpv6, a protocol number (0-255), or `any` for every protocol (an accept rule needs `macro` or `proto`, so an open-everything rule says so).',
+        { pattern: PROTO_PATTERN, 'x-hint': 'use tcp, udp, sctp, icmp, icmpv6, any or a protocol number 0-255' },
+      ),
+    ),
+    dport: Type.Optional(
+      Type.Union([Type.Integer(), line()], { description: 'Destination ports: `22`, `80,443`, `5900:5999` or a mix. Needs tcp, udp or sctp.' }),
+    ),
+    sport: Type.Optional(Type.Union([Type.Integer(), line()], { description: 'Source ports, same syntax as `dport`.' })),
+    source: Type.Optional(str('Source: an address, CIDR or range `a-b`, a comma list, `+set` for an IP set, or an alias name.')),
+    dest: Type.Optional(str('Destination, same syntax as `source`.')),
+    zone: Type.Optional(oneOfStrings('Match only packets arriving on (in) or leaving by (out) the interfaces of this zone.', ZONE_NAMES)),
+    log: bool('Log matching packets (rate-limited).', false),
+    enabled: bool('Set to false to keep a rule without applying it.', true),
+    comment: Type.Optional(
+      str(`Free text, kept in the ruleset as a comment: at most ${COMMENT_MAX_BYTES} bytes in UTF-8 (nft's limit).`, { maxLength: COMMENT_MAX_BYTES }),
+    ),
+  },
+);
 
 export const FirewallSchema = obj(
   'The node firewall (nftables, one inet table). Non-blocking for the ports DebVisor uses; `lockdown` restricts management ports to the `management` set.',
@@ -51,7 +63,10 @@ export const FirewallSchema = obj(
             obj(`Interfaces of the ${z} zone.`, {
               interfaces: list(
                 `Interface names, or a prefix and \`*\` (\`vmbr*\`): at most ${IFNAME_MAX_BYTES} characters, letters, digits, \`_\`, \`.\` and \`-\`.`,
-                str('An interface name.', { pattern: IFNAME_PATTERN, 'x-hint': `an interface name (eth0, vmbr0) or a prefix and * (vmbr*), at most ${IFNAME_MAX_BYTES} characters; * alone would match every interface` }),
+                str('An interface name.', {
+                  pattern: IFNAME_PATTERN,
+                  'x-hint': `an interface name (eth0, vmbr0) or a prefix and * (vmbr*), at most ${IFNAME_MAX_BYTES} characters; * alone would match every interface`,
+                }),
                 { minItems: 1, maxItems: FIREWALL_LIMITS.zoneInterfaces },
               ),
             }),
@@ -61,12 +76,19 @@ export const FirewallSchema = obj(
       ),
       { description: 'Zones bound to interfaces: management, cluster, storage, vm, public, dmz.', default: {} },
     ),
-    ipsets: Type.Record(Type.String({ pattern: NAME_PATTERN }), list(`Entries: addresses, CIDRs or ranges \`a-b\`, IPv4 and IPv6 mixed; at most ${FIREWALL_LIMITS.setEntries}.`, str('One entry.'), { maxItems: FIREWALL_LIMITS.setEntries }), {
-      description: 'Named IP sets. `management` and `cluster` are built in (cluster peers are added by cluster join); `blocklist` holds static bans beside the ones the IDS adds with timeouts.',
-      additionalProperties: false,
-      maxProperties: FIREWALL_LIMITS.ipsets,
-      default: {},
-    }),
+    ipsets: Type.Record(
+      Type.String({ pattern: NAME_PATTERN }),
+      list(`Entries: addresses, CIDRs or ranges \`a-b\`, IPv4 and IPv6 mixed; at most ${FIREWALL_LIMITS.setEntries}.`, str('One entry.'), {
+        maxItems: FIREWALL_LIMITS.setEntries,
+      }),
+      {
+        description:
+          'Named IP sets. `management` and `cluster` are built in (cluster peers are added by cluster join); `blocklist` holds static bans beside the ones the IDS adds with timeouts.',
+        additionalProperties: false,
+        maxProperties: FIREWALL_LIMITS.ipsets,
+        default: {},
+      },
+    ),
     aliases: Type.Record(Type.String({ pattern: NAME_PATTERN }), str('An address or CIDR (without host bits: `10.0.0.0/8`, not `10.0.0.5/8`).'), {
       description: 'Names for addresses, usable as `source` or `dest`.',
       additionalProperties: false,
@@ -79,7 +101,11 @@ export const FirewallSchema = obj(
       maxProperties: FIREWALL_LIMITS.groups,
       default: {},
     }),
-    rules: list('Host rules, evaluated in order after the blocklist and ICMP and before the DebVisor service ports, so they can also close a default port for some sources.', FirewallRuleSchema, { default: [], maxItems: FIREWALL_LIMITS.rules }),
+    rules: list(
+      'Host rules, evaluated in order after the blocklist and ICMP and before the DebVisor service ports, so they can also close a default port for some sources.',
+      FirewallRuleSchema,
+      { default: [], maxItems: FIREWALL_LIMITS.rules },
+    ),
   },
   { default: {} },
 );

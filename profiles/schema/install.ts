@@ -1,4 +1,18 @@
-import { obj, secret, bool, int, oneOfStrings, list, size, glob, httpsUrl, line, KERNEL_ARG_PATTERN, KERNEL_ARG_HINT, Type } from '../../core/schema-helpers.js';
+import {
+  obj,
+  secret,
+  bool,
+  int,
+  oneOfStrings,
+  list,
+  size,
+  glob,
+  httpsUrl,
+  line,
+  KERNEL_ARG_PATTERN,
+  KERNEL_ARG_HINT,
+  Type,
+} from '../../core/schema-helpers.js';
 
 export const DISK_TRANSPORTS = ['sata', 'sas', 'nvme', 'scsi', 'virtio', 'usb', 'mmc'] as const;
 export const FILESYSTEMS = ['ext4', 'xfs', 'lvm-thin', 'zfs'] as const;
@@ -34,7 +48,11 @@ export const InstallSchema = obj(
     storage: obj(
       'Storage layout on the target disks.',
       {
-        filesystem: oneOfStrings('Root storage: `ext4` or `xfs` on plain partitions, `lvm-thin` (ext4 root plus a thin pool for guests), or `zfs`.', FILESYSTEMS, 'lvm-thin'),
+        filesystem: oneOfStrings(
+          'Root storage: `ext4` or `xfs` on plain partitions, `lvm-thin` (ext4 root plus a thin pool for guests), or `zfs`.',
+          FILESYSTEMS,
+          'lvm-thin',
+        ),
         raid: oneOfStrings('RAID level across the target disks. `raidz*` need zfs; `raid0/1/10` use ZFS vdevs or mdadm.', RAID_LEVELS, 'single'),
         swapSize: size('Swap size; `0G` for none.', '4G'),
         rootSize: Type.Optional(size('Root volume size; by default what is left after swap and the guest pool share.')),
@@ -53,7 +71,11 @@ export const InstallSchema = obj(
       { default: {} },
     ),
     wipe: bool('Allow wiping disks that hold partitions or filesystems. Without it such disks stop the install.', false),
-    onError: oneOfStrings('What to do when the install fails: stay on the error screen (`halt`, keeps the logs in view), `reboot` or `poweroff`.', ['halt', 'reboot', 'poweroff'] as const, 'halt'),
+    onError: oneOfStrings(
+      'What to do when the install fails: stay on the error screen (`halt`, keeps the logs in view), `reboot` or `poweroff`.',
+      ['halt', 'reboot', 'poweroff'] as const,
+      'halt',
+    ),
     finish: oneOfStrings('What to do after a successful install.', ['reboot', 'poweroff'] as const, 'reboot'),
     kernelArgs: list(
       'Extra kernel command-line arguments for the installed system, one per entry (`iommu=pt`); no spaces or quotes.',
@@ -65,7 +87,10 @@ export const InstallSchema = obj(
       {
         webhook: Type.Optional(
           obj('An HTTPS endpoint that receives every install event as JSON, signed with HMAC-SHA256.', {
-            url: httpsUrl('The endpoint: an https URL without user or password.', 'progress webhooks use https:// and authenticate with secret, not with a user or password in the URL'),
+            url: httpsUrl(
+              'The endpoint: an https URL without user or password.',
+              'progress webhooks use https:// and authenticate with secret, not with a user or password in the URL',
+            ),
             secret: Type.Optional(secret('Shared secret for the `X-DebVisor-Signature` HMAC header.')),
           }),
         ),

@@ -2,14 +2,11 @@ import { obj, str, bool, int, oneOfStrings, list, glob, Type } from '../../core/
 
 export const BOND_MODES = ['active-backup', '802.3ad', 'balance-rr', 'balance-xor', 'broadcast', 'balance-tlb', 'balance-alb'] as const;
 
-export const NicMatchSchema = obj(
-  'Properties of a network interface; every given property must match. Text values are globs.',
-  {
-    name: Type.Optional(glob('Kernel interface name (glob), for example `enp3s0f*`.')),
-    mac: Type.Optional(glob('MAC address (glob), for example `52:54:00:*`.')),
-    driver: Type.Optional(glob('Kernel driver (glob), for example `ixgbe`.')),
-  },
-);
+export const NicMatchSchema = obj('Properties of a network interface; every given property must match. Text values are globs.', {
+  name: Type.Optional(glob('Kernel interface name (glob), for example `enp3s0f*`.')),
+  mac: Type.Optional(glob('MAC address (glob), for example `52:54:00:*`.')),
+  driver: Type.Optional(glob('Kernel driver (glob), for example `ixgbe`.')),
+});
 
 export const NetworkSchema = obj(
   'Management network of the node.',
@@ -25,7 +22,9 @@ export const NetworkSchema = obj(
         mode: oneOfStrings('Bonding mode.', BOND_MODES, 'active-backup'),
         members: list('Member interfaces, each a selector that must match exactly one interface.', NicMatchSchema, { minItems: 1 }),
         miimon: int('Link monitoring interval in milliseconds.', { minimum: 0, maximum: 60000, default: 100 }),
-        xmitHashPolicy: Type.Optional(oneOfStrings('Transmit hash policy (802.3ad and balance-xor).', ['layer2', 'layer2+3', 'layer3+4', 'encap2+3', 'encap3+4'] as const)),
+        xmitHashPolicy: Type.Optional(
+          oneOfStrings('Transmit hash policy (802.3ad and balance-xor).', ['layer2', 'layer2+3', 'layer3+4', 'encap2+3', 'encap3+4'] as const),
+        ),
       }),
     ),
     vlan: Type.Optional(obj('Put the management address on a VLAN of the interface or bond.', { id: int('VLAN id.', { minimum: 1, maximum: 4094 }) })),

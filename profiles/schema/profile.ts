@@ -16,7 +16,9 @@ export const ProfileSchema = obj(
   'A DebVisor profile: what a node should be. Keys left out take the secure defaults shown here.',
   {
     version: Type.Literal(PROFILE_VERSION, { description: 'Profile format version; always 1.' }),
-    extends: Type.Optional(str('Path of a parent profile, relative to this file. Maps merge deeply; lists and values here replace the parent\'s; `null` removes an inherited key.')),
+    extends: Type.Optional(
+      str("Path of a parent profile, relative to this file. Maps merge deeply; lists and values here replace the parent's; `null` removes an inherited key."),
+    ),
     node: NodeSchema,
     install: InstallSchema,
     network: NetworkSchema,

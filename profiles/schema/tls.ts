@@ -10,7 +10,9 @@ export const TlsSchema = obj(
       {
         enabled: bool('Request and renew certificates by ACME.', true),
         ca: oneOfStrings('Certificate authority. `custom` needs `directoryUrl`.', ACME_CAS, 'letsencrypt'),
-        directoryUrl: Type.Optional(httpsUrl('ACME directory URL of a custom CA (https, without user or password).', 'an ACME directory URL is an https:// URL without user or password')),
+        directoryUrl: Type.Optional(
+          httpsUrl('ACME directory URL of a custom CA (https, without user or password).', 'an ACME directory URL is an https:// URL without user or password'),
+        ),
         email: Type.Optional(str('Account contact address.', { format: 'email' })),
         challenge: oneOfStrings('Challenge type. Wildcard names need `dns-01`.', ['http-01', 'dns-01'] as const, 'http-01'),
         domains: list('Names on the certificate. Empty means the node FQDN. `*.example.com` wildcards need dns-01.', str('A DNS name.'), { default: [] }),

@@ -6,14 +6,8 @@ export const UsersSchema = obj('Local accounts. Root is locked; the admin logs i
       pattern: '^[a-z_][a-z0-9_-]{0,31}$',
       'x-hint': 'lower-case letters, digits, _ and -, starting with a letter or _, at most 32 characters',
     }),
-    passwordHash: Type.Optional(
-      secret('Password hash for console and sudo: yescrypt (`$y$`) or SHA-512 crypt (`$6$`). Never a plain password.'),
-    ),
+    passwordHash: Type.Optional(secret('Password hash for console and sudo: yescrypt (`$y$`) or SHA-512 crypt (`$6$`). Never a plain password.')),
     sshKeys: list('SSH public keys in authorized_keys format (`ssh-ed25519 AAAA... comment`).', str('One public key.'), { default: [] }),
-    mfa: obj(
-      'Second factor for SSH and sudo.',
-      { totp: bool('Require a TOTP code (RFC 6238) after the SSH key.', true) },
-      { default: {} },
-    ),
+    mfa: obj('Second factor for SSH and sudo.', { totp: bool('Require a TOTP code (RFC 6238) after the SSH key.', true) }, { default: {} }),
   }),
 });

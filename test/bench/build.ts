@@ -21,7 +21,12 @@ async function plainLiveBuild(work: string, dir: string): Promise<number> {
   await run(['cp', '-a', join(work, 'live-build/config'), join(dir, 'config')]);
   // `lb config` with no arguments keeps that configuration and marks the tree configured.
   await run(['lb', 'config'], { cwd: dir, logFile: join(dir, 'build.log') });
-  const env = { ...(process.env as Record<string, string>), SOURCE_DATE_EPOCH: String(await sourceDateEpoch(repo, IMAGE_SOURCES)), LC_ALL: 'C.UTF-8', DEBIAN_FRONTEND: 'noninteractive' };
+  const env = {
+    ...(process.env as Record<string, string>),
+    SOURCE_DATE_EPOCH: String(await sourceDateEpoch(repo, IMAGE_SOURCES)),
+    LC_ALL: 'C.UTF-8',
+    DEBIAN_FRONTEND: 'noninteractive',
+  };
   const t0 = Date.now();
   await run(['lb', 'build'], { cwd: dir, env, logFile: join(dir, 'build.log') });
   const ms = Date.now() - t0;
@@ -55,7 +60,10 @@ export async function benchBuild(compressions: string[] = ['lz4', 'xz'], plain =
       out[`${c}: no-change rebuild (s)`] = Math.round(again.report.durationMs / 1000);
       out[`${c}: speed-up, no change`] = `${(cold.report.durationMs / again.report.durationMs).toFixed(1)}x`;
       out[`${c}: one overlay file changed (s)`] = Math.round(overlay.report.durationMs / 1000);
-      out[`${c}: stages rerun after the change`] = overlay.report.stages.filter((s) => s.status === 'ran').map((s) => s.name).join(', ');
+      out[`${c}: stages rerun after the change`] = overlay.report.stages
+        .filter((s) => s.status === 'ran')
+        .map((s) => s.name)
+        .join(', ');
       out[`${c}: no-change ratio (goal <= 0.02)`] = (again.report.durationMs / cold.report.durationMs).toFixed(3);
       out[`${c}: one-overlay-change ratio (goal <= 0.25)`] = (overlay.report.durationMs / cold.report.durationMs).toFixed(3);
       for (const [k, v] of Object.entries(out)) if (k.startsWith(`${c}:`)) console.log(`  ${k.padEnd(48)} ${v}`);

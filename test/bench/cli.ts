@@ -39,7 +39,8 @@ async function timed(bin: string, args: string[]): Promise<{ wall: number; cpu: 
 }
 
 const mac = (i: number) => `52:54:00:${[(i >> 16) & 255, (i >> 8) & 255, i & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
-const figure = (t: { wall: number; cpu: number }, goal?: number) => `${t.wall} ms (cpu ${t.cpu} ms)${goal === undefined ? '' : `, goal <= ${goal}: ${t.wall <= goal ? 'met' : 'NOT met'}`}`;
+const figure = (t: { wall: number; cpu: number }, goal?: number) =>
+  `${t.wall} ms (cpu ${t.cpu} ms)${goal === undefined ? '' : `, goal <= ${goal}: ${t.wall <= goal ? 'met' : 'NOT met'}`}`;
 
 /**
  * The debvisor command as installed from the .deb (issue 10, point 9): the same compile into a

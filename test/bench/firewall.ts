@@ -21,11 +21,25 @@ export function largeProfile(elements = 5000, rules = 400) {
     source: i % 4 === 0 ? '+customers' : `192.0.2.${i % 250}, 2001:db8:ffff::${i.toString(16)}`,
     comment: `rule ${i}`,
   }));
-  const groups = Object.fromEntries(Array.from({ length: 20 }, (_, g) => [`grp${g}`, [{ action: 'accept', macro: 'Web' }, { action: 'drop', proto: 'tcp', dport: `${20000 + g}` }]]));
+  const groups = Object.fromEntries(
+    Array.from({ length: 20 }, (_, g) => [
+      `grp${g}`,
+      [
+        { action: 'accept', macro: 'Web' },
+        { action: 'drop', proto: 'tcp', dport: `${20000 + g}` },
+      ],
+    ]),
+  );
   return applyDefaults({
     version: 1,
     users: { admin: { name: 'ops' } },
-    security: { firewall: { ipsets: { customers: [...v4, ...v6], management: ['198.51.100.0/24'] }, groups, rules: [...ruleList, ...Object.keys(groups).map((g) => ({ group: g }))] } },
+    security: {
+      firewall: {
+        ipsets: { customers: [...v4, ...v6], management: ['198.51.100.0/24'] },
+        groups,
+        rules: [...ruleList, ...Object.keys(groups).map((g) => ({ group: g }))],
+      },
+    },
   });
 }
 
@@ -41,7 +55,11 @@ export function entriesProfile(entries = 8000) {
 /** Issue 9: 100,000 pinned names took 78 s (YAML and the duplicate scan together). Target for the check: under 3 s. */
 export function pinnedProfile(names = 100_000) {
   const mac = (i: number) => ['52', '54', (i >> 24) & 255, (i >> 16) & 255, (i >> 8) & 255, i & 255].map((b) => b.toString(16).padStart(2, '0')).join(':');
-  return applyDefaults({ version: 1, users: { admin: { name: 'ops' } }, network: { pinning: { names: Object.fromEntries(Array.from({ length: names }, (_, i) => [mac(i), `nic${i}`])) } } });
+  return applyDefaults({
+    version: 1,
+    users: { admin: { name: 'ops' } },
+    network: { pinning: { names: Object.fromEntries(Array.from({ length: names }, (_, i) => [mac(i), `nic${i}`])) } },
+  });
 }
 
 function time<T>(fn: () => T, runs: number): { ms: number; value: T } {
@@ -73,7 +91,9 @@ export async function benchFirewall(): Promise<Record<string, string | number>> 
     const t1 = performance.now();
     await execa('ip', ['netns', 'exec', ns, 'nft', '-f', path]);
     const reload = performance.now() - t1;
-    const rulesLoaded = (await execa('ip', ['netns', 'exec', ns, 'nft', '-a', 'list', 'table', 'inet', 'debvisor'])).stdout.split('\n').filter((l) => l.includes('# handle') && !l.includes('set ') && !l.includes('chain ')).length;
+    const rulesLoaded = (await execa('ip', ['netns', 'exec', ns, 'nft', '-a', 'list', 'table', 'inet', 'debvisor'])).stdout
+      .split('\n')
+      .filter((l) => l.includes('# handle') && !l.includes('set ') && !l.includes('chain ')).length;
     return {
       'set elements': 5000,
       'model rules': file.firewall.rules.length,

@@ -84,75 +84,117 @@ afterAll(async () => {
 });
 
 describe('install apply in QEMU', () => {
-  it('installs from the live ISO onto two blank disks (RAID1), and they boot by themselves (SeaBIOS, then OVMF) to a login prompt', async () => {
-    const iso = readdirSync(out).find((f) => /^debvisor-.*-amd64\.iso$/.test(f));
-    expect(iso, `no ISO in ${out}`).toBeTruthy();
-    const fetch = `for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do curl -sf http://${GUEST_HTTP}/install.sh -o /run/install.sh && break; sleep 3; done; sh /run/install.sh`;
-    const append = `boot=live components ip=dhcp console=ttyS0,115200n8 systemd.run="/bin/sh -c '${fetch}'"`;
-    const installLog = join(dir, 'serial-install.log');
-    const install = await runAndWatch(
-      [
-        ...TCG, '-m', '4096', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot',
-        '-serial', `file:${installLog}`,
-        '-netdev', netdev(http.port), '-device', 'virtio-net-pci,netdev=n0',
-        '-drive', `file=${join(out, iso!)},media=cdrom,readonly=on,if=ide,index=1`,
-        ...diskArgs(),
-        '-kernel', join(out, 'netboot/vmlinuz'), '-initrd', join(out, 'netboot/initrd.img'), '-append', append,
-      ],
-      installLog,
-      [/DebVisor install SUCCEEDED/, /e2e: checks done/],
-      INSTALL_TIMEOUT_MS,
-      /DebVisor install FAILED|e2e: install apply exited with [1-9]|e2e: no profile/,
-    );
-    copyFileSync(installLog, join(repo, 'out/e2e-install-serial.log'));
-    expect(install.matched, `after ${install.seconds} s; serial:\n${install.serial.slice(-6000)}`).toBe(true);
-    for (const step of ['check-disks', 'copy-system', 'install-bootloaders', 'update-initramfs', 'save-logs', 'finish']) expect(install.serial).toContain(`[install/${step}`);
-    // Nothing node-unique from the image; the removable UEFI path; secrets out of the saved profile; logs on the node.
-    const image = /e2e: image machine-id: \[([0-9a-f]*)\]/.exec(install.serial)?.[1];
-    const node = /e2e: node machine-id: \[([0-9a-f]*)\]/.exec(install.serial)?.[1];
-    expect(node).toMatch(/^[0-9a-f]{32}$/);
-    expect(node).not.toBe(image);
-    const imageKey = /e2e: image host key: \[([^\]]*)\]/.exec(install.serial)?.[1];
-    const nodeKey = /e2e: node host key: \[([^\]]*)\]/.exec(install.serial)?.[1];
-    expect(nodeKey).toMatch(/^AAAAC3NzaC1lZDI1NTE5/);
-    expect(nodeKey).not.toBe(imageKey);
-    expect(install.serial).toMatch(/e2e: node host keys: 2/);
-    expect(install.serial).toContain('e2e: removable path EFI/BOOT/BOOTX64.EFI present');
-    expect(install.serial).toMatch(/e2e: redacted secrets: [1-9]/);
-    expect(install.serial).not.toContain('SECRET LEAKED');
-    expect(install.serial).toMatch(/e2e: logs: .*events\.jsonl.*install\.log/);
-    expect(install.serial).toMatch(/e2e: live packages left: 0/);
-    expect(install.serial).toContain("e2e: second disk's removable path present");
-    expect(install.serial).toContain('e2e: mdadm.conf names the array');
-    expect(install.serial).toMatch(/e2e: mdstat: md\d+ : active raid1/);
+  it(
+    'installs from the live ISO onto two blank disks (RAID1), and they boot by themselves (SeaBIOS, then OVMF) to a login prompt',
+    async () => {
+      const iso = readdirSync(out).find((f) => /^debvisor-.*-amd64\.iso$/.test(f));
+      expect(iso, `no ISO in ${out}`).toBeTruthy();
+      const fetch = `for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do curl -sf http://${GUEST_HTTP}/install.sh -o /run/install.sh && break; sleep 3; done; sh /run/install.sh`;
+      const append = `boot=live components ip=dhcp console=ttyS0,115200n8 systemd.run="/bin/sh -c '${fetch}'"`;
+      const installLog = join(dir, 'serial-install.log');
+      const install = await runAndWatch(
+        [
+          ...TCG,
+          '-m',
+          '4096',
+          '-smp',
+          '2',
+          '-display',
+          'none',
+          '-monitor',
+          'none',
+          '-no-reboot',
+          '-serial',
+          `file:${installLog}`,
+          '-netdev',
+          netdev(http.port),
+          '-device',
+          'virtio-net-pci,netdev=n0',
+          '-drive',
+          `file=${join(out, iso!)},media=cdrom,readonly=on,if=ide,index=1`,
+          ...diskArgs(),
+          '-kernel',
+          join(out, 'netboot/vmlinuz'),
+          '-initrd',
+          join(out, 'netboot/initrd.img'),
+          '-append',
+          append,
+        ],
+        installLog,
+        [/DebVisor install SUCCEEDED/, /e2e: checks done/],
+        INSTALL_TIMEOUT_MS,
+        /DebVisor install FAILED|e2e: install apply exited with [1-9]|e2e: no profile/,
+      );
+      copyFileSync(installLog, join(repo, 'out/e2e-install-serial.log'));
+      expect(install.matched, `after ${install.seconds} s; serial:\n${install.serial.slice(-6000)}`).toBe(true);
+      for (const step of ['check-disks', 'copy-system', 'install-bootloaders', 'update-initramfs', 'save-logs', 'finish'])
+        expect(install.serial).toContain(`[install/${step}`);
+      // Nothing node-unique from the image; the removable UEFI path; secrets out of the saved profile; logs on the node.
+      const image = /e2e: image machine-id: \[([0-9a-f]*)\]/.exec(install.serial)?.[1];
+      const node = /e2e: node machine-id: \[([0-9a-f]*)\]/.exec(install.serial)?.[1];
+      expect(node).toMatch(/^[0-9a-f]{32}$/);
+      expect(node).not.toBe(image);
+      const imageKey = /e2e: image host key: \[([^\]]*)\]/.exec(install.serial)?.[1];
+      const nodeKey = /e2e: node host key: \[([^\]]*)\]/.exec(install.serial)?.[1];
+      expect(nodeKey).toMatch(/^AAAAC3NzaC1lZDI1NTE5/);
+      expect(nodeKey).not.toBe(imageKey);
+      expect(install.serial).toMatch(/e2e: node host keys: 2/);
+      expect(install.serial).toContain('e2e: removable path EFI/BOOT/BOOTX64.EFI present');
+      expect(install.serial).toMatch(/e2e: redacted secrets: [1-9]/);
+      expect(install.serial).not.toContain('SECRET LEAKED');
+      expect(install.serial).toMatch(/e2e: logs: .*events\.jsonl.*install\.log/);
+      expect(install.serial).toMatch(/e2e: live packages left: 0/);
+      expect(install.serial).toContain("e2e: second disk's removable path present");
+      expect(install.serial).toContain('e2e: mdadm.conf names the array');
+      expect(install.serial).toMatch(/e2e: mdstat: md\d+ : active raid1/);
 
-    const bootLog = join(dir, 'serial-boot.log');
-    const boot = await runAndWatch(
-      [...TCG, '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot', '-nic', 'none', '-serial', `file:${bootLog}`, ...diskArgs()],
-      bootLog,
-      [new RegExp(`${HOSTNAME} login:`), /DebVisor first boot ran at/],
-      BOOT_TIMEOUT_MS,
-    );
-    copyFileSync(bootLog, join(repo, 'out/e2e-installed-boot-serial.log'));
-    expect(boot.matched, `after ${boot.seconds} s; serial:\n${boot.serial.slice(-6000)}`).toBe(true);
-    // The live system's boot is gone: no live-boot on the installed node.
-    expect(boot.serial).not.toMatch(/DebVisor live system/);
+      const bootLog = join(dir, 'serial-boot.log');
+      const boot = await runAndWatch(
+        [...TCG, '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot', '-nic', 'none', '-serial', `file:${bootLog}`, ...diskArgs()],
+        bootLog,
+        [new RegExp(`${HOSTNAME} login:`), /DebVisor first boot ran at/],
+        BOOT_TIMEOUT_MS,
+      );
+      copyFileSync(bootLog, join(repo, 'out/e2e-installed-boot-serial.log'));
+      expect(boot.matched, `after ${boot.seconds} s; serial:\n${boot.serial.slice(-6000)}`).toBe(true);
+      // The live system's boot is gone: no live-boot on the installed node.
+      expect(boot.serial).not.toMatch(/DebVisor live system/);
 
-    // UEFI with fresh variables (no boot entries): the firmware finds EFI/BOOT/BOOTX64.EFI by itself.
-    const uefiLog = join(dir, 'serial-boot-uefi.log');
-    const vars = join(dir, 'vars.fd');
-    copyFileSync(OVMF_VARS, vars);
-    const uefi = await runAndWatch(
-      [
-        ...TCG, '-machine', 'q35', '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot', '-nic', 'none', '-serial', `file:${uefiLog}`,
-        '-drive', `if=pflash,format=raw,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,file=${vars}`,
-        ...diskArgs(),
-      ],
-      uefiLog,
-      [/GNU GRUB/, new RegExp(`${HOSTNAME} login:`)],
-      BOOT_TIMEOUT_MS,
-    );
-    copyFileSync(uefiLog, join(repo, 'out/e2e-installed-boot-uefi-serial.log'));
-    expect(uefi.matched, `after ${uefi.seconds} s; serial:\n${uefi.serial.slice(-6000)}`).toBe(true);
-  }, INSTALL_TIMEOUT_MS + 2 * BOOT_TIMEOUT_MS + 120_000);
+      // UEFI with fresh variables (no boot entries): the firmware finds EFI/BOOT/BOOTX64.EFI by itself.
+      const uefiLog = join(dir, 'serial-boot-uefi.log');
+      const vars = join(dir, 'vars.fd');
+      copyFileSync(OVMF_VARS, vars);
+      const uefi = await runAndWatch(
+        [
+          ...TCG,
+          '-machine',
+          'q35',
+          '-m',
+          '2048',
+          '-smp',
+          '2',
+          '-display',
+          'none',
+          '-monitor',
+          'none',
+          '-no-reboot',
+          '-nic',
+          'none',
+          '-serial',
+          `file:${uefiLog}`,
+          '-drive',
+          `if=pflash,format=raw,readonly=on,file=${OVMF_CODE}`,
+          '-drive',
+          `if=pflash,format=raw,file=${vars}`,
+          ...diskArgs(),
+        ],
+        uefiLog,
+        [/GNU GRUB/, new RegExp(`${HOSTNAME} login:`)],
+        BOOT_TIMEOUT_MS,
+      );
+      copyFileSync(uefiLog, join(repo, 'out/e2e-installed-boot-uefi-serial.log'));
+      expect(uefi.matched, `after ${uefi.seconds} s; serial:\n${uefi.serial.slice(-6000)}`).toBe(true);
+    },
+    INSTALL_TIMEOUT_MS + 2 * BOOT_TIMEOUT_MS + 120_000,
+  );
 });

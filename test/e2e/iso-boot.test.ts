@@ -27,7 +27,12 @@ describe('the development ISO', () => {
   it('is built with its report, checksums, SBOM and netboot files', () => {
     const version = readVersion(repo);
     expect(built.iso).toBe(join(repo, 'out', `debvisor-${version}-amd64.iso`));
-    const report = JSON.parse(readFileSync(built.reportPath, 'utf8')) as { stages: { name: string }[]; artefacts: { path: string; sha256: string }[]; packages: { name: string }[]; kernel?: { fragment: { satisfied: number } } };
+    const report = JSON.parse(readFileSync(built.reportPath, 'utf8')) as {
+      stages: { name: string }[];
+      artefacts: { path: string; sha256: string }[];
+      packages: { name: string }[];
+      kernel?: { fragment: { satisfied: number } };
+    };
     expect(report.stages.map((s) => s.name)).toEqual(['package-deb', 'bootstrap', 'chroot', 'binary', 'netboot', 'release']);
     expect(report.packages.some((p) => p.name === 'debvisor')).toBe(true);
     expect(report.packages.some((p) => p.name === 'nodejs')).toBe(true);
@@ -49,10 +54,26 @@ describe('the development ISO', () => {
     ['uefi', 'usb'],
   ];
   for (const [firmware, medium] of variants) {
-    it(`boots with ${firmware === 'bios' ? 'SeaBIOS' : 'OVMF'} from ${medium === 'cd' ? 'a CD' : 'a USB disk'} to a serial login, and debvisor --version runs`, async () => {
-      const version = readVersion(repo);
-      const r = await bootAndWatch(built.iso!, firmware, medium, dir, [new RegExp(`debvisor ${version.replace(/\./g, '\\.')}`), /DebVisor live system, boot mode: install/, /live system on debvisor \(ttyS0\), boot mode: install/, /debvisor login:/], BOOT_TIMEOUT_MS);
-      expect(r.matched, `after ${r.seconds} s the serial console showed:\n${r.serial.slice(-3000)}`).toBe(true);
-    }, BOOT_TIMEOUT_MS + 60_000);
+    it(
+      `boots with ${firmware === 'bios' ? 'SeaBIOS' : 'OVMF'} from ${medium === 'cd' ? 'a CD' : 'a USB disk'} to a serial login, and debvisor --version runs`,
+      async () => {
+        const version = readVersion(repo);
+        const r = await bootAndWatch(
+          built.iso!,
+          firmware,
+          medium,
+          dir,
+          [
+            new RegExp(`debvisor ${version.replace(/\./g, '\\.')}`),
+            /DebVisor live system, boot mode: install/,
+            /live system on debvisor \(ttyS0\), boot mode: install/,
+            /debvisor login:/,
+          ],
+          BOOT_TIMEOUT_MS,
+        );
+        expect(r.matched, `after ${r.seconds} s the serial console showed:\n${r.serial.slice(-3000)}`).toBe(true);
+      },
+      BOOT_TIMEOUT_MS + 60_000,
+    );
   }
 });

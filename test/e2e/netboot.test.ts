@@ -28,16 +28,28 @@ afterAll(async () => {
 });
 
 describe('network boot', () => {
-  it("QEMU's own iPXE (older than ${cwduri}) chains boot.ipxe over HTTP and the live system fetches its squashfs", async () => {
-    expect(built.report.stages.some((s) => s.name === 'netboot')).toBe(true);
-    const r = await bootAndWatch(join(repo, 'out/netboot'), 'bios', 'pxe', dir, [
-      // iPXE prints on the screen only; the kernel's command line shows the URL it chose.
-      new RegExp(`fetch=http://${GUEST_HTTP.replace(/\./g, '\\.')}/boot\\.ipxe/\\.\\./filesystem\\.squashfs`),
-      /DebVisor live system, boot mode: install/,
-      /login:/,
-    ], BOOT_TIMEOUT_MS, http.port);
-    const asked = http.requests.map((q) => `${q.status} ${q.path}`).join('\n');
-    expect(r.matched, `after ${r.seconds} s; HTTP requests:\n${asked}\nserial console:\n${r.serial.slice(-3000)}`).toBe(true);
-    for (const f of ['/boot.ipxe', '/vmlinuz', '/initrd.img', '/filesystem.squashfs']) expect(asked).toContain(`200 ${f}`);
-  }, BOOT_TIMEOUT_MS + 60_000);
+  it(
+    "QEMU's own iPXE (older than ${cwduri}) chains boot.ipxe over HTTP and the live system fetches its squashfs",
+    async () => {
+      expect(built.report.stages.some((s) => s.name === 'netboot')).toBe(true);
+      const r = await bootAndWatch(
+        join(repo, 'out/netboot'),
+        'bios',
+        'pxe',
+        dir,
+        [
+          // iPXE prints on the screen only; the kernel's command line shows the URL it chose.
+          new RegExp(`fetch=http://${GUEST_HTTP.replace(/\./g, '\\.')}/boot\\.ipxe/\\.\\./filesystem\\.squashfs`),
+          /DebVisor live system, boot mode: install/,
+          /login:/,
+        ],
+        BOOT_TIMEOUT_MS,
+        http.port,
+      );
+      const asked = http.requests.map((q) => `${q.status} ${q.path}`).join('\n');
+      expect(r.matched, `after ${r.seconds} s; HTTP requests:\n${asked}\nserial console:\n${r.serial.slice(-3000)}`).toBe(true);
+      for (const f of ['/boot.ipxe', '/vmlinuz', '/initrd.img', '/filesystem.squashfs']) expect(asked).toContain(`200 ${f}`);
+    },
+    BOOT_TIMEOUT_MS + 60_000,
+  );
 });

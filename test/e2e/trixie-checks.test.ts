@@ -25,7 +25,16 @@ let root: string;
 const inImage = (argv: string[]) =>
   execa(
     'unshare',
-    ['-m', '-n', 'sh', '-c', 'R=$1; shift; mount --make-rprivate / && mount --bind "$R" "$R" && mount -t proc proc "$R/proc" && mount --rbind /dev "$R/dev" && mount -t tmpfs tmpfs "$R/run" && mount -t tmpfs tmpfs "$R/tmp" && exec chroot "$R" "$@"', 'sh', root, ...argv],
+    [
+      '-m',
+      '-n',
+      'sh',
+      '-c',
+      'R=$1; shift; mount --make-rprivate / && mount --bind "$R" "$R" && mount -t proc proc "$R/proc" && mount --rbind /dev "$R/dev" && mount -t tmpfs tmpfs "$R/run" && mount -t tmpfs tmpfs "$R/tmp" && exec chroot "$R" "$@"',
+      'sh',
+      root,
+      ...argv,
+    ],
     { reject: false, stdin: 'ignore', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } },
   );
 const ok = async (argv: string[]) => {

@@ -61,21 +61,99 @@ describe('debvisor audit on rendered roots', () => {
   });
 
   const cases: [string, (root: string) => void | Promise<void>, string[], string][] = [
-    ['root login allowed', (r) => edit(join(r, 'etc/ssh/sshd_config.d/10-debvisor.conf'), 'PermitRootLogin no', 'PermitRootLogin yes'), ['ssh.root-login'], 'F'],
-    ['password login allowed', (r) => edit(join(r, 'etc/ssh/sshd_config.d/10-debvisor.conf'), 'PasswordAuthentication no', 'PasswordAuthentication yes'), ['ssh.password'], 'F'],
-    ['a CBC cipher and SHA-1 MAC', (r) => { edit(join(r, 'etc/ssh/sshd_config.d/10-debvisor.conf'), /^Ciphers .*$/m, 'Ciphers aes256-gcm@openssh.com,aes128-cbc'); edit(join(r, 'etc/ssh/sshd_config.d/10-debvisor.conf'), /^MACs .*$/m, 'MACs hmac-sha2-256-etm@openssh.com,hmac-sha1'); }, ['ssh.algorithms'], 'D'],
-    ['key only, no TOTP', (r) => edit(join(r, 'etc/ssh/sshd_config.d/10-debvisor.conf'), 'AuthenticationMethods publickey,keyboard-interactive:pam', 'AuthenticationMethods publickey'), ['ssh.mfa'], 'D'],
+    [
+      'root login allowed',
+      (r) => edit(join(r, 'etc/ssh/sshd_config.d/10-debvisor.conf'), 'PermitRootLogin no', 'PermitRootLogin yes'),
+      ['ssh.root-login'],
+      'F',
+    ],
+    [
+      'password login allowed',
+      (r) => edit(join(r, 'etc/ssh/sshd_config.d/10-debvisor.conf'), 'PasswordAuthentication no', 'PasswordAuthentication yes'),
+      ['ssh.password'],
+      'F',
+    ],
+    [
+      'a CBC cipher and SHA-1 MAC',
+      (r) => {
+        edit(join(r, 'etc/ssh/sshd_config.d/10-debvisor.conf'), /^Ciphers .*$/m, 'Ciphers aes256-gcm@openssh.com,aes128-cbc');
+        edit(join(r, 'etc/ssh/sshd_config.d/10-debvisor.conf'), /^MACs .*$/m, 'MACs hmac-sha2-256-etm@openssh.com,hmac-sha1');
+      },
+      ['ssh.algorithms'],
+      'D',
+    ],
+    [
+      'key only, no TOTP',
+      (r) =>
+        edit(join(r, 'etc/ssh/sshd_config.d/10-debvisor.conf'), 'AuthenticationMethods publickey,keyboard-interactive:pam', 'AuthenticationMethods publickey'),
+      ['ssh.mfa'],
+      'D',
+    ],
     ['root has a password', (r) => edit(join(r, 'etc/shadow'), /^root:!:/m, 'root:$6$x$y:'), ['accounts.root-locked'], 'D'],
-    ['PAM asks for the password', (r) => edit(join(r, 'etc/pam.d/sshd'), /^auth required pam_google_authenticator.*$/m, '@include common-auth'), ['mfa.pam'], 'D'],
+    [
+      'PAM asks for the password',
+      (r) => edit(join(r, 'etc/pam.d/sshd'), /^auth required pam_google_authenticator.*$/m, '@include common-auth'),
+      ['mfa.pam'],
+      'D',
+    ],
     ['TOTP secret readable by others', (r) => chmodSync(join(r, 'var/lib/debvisor/mfa/alice'), 0o644), ['mfa.secrets'], 'D'],
-    ['firewall policy accept', (r) => edit(join(r, RULESET_FILE), 'hook input priority filter; policy drop;', 'hook input priority filter; policy accept;'), ['firewall.loaded'], 'F'],
-    ['TLS 1.0 and a CBC suite on the panel', (r) => { edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), 'ssl_protocols TLSv1.2 TLSv1.3;', 'ssl_protocols TLSv1 TLSv1.2 TLSv1.3;'); edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), 'ssl_ciphers ', 'ssl_ciphers ECDHE-RSA-AES128-SHA:'); }, ['panel.tls'], 'D'],
+    [
+      'firewall policy accept',
+      (r) => edit(join(r, RULESET_FILE), 'hook input priority filter; policy drop;', 'hook input priority filter; policy accept;'),
+      ['firewall.loaded'],
+      'F',
+    ],
+    [
+      'TLS 1.0 and a CBC suite on the panel',
+      (r) => {
+        edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), 'ssl_protocols TLSv1.2 TLSv1.3;', 'ssl_protocols TLSv1 TLSv1.2 TLSv1.3;');
+        edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), 'ssl_ciphers ', 'ssl_ciphers ECDHE-RSA-AES128-SHA:');
+      },
+      ['panel.tls'],
+      'D',
+    ],
     ['short HSTS', (r) => edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), /max-age=63072000/g, 'max-age=3600'), ['panel.hsts'], 'C'],
     // Issue 9 point 18: a location with its own add_header does not inherit the server's HSTS.
-    ['HSTS only on the status page', (r) => edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), /^\tadd_header Strict-Transport-Security.*\n/m, ''), ['panel.hsts'], 'C'],
-    ['HSTS everywhere but the status page', (r) => edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), /^\t\tadd_header Strict-Transport-Security.*\n/m, ''), ['panel.hsts'], 'C'],
-    ['an ECDSA host key', async (r) => { await execa('ssh-keygen', ['-q', '-t', 'ecdsa', '-N', '', '-f', join(r, 'etc/ssh/ssh_host_ecdsa_key')]); }, ['ssh.host-keys'], 'C'],
-    ['a certificate that expires in two days', async (r) => { await execa('openssl', ['req', '-new', '-x509', '-key', join(r, 'etc/debvisor/tls/panel.key'), '-out', join(r, 'etc/debvisor/tls/panel.crt'), '-days', '2', '-subj', '/CN=node.lab.example.com']); }, ['panel.certificate-expiry'], 'B'],
+    [
+      'HSTS only on the status page',
+      (r) => edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), /^\tadd_header Strict-Transport-Security.*\n/m, ''),
+      ['panel.hsts'],
+      'C',
+    ],
+    [
+      'HSTS everywhere but the status page',
+      (r) => edit(join(r, 'etc/nginx/sites-enabled/debvisor-panel'), /^\t\tadd_header Strict-Transport-Security.*\n/m, ''),
+      ['panel.hsts'],
+      'C',
+    ],
+    [
+      'an ECDSA host key',
+      async (r) => {
+        await execa('ssh-keygen', ['-q', '-t', 'ecdsa', '-N', '', '-f', join(r, 'etc/ssh/ssh_host_ecdsa_key')]);
+      },
+      ['ssh.host-keys'],
+      'C',
+    ],
+    [
+      'a certificate that expires in two days',
+      async (r) => {
+        await execa('openssl', [
+          'req',
+          '-new',
+          '-x509',
+          '-key',
+          join(r, 'etc/debvisor/tls/panel.key'),
+          '-out',
+          join(r, 'etc/debvisor/tls/panel.crt'),
+          '-days',
+          '2',
+          '-subj',
+          '/CN=node.lab.example.com',
+        ]);
+      },
+      ['panel.certificate-expiry'],
+      'B',
+    ],
   ];
   for (const [name, change, ids, want] of cases) {
     it(`${name}: fails ${ids.join(', ')}, grade ${want}`, async () => {

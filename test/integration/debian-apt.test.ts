@@ -63,7 +63,10 @@ describe('Debian packages through a private apt', () => {
     writeFileSync(join(mirror, hello.filename), bytes);
     const dest = join(dir, 'dest-tampered');
     const apt = new PrivateApt(`http://127.0.0.1:${http.port}`, SUITE, join(dir, 'work'));
-    await expect(apt.download([hello], dest)).rejects.toMatchObject({ code: 'E_APT_VERIFY', message: expect.stringContaining('apt refused to download hello') });
+    await expect(apt.download([hello], dest)).rejects.toMatchObject({
+      code: 'E_APT_VERIFY',
+      message: expect.stringContaining('apt refused to download hello'),
+    });
     expect(readdirSync(dest).filter((f) => f.endsWith('.deb'))).toEqual([]);
   });
 

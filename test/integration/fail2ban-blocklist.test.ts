@@ -61,19 +61,44 @@ describe('fail2ban feeds the firewall blocklist', () => {
     const logs = join(dir, 'log');
     mkdirSync(logs);
     const now = syslogTime();
-    const ssh = Array.from({ length: 6 }, (_, i) => `${now} node sshd[${4000 + i}]: Failed password for invalid user admin from 10.77.0.4 port ${50000 + i} ssh2`);
-    const panel = Array.from({ length: 6 }, (_, i) => `${now} node debvisor-panel[${900 + i}]: authentication failure; rhost=fd77::4 user=root msg=bad password`);
+    const ssh = Array.from(
+      { length: 6 },
+      (_, i) => `${now} node sshd[${4000 + i}]: Failed password for invalid user admin from 10.77.0.4 port ${50000 + i} ssh2`,
+    );
+    const panel = Array.from(
+      { length: 6 },
+      (_, i) => `${now} node debvisor-panel[${900 + i}]: authentication failure; rhost=fd77::4 user=root msg=bad password`,
+    );
     writeFileSync(join(logs, 'auth.log'), `${ssh.join('\n')}\n`);
     writeFileSync(join(logs, 'panel.log'), `${panel.join('\n')}\n`);
 
     const conf = join(dir, 'f2b');
     cpSync('/etc/fail2ban', conf, { recursive: true });
     cpSync(join(root, 'etc/fail2ban'), conf, { recursive: true });
-    writeFileSync(join(conf, 'jail.d', 'zz-test.local'), [
-      '[sshd]', 'backend = polling', `logpath = ${join(logs, 'auth.log')}`, '',
-      '[debvisor-panel]', 'backend = polling', `logpath = ${join(logs, 'panel.log')}`, '',
-    ].join('\n'));
-    writeFileSync(join(conf, 'fail2ban.local'), ['[Definition]', `socket = ${join(dir, 'f2b.sock')}`, `pidfile = ${join(dir, 'f2b.pid')}`, `dbfile = ${join(dir, 'f2b.sqlite3')}`, `logtarget = ${join(dir, 'f2b.log')}`, ''].join('\n'));
+    writeFileSync(
+      join(conf, 'jail.d', 'zz-test.local'),
+      [
+        '[sshd]',
+        'backend = polling',
+        `logpath = ${join(logs, 'auth.log')}`,
+        '',
+        '[debvisor-panel]',
+        'backend = polling',
+        `logpath = ${join(logs, 'panel.log')}`,
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(conf, 'fail2ban.local'),
+      [
+        '[Definition]',
+        `socket = ${join(dir, 'f2b.sock')}`,
+        `pidfile = ${join(dir, 'f2b.pid')}`,
+        `dbfile = ${join(dir, 'f2b.sqlite3')}`,
+        `logtarget = ${join(dir, 'f2b.log')}`,
+        '',
+      ].join('\n'),
+    );
 
     server = execa('ip', ['netns', 'exec', NS, 'fail2ban-server', '-c', conf, '-f', '-x', 'start'], { stdin: 'ignore', reject: false });
     const deadline = Date.now() + BAN_WAIT_MS;

@@ -24,10 +24,20 @@ const data = {
   security: {
     firewall: {
       lockdown: true,
-      ipsets: { management: ['192.0.2.0/24', '2001:db8::/32'], 'my-hosts': ['192.0.2.128/25'], [`s${'x'.repeat(30)}`]: ['198.51.100.0-198.51.100.9', '::ffff:203.0.113.0/120'] },
+      ipsets: {
+        management: ['192.0.2.0/24', '2001:db8::/32'],
+        'my-hosts': ['192.0.2.128/25'],
+        [`s${'x'.repeat(30)}`]: ['198.51.100.0-198.51.100.9', '::ffff:203.0.113.0/120'],
+      },
       aliases: { [`a${'y'.repeat(30)}`]: '203.0.113.0/24' },
       zones: { vm: { interfaces: ['abcdefghijklmno', 'abcdefghijklmn*', 'vm.br-0_x', 'e'] }, dmz: { interfaces: ['vmbr*'] } },
-      groups: { 'web-servers': [{ action: 'accept', macro: 'Web', source: '+my-hosts' }], [group]: [{ action: 'accept', proto: '255', log: true, comment: 'ü'.repeat(64) }, { action: 'drop', proto: '0', direction: 'out', log: true }] },
+      groups: {
+        'web-servers': [{ action: 'accept', macro: 'Web', source: '+my-hosts' }],
+        [group]: [
+          { action: 'accept', proto: '255', log: true, comment: 'ü'.repeat(64) },
+          { action: 'drop', proto: '0', direction: 'out', log: true },
+        ],
+      },
       rules: [
         { action: 'accept', proto: 'tcp', dport: '1:21,23:442,444:65535', source: `+s${'x'.repeat(30)}`, zone: 'vm', log: true, comment: '€'.repeat(42) },
         { action: 'accept', proto: 'any', source: `a${'y'.repeat(30)}`, zone: 'dmz', comment: '😀'.repeat(32) },

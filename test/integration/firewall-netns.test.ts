@@ -68,7 +68,11 @@ describe('the rendered firewall in a network namespace', () => {
     await load(profile);
     const open = { 'tcp/22': 'open', 'tcp/443': 'open', 'tcp/80': 'open', 'tcp/3128': 'open', 'tcp/60000': 'open', 'tcp/8443': 'open' };
     const out = await scan('out', TCP, UDP);
-    expectPorts(out, { ...open, 'tcp/5900': 'timeout', 'tcp/9100': 'timeout', 'tcp/5555': 'timeout', 'udp/5405': 'timeout', 'udp/5412': 'timeout', 'udp/9999': 'timeout' }, 'out');
+    expectPorts(
+      out,
+      { ...open, 'tcp/5900': 'timeout', 'tcp/9100': 'timeout', 'tcp/5555': 'timeout', 'udp/5405': 'timeout', 'udp/5412': 'timeout', 'udp/9999': 'timeout' },
+      'out',
+    );
     expectPorts(out, { 'tcp/7000': 'refused' }, 'out (reject rule)');
     const mgmt = await scan('mgmt', TCP, UDP);
     expectPorts(mgmt, { ...open, 'tcp/5900': 'open', 'tcp/9100': 'timeout', 'tcp/5555': 'timeout', 'udp/5405': 'timeout', 'udp/9999': 'timeout' }, 'mgmt');
@@ -83,7 +87,20 @@ describe('the rendered firewall in a network namespace', () => {
     locked.security.firewall.lockdown = true;
     await load(locked);
     const out = await scan('out', TCP, UDP);
-    expectPorts(out, { 'tcp/22': 'timeout', 'tcp/443': 'timeout', 'tcp/5900': 'timeout', 'tcp/3128': 'timeout', 'tcp/8443': 'timeout', 'tcp/60000': 'timeout', 'tcp/80': 'open', 'udp/5405': 'timeout' }, 'out');
+    expectPorts(
+      out,
+      {
+        'tcp/22': 'timeout',
+        'tcp/443': 'timeout',
+        'tcp/5900': 'timeout',
+        'tcp/3128': 'timeout',
+        'tcp/8443': 'timeout',
+        'tcp/60000': 'timeout',
+        'tcp/80': 'open',
+        'udp/5405': 'timeout',
+      },
+      'out',
+    );
     const mgmt = await scan('mgmt', TCP, UDP);
     expectPorts(mgmt, { 'tcp/22': 'open', 'tcp/443': 'open', 'tcp/5900': 'open', 'tcp/3128': 'open', 'tcp/80': 'open', 'udp/5405': 'timeout' }, 'mgmt');
     const peer = await scan('peer', TCP, UDP);

@@ -14,8 +14,14 @@ const ROLLBACK_WAIT_MS = 20_000;
 let lab: Lab;
 let sys: string;
 
-const dv = (args: string[], reject = false) => lab.exec('node', [process.execPath, join(root, 'bin/debvisor.js'), ...args, ...(args[0] === 'firewall' && !['ban', 'unban'].includes(args[1]!) ? ['--root', sys] : [])], { reject });
-const listing = async () => (await lab.exec('node', ['nft', 'list', 'table', 'inet', 'debvisor'], { reject: false })).stdout.replace(/counter packets \d+ bytes \d+/g, 'counter');
+const dv = (args: string[], reject = false) =>
+  lab.exec(
+    'node',
+    [process.execPath, join(root, 'bin/debvisor.js'), ...args, ...(args[0] === 'firewall' && !['ban', 'unban'].includes(args[1]!) ? ['--root', sys] : [])],
+    { reject },
+  );
+const listing = async () =>
+  (await lab.exec('node', ['nft', 'list', 'table', 'inet', 'debvisor'], { reject: false })).stdout.replace(/counter packets \d+ bytes \d+/g, 'counter');
 
 async function reach(from: string, port: number): Promise<string> {
   const [r] = await lab.probe(from, [{ host: lab.hosts.node!.v4, port, proto: 'tcp' }]);
@@ -49,7 +55,12 @@ describe('debvisor firewall on a node (in a network namespace)', () => {
     const r = await dv(['firewall', 'apply', '--yes']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('applied and saved');
-    const st = JSON.parse((await dv(['firewall', 'status', '--json'])).stdout) as { loaded: boolean; inputPolicy: string; lockdown: boolean; sets: Record<string, number> };
+    const st = JSON.parse((await dv(['firewall', 'status', '--json'])).stdout) as {
+      loaded: boolean;
+      inputPolicy: string;
+      lockdown: boolean;
+      sets: Record<string, number>;
+    };
     expect(st).toMatchObject({ loaded: true, inputPolicy: 'drop', lockdown: false });
     expect(st.sets.management_v4).toBe(1);
     expect(existsSync(join(sys, RULESET_FILE))).toBe(true);
@@ -106,7 +117,13 @@ describe('debvisor firewall on a node (in a network namespace)', () => {
     const model = join(sys, 'etc/debvisor/firewall.yaml');
     const good = readFileSync(model, 'utf8');
     const before = await listing();
-    writeFileSync(model, good.replace('rules:', 'rules:\n    - { action: accept, macro: Telnett }\n    - { action: accept, proto: tcp, dport: 99999 }\n    - { action: accept, macro: SSH, source: +nosuchset }'));
+    writeFileSync(
+      model,
+      good.replace(
+        'rules:',
+        'rules:\n    - { action: accept, macro: Telnett }\n    - { action: accept, proto: tcp, dport: 99999 }\n    - { action: accept, macro: SSH, source: +nosuchset }',
+      ),
+    );
     const r = await dv(['firewall', 'apply', '--yes']);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/firewall\.yaml:\d+:\d+: \/firewall\/rules\/0\/macro: unknown macro 'Telnett' \(did you mean 'Telnet'\?\)/);

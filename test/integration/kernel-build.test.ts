@@ -18,7 +18,17 @@ const CACHE = join(repo, 'cache/kernel');
 const log = join(CACHE, 'kernel-build-test.log');
 const OBJ = join(CACHE, 'test-build/obj');
 const PACKAGES = join(CACHE, 'test-build/packages');
-const FRAGMENT = ['CONFIG_MODULES=y', 'CONFIG_PRINTK=y', 'CONFIG_TTY=y', 'CONFIG_SERIAL_8250=y', 'CONFIG_SERIAL_8250_CONSOLE=y', 'CONFIG_BLK_DEV_INITRD=y', 'CONFIG_NET=y', 'CONFIG_BRIDGE=m', ''].join('\n');
+const FRAGMENT = [
+  'CONFIG_MODULES=y',
+  'CONFIG_PRINTK=y',
+  'CONFIG_TTY=y',
+  'CONFIG_SERIAL_8250=y',
+  'CONFIG_SERIAL_8250_CONSOLE=y',
+  'CONFIG_BLK_DEV_INITRD=y',
+  'CONFIG_NET=y',
+  'CONFIG_BRIDGE=m',
+  '',
+].join('\n');
 let src: KernelInputs;
 
 beforeAll(async () => {
@@ -39,7 +49,16 @@ describe('the kernel stage: make bindeb-pkg from the settled config, packages ke
     expect(readKernelManifest(join(PACKAGES, key))).toBeUndefined();
     expect(decideKeyed('kernel', inputs, undefined, false).run).toBe(true);
 
-    const m = await buildKernelPackages({ source: src.source, obj: OBJ, packagesDir: PACKAGES, key, localVersion: '-debvisor', sourceVersion: src.versions.source, epoch: 1_700_000_000, log });
+    const m = await buildKernelPackages({
+      source: src.source,
+      obj: OBJ,
+      packagesDir: PACKAGES,
+      key,
+      localVersion: '-debvisor',
+      sourceVersion: src.versions.source,
+      epoch: 1_700_000_000,
+      log,
+    });
     const upstream = src.versions.source.replace(/-.*/, '');
     expect(m.release).toBe(`${upstream}-debvisor`);
     expect(m.version).toBe(`${src.versions.source}+debvisor.${key.slice(0, 8)}`);

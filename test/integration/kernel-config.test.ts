@@ -20,7 +20,7 @@ beforeAll(async () => {
 }, 900_000);
 
 describe("the kernel fragment on Debian's real kernel source", () => {
-  it('survives make olddefconfig on top of Debian 13\'s amd64 config: every option kept', async () => {
+  it("survives make olddefconfig on top of Debian 13's amd64 config: every option kept", async () => {
     const check = await prepareKernelConfig(inputs.source, OBJ, { debian: inputs.config }, FRAGMENT, log);
     expect(check.differing).toEqual([]);
     expect(check.satisfied.length).toBeGreaterThan(40);

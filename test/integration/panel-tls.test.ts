@@ -111,7 +111,10 @@ describe('the panel behind nginx, over HTTPS only', () => {
     const web = join(dir, 'panel');
     mkdirSync(web);
     writeFileSync(join(web, 'index.html'), 'the runtime panel');
-    upstream = execa('ip', ['netns', 'exec', NS, 'python3', '-m', 'http.server', '8006', '--bind', '127.0.0.1', '--directory', web], { stdin: 'ignore', reject: false });
+    upstream = execa('ip', ['netns', 'exec', NS, 'python3', '-m', 'http.server', '8006', '--bind', '127.0.0.1', '--directory', web], {
+      stdin: 'ignore',
+      reject: false,
+    });
     await waitPort(8006);
     const after = await curl(['https://127.0.0.1/']);
     expect(String(after.stdout)).toBe('the runtime panel');

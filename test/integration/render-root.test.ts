@@ -21,7 +21,8 @@ let n = 0;
 
 const dv = (args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, stdin: 'ignore' });
 /** The CLI in a private mount namespace where this machine's / is read-only: a refusal that failed could not write here. */
-const dvGuarded = (args: string[]) => execa('unshare', ['-m', 'sh', '-c', 'mount -o remount,bind,ro / && exec "$@"', 'guard', process.execPath, BIN, ...args], { reject: false, stdin: 'ignore' });
+const dvGuarded = (args: string[]) =>
+  execa('unshare', ['-m', 'sh', '-c', 'mount -o remount,bind,ro / && exec "$@"', 'guard', process.execPath, BIN, ...args], { reject: false, stdin: 'ignore' });
 const fresh = (name: string) => {
   const d = join(dir, `${name}-${n++}`);
   mkdirSync(d, { recursive: true });
@@ -31,7 +32,21 @@ const noStack = (r: { stderr: unknown }) => expect(String(r.stderr)).not.toMatch
 
 function profileFile(admin: string, extra = ''): string {
   const f = join(dir, `profile-${admin}-${n++}.yaml`);
-  writeFileSync(f, ['version: 1', 'node: { hostname: node, domain: lab.example.com }', 'users:', '  admin:', `    name: ${admin}`, `    passwordHash: '${HASH}'`, `    sshKeys: ['${KEY}']`, 'dns: { register: false }', extra, ''].join('\n'));
+  writeFileSync(
+    f,
+    [
+      'version: 1',
+      'node: { hostname: node, domain: lab.example.com }',
+      'users:',
+      '  admin:',
+      `    name: ${admin}`,
+      `    passwordHash: '${HASH}'`,
+      `    sshKeys: ['${KEY}']`,
+      'dns: { register: false }',
+      extra,
+      '',
+    ].join('\n'),
+  );
   return f;
 }
 
@@ -40,20 +55,29 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('render runs the daemons\' checks before anything is written (point 1)', () => {
+describe("render runs the daemons' checks before anything is written (point 1)", () => {
   const breakers: [string, string, (s: string) => string, RegExp][] = [
     ['firewall-ruleset', 'nft -c', (s) => `${s}\ntable inet debvisor { chain x { bogus; } }\n`, /syntax error|Error/],
     ['sudoers', 'visudo -c', (s) => `${s}alice ALL=(ALL) NOPASSWD ALL\n`, /syntax error/],
     ['sshd-dropin', 'sshd -t', (s) => `${s}PermitRootLogin maybe\n`, /PermitRootLogin|bad .*argument|unsupported/i],
     ['panel-site', 'nginx -t', (s) => `${s}server { listen 8443 ssl; bogus_directive on; }\n`, /unknown directive "bogus_directive"/],
-    ['fail2ban-jails', 'fail2ban-client -t', (s) => `${s}\n[bogus-jail]\nenabled = true\nfilter = debvisor-no-such-filter\nport = 22\nlogpath = /dev/null\n`, /debvisor-no-such-filter|Unable to read the filter|bogus-jail/],
+    [
+      'fail2ban-jails',
+      'fail2ban-client -t',
+      (s) => `${s}\n[bogus-jail]\nenabled = true\nfilter = debvisor-no-such-filter\nport = 22\nlogpath = /dev/null\n`,
+      /debvisor-no-such-filter|Unable to read the filter|bogus-jail/,
+    ],
   ];
-  it('with this machine\'s tool versions every file passes its check, none is left unchecked', async () => {
+  it("with this machine's tool versions every file passes its check, none is left unchecked", async () => {
     const r = validateProfile(profileFile('alice'));
     if (!r.ok) throw new Error(JSON.stringify(r.issues));
     const res = await writeFileSet(fresh('good'), renderFiles(r.profile, await detectHostFacts()));
     expect(res.unchecked).toEqual([]);
-    expect(renderFiles(r.profile).filter((f) => f.check).map((f) => f.checkName)).toEqual(['nft -c', 'fail2ban-client -t', 'sshd -t', 'visudo -c', 'nginx -t']);
+    expect(
+      renderFiles(r.profile)
+        .filter((f) => f.check)
+        .map((f) => f.checkName),
+    ).toEqual(['nft -c', 'fail2ban-client -t', 'sshd -t', 'visudo -c', 'nginx -t']);
   });
   for (const [id, tool, breakIt, said] of breakers) {
     it(`${id}: a file ${tool} rejects refuses the set with the tool's message; the root is unchanged`, async () => {
@@ -84,7 +108,24 @@ describe('--root rules (points 13, 17)', () => {
   });
   it('a read-only root: refused up front, nothing written, no stack trace', async () => {
     const root = fresh('ro');
-    const r = await execa('unshare', ['-m', 'sh', '-c', 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"', 'ro', root, process.execPath, BIN, 'render', profileFile('alice'), '--root', root], { reject: false, stdin: 'ignore' });
+    const r = await execa(
+      'unshare',
+      [
+        '-m',
+        'sh',
+        '-c',
+        'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"',
+        'ro',
+        root,
+        process.execPath,
+        BIN,
+        'render',
+        profileFile('alice'),
+        '--root',
+        root,
+      ],
+      { reject: false, stdin: 'ignore' },
+    );
     expect(r.exitCode).toBe(1);
     expect(String(r.stderr)).toContain('is on a read-only file system; nothing was written');
     noStack(r);
@@ -93,7 +134,10 @@ describe('--root rules (points 13, 17)', () => {
   it('a root that is a file or missing: a message with a hint, exit 1', async () => {
     const f = join(fresh('file'), 'root');
     writeFileSync(f, '');
-    for (const [root, said] of [[f, 'is not a directory'], [join(dir, 'missing'), 'does not exist']] as const) {
+    for (const [root, said] of [
+      [f, 'is not a directory'],
+      [join(dir, 'missing'), 'does not exist'],
+    ] as const) {
       const r = await dv(['render', profileFile('alice'), '--root', root]);
       expect(r.exitCode).toBe(1);
       expect(String(r.stderr)).toContain(said);
@@ -121,7 +165,11 @@ describe('links inside the root are never followed (point 14)', () => {
     symlinkSync(outside, join(root, 'var/lib/debvisor/mfa'));
     symlinkSync(outside, join(root, 'etc/ssh'));
     symlinkSync(outside, join(root, 'etc/debvisor/tls'));
-    for (const args of [['mfa', 'enroll', 'alice', '--force'], ['ssh', 'hostkeys', 'generate'], ['tls', 'self-signed', 'node.lab.example.com']]) {
+    for (const args of [
+      ['mfa', 'enroll', 'alice', '--force'],
+      ['ssh', 'hostkeys', 'generate'],
+      ['tls', 'self-signed', 'node.lab.example.com'],
+    ]) {
       const r = await dv([...args, '--root', root]);
       expect(r.exitCode, args.join(' ')).toBe(1);
       expect(String(r.stderr)).toContain('is a symbolic link');
@@ -136,10 +184,14 @@ describe('links inside the root are never followed (point 14)', () => {
 describe('the admin account (point 15)', () => {
   it('an existing system account (messagebus) or a nologin account is refused; nothing changes', async () => {
     const root = makeSystemRoot(fresh('sysacct'));
-    if (!/^messagebus:/m.test(readFileSync(join(root, 'etc/passwd'), 'utf8'))) writeFileSync(join(root, 'etc/passwd'), 'messagebus:x:100:102::/nonexistent:/usr/sbin/nologin\n', { flag: 'a' });
+    if (!/^messagebus:/m.test(readFileSync(join(root, 'etc/passwd'), 'utf8')))
+      writeFileSync(join(root, 'etc/passwd'), 'messagebus:x:100:102::/nonexistent:/usr/sbin/nologin\n', { flag: 'a' });
     await execa('useradd', ['--root', root, '-M', '-s', '/usr/sbin/nologin', 'shutoff']);
     const passwd = readFileSync(join(root, 'etc/passwd'), 'utf8');
-    for (const [name, said] of [['messagebus', 'is a system account of the target'], ['shutoff', 'shut off from logins']] as const) {
+    for (const [name, said] of [
+      ['messagebus', 'is a system account of the target'],
+      ['shutoff', 'shut off from logins'],
+    ] as const) {
       const r = await dv(['render', profileFile(name), '--root', root, '--target', 'host']);
       expect(r.exitCode, name).toBe(1);
       expect(String(r.stderr)).toContain(said);
@@ -202,7 +254,10 @@ describe('a damaged pending firewall apply (point 17)', () => {
     const state = join(root, 'run/debvisor/firewall');
     mkdirSync(state, { recursive: true });
     writeFileSync(join(state, 'pending.json'), '{"token": "x", "dead');
-    for (const args of [['firewall', 'confirm'], ['firewall', 'apply']]) {
+    for (const args of [
+      ['firewall', 'confirm'],
+      ['firewall', 'apply'],
+    ]) {
       const r = await dv([...args, '--root', root]);
       expect(r.exitCode, args.join(' ')).toBe(1);
       expect(String(r.stderr)).toContain('is damaged; nothing was done');

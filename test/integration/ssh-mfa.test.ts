@@ -28,7 +28,10 @@ let sshd: ResultPromise | undefined;
 const dv = (args: string[]) => execa(process.execPath, [join(repo, 'bin/debvisor.js'), ...args], { reject: false, stdin: 'ignore' });
 /** A command inside the test namespace, with the test root's accounts, /etc/ssh and PAM. */
 const inNode = (argv: string[], input?: string) =>
-  execa('ip', ['netns', 'exec', NS, 'unshare', '-m', IN_ROOT, root, ...argv], { reject: false, ...(input === undefined ? { stdin: 'ignore' as const } : { input }) });
+  execa('ip', ['netns', 'exec', NS, 'unshare', '-m', IN_ROOT, root, ...argv], {
+    reject: false,
+    ...(input === undefined ? { stdin: 'ignore' as const } : { input }),
+  });
 const codeAt = (offsetSteps: number, s = secret) => authenticator.clone({ epoch: Date.now() + offsetSteps * 30_000 }).generate(s);
 
 async function addEnrolledUser(name: string): Promise<string[]> {
@@ -226,7 +229,10 @@ describe('logging in to the real sshd', () => {
     writeFileSync(join(dir, 'std.yaml'), profileWithKey(readFileSync(`${key}.pub`, 'utf8').trim(), 'standard'));
     await dv(['render', join(dir, 'std.yaml'), '--root', std, '--target', 'host']);
     await dv(['ssh', 'hostkeys', 'generate', '--root', std]);
-    const weak = execa('ip', ['netns', 'exec', NS, 'unshare', '-m', IN_ROOT, std, '/usr/sbin/sshd', '-D', '-e', '-p', '2222'], { stdin: 'ignore', reject: false });
+    const weak = execa('ip', ['netns', 'exec', NS, 'unshare', '-m', IN_ROOT, std, '/usr/sbin/sshd', '-D', '-e', '-p', '2222'], {
+      stdin: 'ignore',
+      reject: false,
+    });
     try {
       let audited = await execa('ip', ['netns', 'exec', NS, 'ssh-audit', '-n', '-P', policy, '127.0.0.1:2222'], { reject: false });
       for (let i = 0; i < 20 && /Could not connect|failed|refused/i.test(String(audited.stdout)) && !/Failed!/.test(String(audited.stdout)); i++) {

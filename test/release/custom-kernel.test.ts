@@ -47,16 +47,28 @@ describe('an ISO with the custom kernel', () => {
     // The packages are kept in the live system for the installer.
     const listing = (await execa('xorriso', ['-indev', first.iso!, '-find', '/live', '-exec', 'lsdl'], { reject: false })).stdout;
     expect(listing).toMatch(/filesystem\.squashfs/);
-    const inSquash = (await execa('sh', ['-c', `xorriso -osirrox on -indev "$1" -extract /live/filesystem.squashfs "$2/fs.squashfs" >/dev/null 2>&1 && unsquashfs -l "$2/fs.squashfs" usr/share/debvisor/packages && rm -f "$2/fs.squashfs"`, 'x', first.iso!, dir])).stdout;
+    const inSquash = (
+      await execa('sh', [
+        '-c',
+        `xorriso -osirrox on -indev "$1" -extract /live/filesystem.squashfs "$2/fs.squashfs" >/dev/null 2>&1 && unsquashfs -l "$2/fs.squashfs" usr/share/debvisor/packages && rm -f "$2/fs.squashfs"`,
+        'x',
+        first.iso!,
+        dir,
+      ])
+    ).stdout;
     for (const p of b.packages) expect(inSquash).toContain(`usr/share/debvisor/packages/${p.file}`);
   });
 
-  it('boots that kernel from a CD to a serial login', async () => {
-    const release = first.report.kernel!.version.replace(/\./g, '\\.');
-    const r = await bootAndWatch(first.iso!, 'bios', 'cd', dir, [new RegExp(`boot mode: install, kernel ${release}`), /login:/], BOOT_TIMEOUT_MS);
-    expect(r.matched, `after ${r.seconds} s the serial console showed:\n${r.serial.slice(-3000)}`).toBe(true);
-    expect(r.serial).toContain(`Linux version ${first.report.kernel!.version}`);
-  }, BOOT_TIMEOUT_MS + 60_000);
+  it(
+    'boots that kernel from a CD to a serial login',
+    async () => {
+      const release = first.report.kernel!.version.replace(/\./g, '\\.');
+      const r = await bootAndWatch(first.iso!, 'bios', 'cd', dir, [new RegExp(`boot mode: install, kernel ${release}`), /login:/], BOOT_TIMEOUT_MS);
+      expect(r.matched, `after ${r.seconds} s the serial console showed:\n${r.serial.slice(-3000)}`).toBe(true);
+      expect(r.serial).toContain(`Linux version ${first.report.kernel!.version}`);
+    },
+    BOOT_TIMEOUT_MS + 60_000,
+  );
 
   it('a second build with nothing changed reuses the kernel packages and every stage', async () => {
     const again = await build({ repo, spec: SPEC, out: OUT, work: join(WORK, 'work'), kernelCache: KERNEL_CACHE });

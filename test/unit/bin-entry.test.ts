@@ -29,7 +29,18 @@ describe('bin/debvisor.js picks dist/ only while it is newer than every source',
     writeFileSync(join(dir, 'cli/main.ts'), entry('sources'));
     writeFileSync(join(dir, 'cli/commands/one.ts'), '');
     writeFileSync(join(dir, 'dist/cli/main.js'), entry('dist'));
-    for (const f of ['bin/debvisor.js', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'cli/main.ts', 'cli/commands/one.ts', 'cli/commands', 'cli']) age(f);
+    for (const f of [
+      'bin/debvisor.js',
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'cli/main.ts',
+      'cli/commands/one.ts',
+      'cli/commands',
+      'cli',
+    ])
+      age(f);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

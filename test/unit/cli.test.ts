@@ -58,7 +58,10 @@ describe('debvisor command (the real bin entry)', () => {
     expect(statSync(join(dir, 'good/etc/nftables.conf')).mode & 0o777).toBe(0o755);
     expect(readFileSync(join(dir, 'good/etc/fail2ban/jail.d/debvisor.conf'), 'utf8')).toContain('banaction = debvisor-blocklist');
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, `version: 1\nextends: ${join(root, 'profiles/examples/standalone.yaml')}\nsecurity:\n  firewall:\n    rules:\n      - { action: accept, macro: Nope }\n`);
+    writeFileSync(
+      bad,
+      `version: 1\nextends: ${join(root, 'profiles/examples/standalone.yaml')}\nsecurity:\n  firewall:\n    rules:\n      - { action: accept, macro: Nope }\n`,
+    );
     const r = await cli(['render', bad, '--root', join(dir, 'bad')]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/bad\.yaml:6:\d+: \/security\/firewall\/rules\/0\/macro: unknown macro 'Nope'/);
@@ -71,7 +74,11 @@ describe('debvisor command (the real bin entry)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'debvisor-cli-'));
     const bad = join(dir, 'forge.yaml');
     writeFileSync(bad, `version: 1\nextends: ${join(root, 'profiles/examples/standalone.yaml')}\nnode:\n  hostname: "x\\n\\e[2K${bad}: valid"\n`);
-    for (const args of [['profile', 'validate', bad], ['profile', 'show', bad], ['render', bad, '--root', join(dir, 'r')]]) {
+    for (const args of [
+      ['profile', 'validate', bad],
+      ['profile', 'show', bad],
+      ['render', bad, '--root', join(dir, 'r')],
+    ]) {
       const r = await cli(args);
       expect(r.exitCode).toBe(1);
       const out = `${r.stdout}\n${r.stderr}`;
@@ -90,16 +97,28 @@ describe('debvisor command (the real bin entry)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'debvisor-cli-'));
     const parent = join(root, 'profiles/examples/standalone.yaml');
     const bad = join(dir, 'secrets.yaml');
-    writeFileSync(bad, `version: 1\nextends: ${parent}\ndns:\n  tsig:\n    name: k\n    secret: 918273645546372819\ncluster:\n  role: join\n  join:\n    endpoint: https://ops:hunter2@pve1.example.com:8443\n    token: 55512345\n    caPin: K7Q2-ZP9M-SECRETTOKEN\n`);
-    for (const args of [['profile', 'validate', bad], ['profile', 'validate', '--json', bad]]) {
+    writeFileSync(
+      bad,
+      `version: 1\nextends: ${parent}\ndns:\n  tsig:\n    name: k\n    secret: 918273645546372819\ncluster:\n  role: join\n  join:\n    endpoint: https://ops:hunter2@pve1.example.com:8443\n    token: 55512345\n    caPin: K7Q2-ZP9M-SECRETTOKEN\n`,
+    );
+    for (const args of [
+      ['profile', 'validate', bad],
+      ['profile', 'validate', '--json', bad],
+    ]) {
       const r = await cli(args);
       expect(r.exitCode).toBe(1);
       expect(`${r.stdout}${r.stderr}`).toMatch(/\/cluster\/join\/caPin/);
       expect(`${r.stdout}${r.stderr}`).not.toMatch(/918273645546372819|55512345|SECRETTOKEN|hunter2/);
     }
     const good = join(dir, 'good.yaml');
-    writeFileSync(good, `version: 1\nextends: ${parent}\nfirstboot:\n  hooks:\n    - name: inventory\n      run: [curl, "https://ops:hunter2@inv.example.com/x"]\n`);
-    for (const args of [['profile', 'show', good], ['profile', 'show', '--json', good]]) {
+    writeFileSync(
+      good,
+      `version: 1\nextends: ${parent}\nfirstboot:\n  hooks:\n    - name: inventory\n      run: [curl, "https://ops:hunter2@inv.example.com/x"]\n`,
+    );
+    for (const args of [
+      ['profile', 'show', good],
+      ['profile', 'show', '--json', good],
+    ]) {
       const r = await cli(args);
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout).toContain('https://<redacted>@inv.example.com/x');

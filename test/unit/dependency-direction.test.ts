@@ -43,7 +43,9 @@ function areaOf(file: string, spec: string): string {
 
 describe('dependencies point one way', () => {
   it('finds imports of every form', () => {
-    expect(importsOf("import a from '../x.js';\nexport { b } from \"./y.js\";\nconst c = await import('../../z.js');\nimport './side.js';\nimport d from 'yaml';")).toEqual(['../x.js', './y.js', '../../z.js', './side.js']);
+    expect(
+      importsOf("import a from '../x.js';\nexport { b } from \"./y.js\";\nconst c = await import('../../z.js');\nimport './side.js';\nimport d from 'yaml';"),
+    ).toEqual(['../x.js', './y.js', '../../z.js', './side.js']);
   });
   for (const [area, forbidden] of Object.entries(FORBIDDEN)) {
     it(`nothing under ${area}/ imports ${forbidden.join(', ')}`, () => {
@@ -51,7 +53,11 @@ describe('dependencies point one way', () => {
       expect(files.length).toBeGreaterThan(0);
       const offences = files
         .filter((f) => !(f in EXEMPT))
-        .flatMap((f) => importsOf(readFileSync(join(repo, f), 'utf8')).filter((s) => forbidden.includes(areaOf(f, s))).map((s) => `${f} imports ${s}`));
+        .flatMap((f) =>
+          importsOf(readFileSync(join(repo, f), 'utf8'))
+            .filter((s) => forbidden.includes(areaOf(f, s)))
+            .map((s) => `${f} imports ${s}`),
+        );
       expect(offences).toEqual([]);
     });
   }

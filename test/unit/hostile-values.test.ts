@@ -53,21 +53,42 @@ describe('every string of the profile is one line', () => {
     expect(f).toContainEqual(expect.objectContaining({ path: '/users/admin/sshKeys/0', code: 'E_CONTROL_CHAR' }));
   });
   it('control characters are refused in free text, secrets and firewall comments too', () => {
-    const f = shape({ dns: { server: 'ns1\u001b[2K', tsig: { name: 'k', secret: 'abc\ndef' } }, security: { firewall: { rules: [{ action: 'drop', proto: 'tcp', comment: 'a\u2028b' }] } } });
-    expect(f.filter((x) => x.code === 'E_CONTROL_CHAR').map((x) => x.path).sort()).toEqual(['/dns/server', '/dns/tsig/secret', '/security/firewall/rules/0/comment']);
+    const f = shape({
+      dns: { server: 'ns1\u001b[2K', tsig: { name: 'k', secret: 'abc\ndef' } },
+      security: { firewall: { rules: [{ action: 'drop', proto: 'tcp', comment: 'a\u2028b' }] } },
+    });
+    expect(
+      f
+        .filter((x) => x.code === 'E_CONTROL_CHAR')
+        .map((x) => x.path)
+        .sort(),
+    ).toEqual(['/dns/server', '/dns/tsig/secret', '/security/firewall/rules/0/comment']);
   });
 });
 
 describe('URLs, kernel arguments and globs are parsed and restricted', () => {
   it('URLs: https with a host, no user or password, no whitespace', () => {
     expect(isHttpsUrl('https://deploy.example.com:8443/hook?x=1')).toBe(true);
-    for (const bad of ['http://deploy.example.com/', 'https://user:pass@deploy.example.com/', 'https://tok@h.example.com', 'https://h.example.com/\nx', 'https://h .example.com', 'https://', 'https//h']) expect(isHttpsUrl(bad), bad).toBe(false);
-    const f = shape({ install: { progress: { webhook: { url: 'https://ops:hunter2@deploy.example.com/hook' } } }, cluster: { role: 'join', join: { endpoint: 'https://pve1.example.com:8443\n', token: 't', caPin: `sha256:${'0'.repeat(64)}` } } });
+    for (const bad of [
+      'http://deploy.example.com/',
+      'https://user:pass@deploy.example.com/',
+      'https://tok@h.example.com',
+      'https://h.example.com/\nx',
+      'https://h .example.com',
+      'https://',
+      'https//h',
+    ])
+      expect(isHttpsUrl(bad), bad).toBe(false);
+    const f = shape({
+      install: { progress: { webhook: { url: 'https://ops:hunter2@deploy.example.com/hook' } } },
+      cluster: { role: 'join', join: { endpoint: 'https://pve1.example.com:8443\n', token: 't', caPin: `sha256:${'0'.repeat(64)}` } },
+    });
     expect(f.map((x) => `${x.path} ${x.code}`).sort()).toEqual(['/cluster/join/endpoint E_SCHEMA_FORMAT', '/install/progress/webhook/url E_SCHEMA_FORMAT']);
   });
   it('kernel arguments: one token each, no spaces, quotes or leading dash', () => {
     const re = new RegExp(KERNEL_ARG_PATTERN, 'u');
-    for (const ok of ['quiet', 'iommu=pt', 'console=ttyS0,115200n8', 'vfio-pci.ids=10de:1b80,10de:10f0', 'root=UUID=0b1c-2d', 'isolcpus=2-7']) expect(re.test(ok), ok).toBe(true);
+    for (const ok of ['quiet', 'iommu=pt', 'console=ttyS0,115200n8', 'vfio-pci.ids=10de:1b80,10de:10f0', 'root=UUID=0b1c-2d', 'isolcpus=2-7'])
+      expect(re.test(ok), ok).toBe(true);
     for (const bad of ['quiet splash', '--', '-x', 'init="/bin/sh"', "a'b", 'a\nb', 'x;reboot', '']) expect(re.test(bad), bad).toBe(false);
     expect(shape({ install: { kernelArgs: ['iommu=pt', 'init=/bin/sh -- x'] } }).map((x) => x.path)).toEqual(['/install/kernelArgs/1']);
   });
@@ -89,7 +110,14 @@ describe('secrets are never described in a message', () => {
       tls: { acme: { eab: { kid: 'x', hmacKey: 4444444 } } },
       install: { progress: { webhook: 'https://hook.example.com/?key=topsecretkey' } },
     });
-    expect(f.map((x) => x.path).sort()).toEqual(['/cluster/join/caPin', '/cluster/join/token', '/dns/tsig/secret', '/install/progress/webhook', '/tls/acme/eab/hmacKey', '/users/admin/passwordHash']);
+    expect(f.map((x) => x.path).sort()).toEqual([
+      '/cluster/join/caPin',
+      '/cluster/join/token',
+      '/dns/tsig/secret',
+      '/install/progress/webhook',
+      '/tls/acme/eab/hmacKey',
+      '/users/admin/passwordHash',
+    ]);
     expect(JSON.stringify(f)).not.toMatch(/123456789|987654321|55555555|K7Q2|4444444|topsecretkey/);
   });
   it('profile show hides URL credentials wherever they are', () => {

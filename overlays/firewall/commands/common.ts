@@ -30,7 +30,9 @@ function confirmSeconds(v: ApplyValues): number {
 export async function applyAndReport(io: Io, v: ApplyValues): Promise<number> {
   const r = await applyFirewall({ root: rootOf(v), confirmSeconds: confirmSeconds(v), events: infoEvents(io) });
   if (r.pending) {
-    io.stdout.write(`applied; the previous ruleset comes back at ${r.pending.deadline} unless you run: debvisor firewall confirm${v.root ? ` --root ${v.root}` : ''}\n`);
+    io.stdout.write(
+      `applied; the previous ruleset comes back at ${r.pending.deadline} unless you run: debvisor firewall confirm${v.root ? ` --root ${v.root}` : ''}\n`,
+    );
   } else {
     io.stdout.write('applied and saved\n');
   }

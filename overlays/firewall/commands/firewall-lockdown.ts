@@ -27,9 +27,12 @@ export default defineCommand({
     const r = parseFirewallFile(paths.model, after);
     if (!r.ok) {
       for (const i of r.issues) io.stderr.write(`${formatIssue(i)}\n`);
-      throw new DebvisorError('E_FIREWALL_MODEL', `lockdown ${word} refused; nothing was changed`, { hint: 'add your admin networks to firewall.ipsets.management in the model first' });
+      throw new DebvisorError('E_FIREWALL_MODEL', `lockdown ${word} refused; nothing was changed`, {
+        hint: 'add your admin networks to firewall.ipsets.management in the model first',
+      });
     }
-    const model = (text: string) => writeFileSet(rootOf(values), [{ id: 'firewall-model', path: FIREWALL_FILE, content: text, mode: 0o644, owner: 'root' }], { allowSystem: true });
+    const model = (text: string) =>
+      writeFileSet(rootOf(values), [{ id: 'firewall-model', path: FIREWALL_FILE, content: text, mode: 0o644, owner: 'root' }], { allowSystem: true });
     await model(after);
     try {
       return await applyAndReport(io, values);

@@ -15,7 +15,11 @@ export default defineCommand({
   async run({ values, io }) {
     if (values.discard) {
       if (values.token !== undefined || values.after !== undefined) throw new UsageError('--discard takes no --token or --after');
-      io.stdout.write(discardPending(rootOf(values)) ? 'discarded the pending apply; the loaded ruleset was not changed (see debvisor firewall status)\n' : 'nothing pending to discard\n');
+      io.stdout.write(
+        discardPending(rootOf(values))
+          ? 'discarded the pending apply; the loaded ruleset was not changed (see debvisor firewall status)\n'
+          : 'nothing pending to discard\n',
+      );
       return EXIT.ok;
     }
     const after = Number(values.after ?? 0);

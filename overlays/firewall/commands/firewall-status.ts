@@ -13,7 +13,12 @@ export default defineCommand({
     const model = loadFirewallFile(paths.model);
     const live = await liveStatus();
     const pending = readPending(paths, rootOf(values));
-    const status = { ...live, lockdown: model.ok ? model.model.firewall.lockdown : undefined, modelValid: model.ok, pending: pending ? { deadline: pending.deadline } : undefined };
+    const status = {
+      ...live,
+      lockdown: model.ok ? model.model.firewall.lockdown : undefined,
+      modelValid: model.ok,
+      pending: pending ? { deadline: pending.deadline } : undefined,
+    };
     if (values.json) {
       io.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
     } else {

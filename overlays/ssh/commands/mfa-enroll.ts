@@ -20,7 +20,8 @@ export default defineCommand({
   async run({ positionals, values, io }) {
     const user = assertLoginName(positionals[0]!);
     const root = openTargetRoot(values.root ?? '/', { allowSystem: true });
-    if (fileUnder(root, '/etc/passwd') && !userExists(root, user)) throw new DebvisorError('E_NO_USER', `no user ${user} in ${join(root, 'etc/passwd')}`, { hint: 'enroll the admin named in the profile' });
+    if (fileUnder(root, '/etc/passwd') && !userExists(root, user))
+      throw new DebvisorError('E_NO_USER', `no user ${user} in ${join(root, 'etc/passwd')}`, { hint: 'enroll the admin named in the profile' });
     const { hostname } = await import('node:os');
     const label = values.label ?? `${user}@${hostname()}`;
     const e = await enrollTotp(root, user, label, { force: Boolean(values.force) });

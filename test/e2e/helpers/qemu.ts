@@ -46,7 +46,15 @@ export interface BootResult {
 }
 
 /** Boots and waits (bounded) until every pattern has appeared on the serial console; then stops QEMU. */
-export async function bootAndWatch(image: string, firmware: Firmware, medium: Medium, dir: string, patterns: RegExp[], timeoutMs: number, httpPort?: number): Promise<BootResult> {
+export async function bootAndWatch(
+  image: string,
+  firmware: Firmware,
+  medium: Medium,
+  dir: string,
+  patterns: RegExp[],
+  timeoutMs: number,
+  httpPort?: number,
+): Promise<BootResult> {
   const serialLog = join(dir, `serial-${firmware}-${medium}.log`);
   const vars = join(dir, `vars-${firmware}-${medium}.fd`);
   if (firmware === 'uefi') copyFileSync(OVMF_VARS, vars);

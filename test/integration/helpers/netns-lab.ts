@@ -82,11 +82,18 @@ export async function createLab(names: string[]): Promise<Lab> {
   return {
     hosts,
     async exec(host, argv, opts = {}) {
-      const r = await execa('ip', ['netns', 'exec', nsOf(host), ...argv], { input: opts.input, reject: opts.reject ?? true, ...(opts.input === undefined ? { stdin: 'ignore' as const } : {}) });
+      const r = await execa('ip', ['netns', 'exec', nsOf(host), ...argv], {
+        input: opts.input,
+        reject: opts.reject ?? true,
+        ...(opts.input === undefined ? { stdin: 'ignore' as const } : {}),
+      });
       return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? -1 };
     },
     async listen(host, tcp, udp) {
-      const child = execa('ip', ['netns', 'exec', nsOf(host), process.execPath, helper('listener.mjs'), tcp.join(','), udp.join(',')], { stdin: 'ignore', buffer: false });
+      const child = execa('ip', ['netns', 'exec', nsOf(host), process.execPath, helper('listener.mjs'), tcp.join(','), udp.join(',')], {
+        stdin: 'ignore',
+        buffer: false,
+      });
       children.push(child);
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('listener did not start')), LISTEN_TIMEOUT_MS);

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
  * those whose command line contains `match`.
  */
 export async function killInNamespace(ns: string, match?: string): Promise<void> {
-  const pids = String((await execa('ip', ['netns', 'pids', ns], { reject: false })).stdout).split('\n').filter(Boolean);
+  const pids = String((await execa('ip', ['netns', 'pids', ns], { reject: false })).stdout)
+    .split('\n')
+    .filter(Boolean);
   for (const pid of pids) {
     try {
       if (match !== undefined && !readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(match)) continue;

@@ -9,7 +9,11 @@ const probes = JSON.parse(process.argv[2]);
 function tcp({ host, port }) {
   return new Promise((resolve) => {
     const s = net.connect({ host, port });
-    const done = (r) => { clearTimeout(t); s.destroy(); resolve(r); };
+    const done = (r) => {
+      clearTimeout(t);
+      s.destroy();
+      resolve(r);
+    };
     const t = setTimeout(() => done('timeout'), TIMEOUT_MS);
     s.once('connect', () => done('open'));
     s.once('error', (e) => done(e.code === 'ECONNREFUSED' || e.code === 'EHOSTUNREACH' || e.code === 'ENETUNREACH' ? 'refused' : `error:${e.code}`));
@@ -19,7 +23,11 @@ function tcp({ host, port }) {
 function udp({ host, port }) {
   return new Promise((resolve) => {
     const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
-    const done = (r) => { clearTimeout(t); sock.close(); resolve(r); };
+    const done = (r) => {
+      clearTimeout(t);
+      sock.close();
+      resolve(r);
+    };
     const t = setTimeout(() => done('timeout'), TIMEOUT_MS);
     sock.on('message', () => done('open'));
     sock.on('error', (e) => done(e.code === 'ECONNREFUSED' ? 'refused' : `error:${e.code}`));

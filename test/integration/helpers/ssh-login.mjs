@@ -12,18 +12,33 @@ if (opts.password) methods.push({ type: 'password', username: opts.user, passwor
 if (opts.code !== undefined) {
   methods.push({ type: 'keyboard-interactive', username: opts.user, prompt: (_n, _i, _l, prompts, finish) => finish(prompts.map(() => opts.code)) });
 }
-const done = (r) => { process.stdout.write(JSON.stringify({ ...r, tried })); conn.end(); process.exit(0); };
+const done = (r) => {
+  process.stdout.write(JSON.stringify({ ...r, tried }));
+  conn.end();
+  process.exit(0);
+};
 const timer = setTimeout(() => done({ ok: false, error: 'timeout' }), 15000);
 conn.on('ready', () => {
   conn.exec('id -un', (err, stream) => {
     if (err) return done({ ok: true, error: String(err) });
     let out = '';
-    stream.on('data', (d) => (out += d)).on('close', () => { clearTimeout(timer); done({ ok: true, output: out.trim() }); });
+    stream
+      .on('data', (d) => (out += d))
+      .on('close', () => {
+        clearTimeout(timer);
+        done({ ok: true, output: out.trim() });
+      });
   });
 });
-conn.on('error', (e) => { clearTimeout(timer); done({ ok: false, error: e.message }); });
+conn.on('error', (e) => {
+  clearTimeout(timer);
+  done({ ok: false, error: e.message });
+});
 conn.connect({
-  host: opts.host, port: opts.port, username: opts.user, readyTimeout: 10000,
+  host: opts.host,
+  port: opts.port,
+  username: opts.user,
+  readyTimeout: 10000,
   authHandler: (methodsLeft, partial, next) => {
     const m = methods.shift();
     if (!m) return next(false);
