@@ -80,6 +80,13 @@ export const DiskFactsSchema = obj(
     partitionTable: Type.Optional(text('Partition table type: `gpt` or `dos`; absent when there is none.')),
     partitions: list('Partitions on the disk.', PartitionFactsSchema, { maxItems: 256 }),
     signatures: list('Every signature found on the disk and its partitions (empty on a blank disk).', SignatureFactsSchema, { maxItems: 1024 }),
+    unprobed: Type.Optional(
+      list(
+        'The disk and partitions whose signature probe (wipefs) did not answer: what is on them is unknown, so the disk counts as holding data.',
+        str('A kernel name.', { pattern: BLOCK_NAME_PATTERN }),
+        { maxItems: 257 },
+      ),
+    ),
   },
 );
 
@@ -154,7 +161,8 @@ export const NO_FACTS: HardwareFacts = Object.freeze({});
 
 /** Whether anything is stored on the disk now: a partition table, a filesystem, RAID, LVM, ZFS or LUKS. */
 export function holdsData(d: DiskFacts): boolean {
-  return d.signatures.length > 0 || d.partitions.length > 0 || d.partitionTable !== undefined;
+  // A probe that did not answer is not a blank disk: unknown contents are treated as data.
+  return d.signatures.length > 0 || d.partitions.length > 0 || d.partitionTable !== undefined || (d.unprobed?.length ?? 0) > 0;
 }
 
 /** What is on the disk, in plain words: `gpt partition table, ext4 on sda1, md RAID member (old:0)`. */
@@ -166,6 +174,7 @@ export function describeContents(d: DiskFacts): string {
     return s.on === d.name ? `${what}${label}` : `${what}${label} on ${s.on}`;
   });
   if (words.length === 0 && d.partitionTable) words.push(`${d.partitionTable} partition table`);
+  if (d.unprobed?.length) words.push(`unknown contents (no answer from the signature probe of ${d.unprobed.join(', ')})`);
   return [...new Set(words)].join(', ');
 }
 

@@ -62,6 +62,15 @@ describe('wipefs', () => {
     expect(parseWipefs('sdb1', r.wipefs.sdb1!)[0]).toMatchObject({ kind: 'md-raid', label: 'oldnas:0' });
     expect(parseWipefs('x', '')).toEqual([]);
   });
+  it('a disk whose probe did not answer is unprobed, never blank', () => {
+    const r = raw('server-usb-boot');
+    const { sdb: _gone, ...rest } = r.wipefs;
+    const sdb = factsFromRaw({ ...r, wipefs: rest }).disks!.find((d) => d.name === 'sdb')!;
+    expect(sdb.unprobed).toEqual(['sdb']);
+    const every = parseLsblk(r.lsblk).flatMap((d) => [d.name, ...d.partitions.map((p) => p.name)]);
+    const blankRaw = { ...r, wipefs: Object.fromEntries(every.map((k) => [k, r.wipefs[k] ?? ''])) };
+    expect(factsFromRaw(blankRaw).disks!.every((d) => d.unprobed === undefined)).toBe(true);
+  });
 });
 
 describe('/proc and /sys', () => {

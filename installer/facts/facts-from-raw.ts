@@ -59,8 +59,16 @@ export function factsFromRaw(raw: RawFacts): HardwareFacts {
   const byId = links(raw.byId);
   const byPath = links(raw.byPath);
   const disks = parseLsblk(raw.lsblk).map((d) => {
-    const probed = [d.name, ...d.partitions.map((p) => p.name)].flatMap((n) => (raw.wipefs[n] === undefined ? [] : parseWipefs(n, raw.wipefs[n]!)));
-    return { ...d, byId: byId.get(d.name) ?? [], byPath: byPath.get(d.name) ?? [], signatures: mergeSignatures([...probed, ...d.signatures]) };
+    const names = [d.name, ...d.partitions.map((p) => p.name)];
+    const probed = names.flatMap((n) => (raw.wipefs[n] === undefined ? [] : parseWipefs(n, raw.wipefs[n]!)));
+    const unprobed = names.filter((n) => raw.wipefs[n] === undefined);
+    return {
+      ...d,
+      byId: byId.get(d.name) ?? [],
+      byPath: byPath.get(d.name) ?? [],
+      signatures: mergeSignatures([...probed, ...d.signatures]),
+      ...(unprobed.length ? { unprobed } : {}),
+    };
   });
   const facts: HardwareFacts = { factsVersion: FACTS_VERSION };
   const gathered = { ...(raw.at ? { at: raw.at } : {}), ...(raw.hostname ? { hostname: dmiValue(raw.hostname)! } : {}), ...(raw.by ? { by: raw.by } : {}) };

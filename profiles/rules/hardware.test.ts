@@ -68,6 +68,13 @@ describe('NIC selector', () => {
 });
 
 describe('hardware rules', () => {
+  it('a disk whose contents could not be probed counts as holding data', () => {
+    const facts = fixture('one-disk');
+    const disks = facts.disks!.map((d) => ({ ...d, unprobed: [d.name] }));
+    const found = checkHardware(profile(), { ...facts, disks });
+    expect(found.find((f) => f.code === 'E_DISK_NOT_EMPTY')?.message).toContain('unknown contents');
+    expect(checkHardware(profile(), facts).some((f) => f.code === 'E_DISK_NOT_EMPTY')).toBe(false);
+  });
   it('say nothing without facts, so plain validation is unchanged', () => {
     expect(checkHardware(profile(), NO_FACTS)).toEqual([]);
     expect(RULES).toContain(checkHardware);
