@@ -15,7 +15,7 @@ import { parsePackageList } from './release.js';
 import { TOOL_SOURCES } from './sources.js';
 import { STAGE_TABLE, STAGES, type BuildContext, type Stage, type StageName } from './stages/index.js';
 import { isoPath } from './stages/release.js';
-import type { BuildState } from './stages/stage.js';
+import type { BuildState, KernelOutput } from './stages/stage.js';
 
 export { STAGES, STAGE_TABLE, type StageName };
 export { KERNEL_LOCALVERSION } from './stages/kernel.js';
@@ -64,15 +64,7 @@ export interface BuildReport {
     version: string;
     fragment: { satisfied: number; differing: FragmentCheck['differing']; satisfiedOptions: string[] };
     /** For kernel.source custom: what was compiled, from which inputs, and its packages. */
-    build?: {
-      base: string;
-      sourcePackage: string;
-      configPackage: string;
-      toolchain: Record<string, string>;
-      key: string;
-      packageVersion: string;
-      packages: { name: string; file: string; bytes: number; sha256: string }[];
-    };
+    build?: KernelOutput['build'];
   };
   packages: { name: string; version: string }[];
   artefacts: Artefact[];

@@ -4,16 +4,11 @@ import { stringify } from 'yaml';
 import { EXIT, defineCommand } from '../../core/cli/command.js';
 import { UsageError } from '../../core/errors.js';
 import { createEmitter, jsonLinesSink, plainSink } from '../../core/events.js';
-import { formatIssue } from '../../core/issue.js';
 import { formatPosition } from '../../core/errors.js';
 import { locate } from '../../core/checked-yaml.js';
 import { run } from '../../core/run.js';
-import { version } from '../../core/cli/run-cli.js';
-import { validateProfile } from '../../profiles/validate.js';
 import { redactSecrets } from '../../profiles/redact.js';
-import type { HardwareFacts } from '../../profiles/facts.js';
-import { loadFactsFile } from '../facts/facts-file.js';
-import { gatherFacts } from '../facts/gather.js';
+import { readPlanInputs } from './plan-inputs.js';
 import { planInstall } from '../plan/plan-install.js';
 import { formatPlan } from '../plan/format-plan.js';
 import { applyPlan } from '../apply/apply-plan.js';
@@ -43,24 +38,12 @@ export default defineCommand({
   async run({ positionals, values, io }) {
     const file = positionals[0]!;
     if (!existsSync(file)) throw new UsageError(`no such file: ${file}`, 'give the path of a profile YAML file');
-    const r = validateProfile(file);
-    if (!r.ok) {
-      for (const i of r.issues) io.stderr.write(`${formatIssue(i)}\n`);
-      io.stderr.write('nothing was touched: fix the profile first\n');
-      return EXIT.failed;
-    }
-    let facts: HardwareFacts;
-    if (values.facts !== undefined) {
-      const f = loadFactsFile(values.facts);
-      if (!f.ok) {
-        for (const i of f.issues) io.stderr.write(`${formatIssue(i)}\n`);
-        io.stderr.write('nothing was touched: the facts file is not valid\n');
-        return EXIT.failed;
-      }
-      facts = f.value;
-    } else {
-      facts = await gatherFacts({ by: `debvisor ${version()}` });
-    }
+    const inputs = await readPlanInputs(file, values.facts, io, {
+      profile: 'nothing was touched: fix the profile first',
+      facts: 'nothing was touched: the facts file is not valid',
+    });
+    if (!inputs) return EXIT.failed;
+    const { profile: r, facts } = inputs;
     const plan = planInstall(r.profile, facts);
     // The plan first, beginning with what will be wiped: what the operator must read.
     io.stdout.write(formatPlan(plan, (path) => `${formatPosition(locate(r.loaded.chain, path))}: ${path}`));

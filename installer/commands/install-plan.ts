@@ -1,14 +1,10 @@
 import { existsSync } from 'node:fs';
 import { EXIT, defineCommand } from '../../core/cli/command.js';
 import { UsageError } from '../../core/errors.js';
-import { formatIssue, issueAt } from '../../core/issue.js';
+import { issueAt } from '../../core/issue.js';
 import { formatPosition } from '../../core/errors.js';
 import { locate } from '../../core/checked-yaml.js';
-import { version } from '../../core/cli/run-cli.js';
-import { validateProfile } from '../../profiles/validate.js';
-import type { HardwareFacts } from '../../profiles/facts.js';
-import { loadFactsFile } from '../facts/facts-file.js';
-import { gatherFacts } from '../facts/gather.js';
+import { readPlanInputs } from './plan-inputs.js';
 import { planInstall } from '../plan/plan-install.js';
 import { formatPlan } from '../plan/format-plan.js';
 
@@ -28,24 +24,9 @@ export default defineCommand({
     if (values.facts !== undefined && !existsSync(values.facts))
       throw new UsageError(`no such file: ${values.facts}`, 'give a facts file written by debvisor facts --out');
     // The profile alone first: its shape and meaning. The hardware is the plan's to judge.
-    const r = validateProfile(file);
-    if (!r.ok) {
-      for (const i of r.issues) io.stderr.write(`${formatIssue(i)}\n`);
-      io.stderr.write('no plan: fix the profile first\n');
-      return EXIT.failed;
-    }
-    let facts: HardwareFacts;
-    if (values.facts !== undefined) {
-      const f = loadFactsFile(values.facts);
-      if (!f.ok) {
-        for (const i of f.issues) io.stderr.write(`${formatIssue(i)}\n`);
-        io.stderr.write('no plan: the facts file is not valid\n');
-        return EXIT.failed;
-      }
-      facts = f.value;
-    } else {
-      facts = await gatherFacts({ by: `debvisor ${version()}` });
-    }
+    const inputs = await readPlanInputs(file, values.facts, io, { profile: 'no plan: fix the profile first', facts: 'no plan: the facts file is not valid' });
+    if (!inputs) return EXIT.failed;
+    const { profile: r, facts } = inputs;
     const plan = planInstall(r.profile, facts);
     const where = (path: string) => `${formatPosition(locate(r.loaded.chain, path))}: ${path}`;
     if (values.json) {
