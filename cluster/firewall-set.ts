@@ -43,7 +43,7 @@ export async function syncClusterSet(root: string, members: string[], remove: st
     for (const addr of list) {
       const set = setName(CLUSTER_SET, isIPv4(addr) ? 'ipv4' : 'ipv6');
       // A missing table (firewall not loaded) or an element already there/gone is not an error here.
-      const r = await run(['nft', verb, 'element', 'inet', TABLE, set, `{ ${addr} }`], { allowFailure: true, events });
+      const r = await run(['nft', verb, 'element', 'inet', TABLE, set, `{ ${addr} }`], { allowFailure: true });
       if (r.exitCode !== 0) events.debug(`nft ${verb} element ${set} ${addr}: ${r.stderr.trim()}`, { step: 'firewall' });
     }
   }

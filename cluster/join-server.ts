@@ -60,10 +60,10 @@ async function freshNonce(root: string, nonce: string, now: number): Promise<boo
 }
 
 /** Tells every other member the new membership over mTLS; a member that is down catches up from the next change. */
-export async function notifyMembers(host: ClusterHost, state: ClusterState, self: string, also: Member[] = []): Promise<void> {
+export async function notifyMembers(host: ClusterHost, state: ClusterState, skip: string[], also: Member[] = []): Promise<void> {
   const tls = tlsIdentity(host.root);
   for (const m of [...state.members, ...also]) {
-    if (m.name === self) continue;
+    if (skip.includes(m.name)) continue;
     try {
       const r = await mtlsPost(host.root, memberUrl(m.address), '/v1/members', state, tls);
       if (r.status !== 200) host.events.warn(`member ${m.name} refused the membership update: ${String(r.body.message)}`, { step: 'notify' });
@@ -139,7 +139,8 @@ export async function handleJoin(host: ClusterHost, raw: unknown, source: string
   };
   await applyMembership(host, next);
   const self = certInfo(readNode(root, CLUSTER_FILES.nodeCert)!).subject.replace(/^CN=/, '');
-  await notifyMembers(host, next, self);
+  // The joining node gets the membership in the reply; the others hear it now.
+  await notifyMembers(host, next, [self, id.name]);
   log(same ? 'accepted (resumed)' : 'accepted', { nodeid: member.nodeid });
   const reply: JoinReply = {
     cert,
@@ -175,7 +176,7 @@ export async function removeMember(host: ClusterHost, name: string): Promise<Clu
   };
   await applyMembership(host, next);
   // The removed node hears it too, so it can stop on its own; the others close corosync and the firewall to it.
-  await notifyMembers(host, next, self, [gone]);
+  await notifyMembers(host, next, [self], [gone]);
   return next;
 }
 
@@ -209,7 +210,7 @@ export function createJoinServer(opts: JoinServerOptions): Server {
     res.end(JSON.stringify(r.body));
   };
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const source = req.socket.remoteAddress ?? 'unknown';
+    const source = (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.)/, '');
     if (req.method !== 'POST') return send(res, fail(405, 'E_METHOD', 'POST only'));
     if (req.url === '/v1/join') {
       const now = Date.now();

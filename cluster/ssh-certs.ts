@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DebvisorError } from '../core/errors.js';
 import { run } from '../core/run.js';
 import { readNode, writeNodeFiles } from './files.js';
@@ -16,6 +16,7 @@ export async function ensureSshCa(root: string, clusterName: string): Promise<st
   if (have && readNode(root, CLUSTER_FILES.sshCaKey)) return have;
   rmSync(nodeFile(root, CLUSTER_FILES.sshCaKey), { force: true });
   rmSync(nodeFile(root, CLUSTER_FILES.sshCaPub), { force: true });
+  mkdirSync(dirname(nodeFile(root, CLUSTER_FILES.sshCaKey)), { recursive: true });
   await run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', `debvisor cluster ${clusterName} host CA`, '-f', nodeFile(root, CLUSTER_FILES.sshCaKey)]);
   return readFileSync(nodeFile(root, CLUSTER_FILES.sshCaPub), 'utf8');
 }
@@ -26,6 +27,7 @@ export async function ensureHostKey(root: string): Promise<string> {
   if (!readNode(root, CLUSTER_FILES.sshHostKey) || !readNode(root, pub)) {
     rmSync(nodeFile(root, CLUSTER_FILES.sshHostKey), { force: true });
     rmSync(nodeFile(root, pub), { force: true });
+    mkdirSync(dirname(nodeFile(root, CLUSTER_FILES.sshHostKey)), { recursive: true });
     await run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', nodeFile(root, CLUSTER_FILES.sshHostKey)]);
   }
   return readNode(root, pub)!.trim();
