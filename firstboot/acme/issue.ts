@@ -1,0 +1,128 @@
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as acme from 'acme-client';
+import type { Emitter } from '../../core/events.js';
+import { ACME_WEBROOT } from '../../overlays/panel/nginx.js';
+import { REDACTED } from '../../profiles/redact.js';
+import type { Profile } from '../../profiles/schema/profile.js';
+import { at, readJson, writeAtomic, writeJson } from '../atomic.js';
+import { type DnsTarget, ensureKeyFile, queryPrimary, sendUpdate } from '../dns/nsupdate.js';
+import { ACME_ACCOUNT_KEY, ACME_EAB_FILE, ACME_PENDING_KEY, ACME_STATE_DIR } from '../paths.js';
+import { StepError } from '../step.js';
+import type { StepTools } from '../tools.js';
+import { classifyAcmeError } from './errors.js';
+
+const ACCOUNT_FILE = `${ACME_STATE_DIR}/account.json`;
+/** How long a DNS-01 TXT record may take to show at the primary. */
+const TXT_VISIBLE_MS = 10_000;
+
+/** A key kept in a root-only file: made once, then reused (same account, same CSR key across retries). */
+async function keptKey(file: string): Promise<string> {
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  const pem = (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
+  writeAtomic(file, pem, 0o600);
+  return pem;
+}
+
+function eabOf(root: string, a: Profile['tls']['acme']): { kid: string; hmacKey: string } | undefined {
+  if (!a.eab) return undefined;
+  if (a.eab.hmacKey !== REDACTED) return a.eab;
+  const f = at(root, ACME_EAB_FILE);
+  if (!existsSync(f))
+    throw new StepError('E_ACME_EAB', `the EAB HMAC key is not on the node (${ACME_EAB_FILE})`, {
+      retryable: false,
+      hint: 'write it there (mode 0600) and run debvisor firstboot --retry',
+    });
+  return { kid: a.eab.kid, hmacKey: readFileSync(f, 'utf8').trim() };
+}
+
+/** The `_acme-challenge` name of an identifier (a wildcard's is its base name's). */
+export const challengeName = (id: string) => `_acme-challenge.${id.replace(/^\*\./, '')}`;
+
+export interface IssueInput {
+  root: string;
+  profile: Profile;
+  names: string[];
+  directoryUrl: string;
+  dns?: DnsTarget;
+  tools: Pick<StepTools, 'run' | 'acmeBackoffMs'>;
+  emit: Emitter;
+}
+
+/**
+ * Orders a certificate with acme-client. The account key and the certificate key are files that
+ * outlive the attempt, and the account URL is remembered, so a retry reuses the account (no new
+ * registration per attempt). HTTP-01 answers through the panel's port-80 webroot, DNS-01 through
+ * the node's TSIG key. Returns the chain and the key; nothing is deployed here.
+ */
+export async function issueCertificate(inp: IssueInput): Promise<{ certPem: string; keyPem: string }> {
+  const { root, profile, names, directoryUrl, emit } = inp;
+  const a = profile.tls.acme;
+  mkdirSync(at(root, ACME_STATE_DIR), { recursive: true, mode: 0o700 });
+  const accountKey = await keptKey(at(root, ACME_ACCOUNT_KEY));
+  const certKey = await keptKey(at(root, ACME_PENDING_KEY));
+  const known = readJson<Record<string, string>>(at(root, ACCOUNT_FILE)) ?? {};
+  const eab = eabOf(root, a);
+  const backoff = inp.tools.acmeBackoffMs;
+  const client = new acme.Client({
+    directoryUrl,
+    accountKey,
+    ...(known[directoryUrl] ? { accountUrl: known[directoryUrl] } : {}),
+    ...(eab ? { externalAccountBinding: eab } : {}),
+    ...(backoff ? { backoffMin: backoff.min, backoffMax: backoff.max } : {}),
+  });
+  const webroot = join(at(root, ACME_WEBROOT), '.well-known', 'acme-challenge');
+  const key = a.challenge === 'dns-01' ? ensureKeyFile(root, profile) : undefined;
+  const [, csr] = await acme.crypto.createCsr({ commonName: names.find((n) => !n.startsWith('*.') && n.length <= 64), altNames: names }, certKey);
+  let certPem: string;
+  try {
+    certPem = await client.auto({
+      csr,
+      ...(a.email ? { email: a.email } : {}),
+      termsOfServiceAgreed: true,
+      challengePriority: [a.challenge],
+      // The CA checks the challenge itself; checking from the node first would need the node's own resolver to see the zone.
+      skipChallengeVerification: true,
+      challengeCreateFn: async (authz, challenge, keyAuthorization) => {
+        if (challenge.type === 'http-01') {
+          mkdirSync(webroot, { recursive: true, mode: 0o755 });
+          writeAtomic(join(webroot, challenge.token), keyAuthorization, 0o644);
+          return;
+        }
+        if (!inp.dns || !key) throw new StepError('E_ACME_DNS01', 'dns-01 needs dns.server and dns.tsig', { retryable: false });
+        const name = challengeName(authz.identifier.value);
+        await sendUpdate(inp.tools.run, key.file, key.key, inp.dns, [{ op: 'add', name, ttl: 60, type: 'TXT', value: keyAuthorization }], emit);
+        const until = Date.now() + TXT_VISIBLE_MS;
+        while (!(await queryPrimary(inp.tools.run, inp.dns, name, 'TXT')).includes(keyAuthorization)) {
+          if (Date.now() > until) throw new StepError('E_ACME_DNS01', `the TXT record ${name} does not show at ${inp.dns.server}`, { retryable: true });
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      },
+      challengeRemoveFn: async (authz, challenge, keyAuthorization) => {
+        if (challenge.type === 'http-01') {
+          rmSync(join(webroot, challenge.token), { force: true });
+          return;
+        }
+        if (inp.dns && key)
+          await sendUpdate(
+            inp.tools.run,
+            key.file,
+            key.key,
+            inp.dns,
+            [{ op: 'delete', name: challengeName(authz.identifier.value), type: 'TXT', value: keyAuthorization }],
+            emit,
+          );
+      },
+    });
+  } catch (err) {
+    throw classifyAcmeError(err, directoryUrl);
+  } finally {
+    try {
+      const url = client.getAccountUrl();
+      if (url && known[directoryUrl] !== url) writeJson(at(root, ACCOUNT_FILE), { ...known, [directoryUrl]: url });
+    } catch {
+      /* no account yet */
+    }
+  }
+  return { certPem, keyPem: certKey };
+}
