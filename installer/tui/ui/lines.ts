@@ -163,7 +163,7 @@ export function summaryLines(s: TuiState): string[] {
   const plan = o.plan;
   if (plan.wipe.length) {
     out.push('WILL BE WIPED (everything on these disks is lost):');
-    for (const w of plan.wipe) out.push(`  ${w.path} ${formatBytes(w.sizeBytes)} ${w.model ?? ''} serial ${w.serial ?? '?'}: holds ${w.holds}`);
+    for (const w of plan.wipe) out.push(`  ${w.path}  ${formatBytes(w.sizeBytes)}  ${w.model ?? ''}  serial ${w.serial ?? '?'}`, `      holds: ${w.holds}`);
   } else out.push(`disks: ${plan.disks.chosen.join(', ') || 'none chosen'}`);
   const st = plan.storage;
   out.push(
