@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DebvisorEvent } from '../../core/events.js';
+import { readRegularFile } from '../../core/read-file.js';
 import { run } from '../../core/run.js';
 import { formatFailure } from '../run/failure.js';
 import { runInstall } from '../run/run-install.js';
@@ -18,6 +19,8 @@ export interface InstallEnd {
 export interface TuiEngine {
   /** A crypt(3) hash of the password (SHA-512, `openssl passwd -6`: the password goes on stdin, never on a command line). */
   hashPassword(password: string): Promise<string>;
+  /** Reads a file of SSH public keys (a regular file of bounded size: a USB stick's .pub). */
+  readKeys(path: string): Promise<string>;
   /** Writes the exported profile (mode 0600: it holds the password hash and any TSIG secret). */
   saveProfile(path: string, yaml: string): Promise<void>;
   /** Installs (or, in a dry run, plans) the profile text through runInstall, reporting each event. */
@@ -55,6 +58,9 @@ export function liveEngine(opts: EngineOptions): TuiEngine {
     async hashPassword(password) {
       const r = await run(['openssl', 'passwd', '-6', '-stdin'], { input: `${password}\n`, step: 'hash-password' });
       return r.stdout.trim();
+    },
+    async readKeys(path) {
+      return readRegularFile(path);
     },
     async saveProfile(path, yaml) {
       writeFileSync(path, yaml, { mode: 0o600 });

@@ -28,6 +28,7 @@ function start(f: HardwareFacts, opts: { ascii?: boolean; base?: Record<string, 
   const saved: Record<string, string> = {};
   const engine: TuiEngine = {
     hashPassword: async () => HASH,
+    readKeys: async () => `# keys\n${KEY}\n`,
     saveProfile: async (path, yaml) => {
       saved[path] = yaml;
     },
@@ -105,8 +106,9 @@ describe('the installer TUI, frame by frame', () => {
     expect(f).toContain('(strong)');
     f = await press(K.ctrlN);
     expect(f).toContain('! the two passwords differ');
-    f = await press(K.bs, '9', K.down, KEY, K.enter);
-    expect(f).toContain('1 key');
+    f = await press(K.bs, '9', K.down, K.down, '/media/usb/id_ed25519.pub', K.enter);
+    expect(f).toContain('1 key read from /media/usb/id_ed25519.pub');
+    expect(f).toMatch(/SSH public keys +1 key/);
     expectFits(app.frames);
   });
 

@@ -172,6 +172,13 @@ export const FIELDS: readonly Field[] = [
     help: 'paste a key line, Enter adds it; Backspace on empty removes',
   },
   {
+    id: 'sshKeyFile',
+    screen: 'admin',
+    label: 'Keys from a file',
+    kind: 'text',
+    help: 'path of a .pub or authorized_keys file (a USB stick); Enter reads it',
+  },
+  {
     id: 'totp',
     screen: 'admin',
     label: 'TOTP second factor',
@@ -183,7 +190,24 @@ export const FIELDS: readonly Field[] = [
   // MFA: the code is checked against the secret, not against the profile.
   { id: 'totpCode', screen: 'mfa', label: 'Code from the app', kind: 'text', help: 'the 6 digits the authenticator app shows now' },
   // Network.
-  { id: 'nic', screen: 'network', label: 'Management NIC', kind: 'nic', path: '/network/interface/match', help: 'the interface the node is managed through' },
+  {
+    id: 'bond',
+    screen: 'network',
+    label: 'Bond (from profile)',
+    kind: 'toggle',
+    path: '/network/bond',
+    when: (a) => a.bondInProfile === true,
+    help: "the profile's bond carries the address; off: one NIC instead",
+  },
+  {
+    id: 'nic',
+    screen: 'network',
+    label: 'Management NIC',
+    kind: 'nic',
+    path: '/network/interface/match',
+    when: (a) => a.bond !== true,
+    help: 'the interface the node is managed through',
+  },
   {
     id: 'fqdn',
     screen: 'network',

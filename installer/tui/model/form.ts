@@ -27,6 +27,8 @@ export interface Form {
   preloaded: Answers;
   answers: Answers;
   ctx: FieldContext;
+  /** Screens the preloaded profile answers (not asked): their fields write nothing the profile does not say. */
+  skipped: readonly ScreenId[];
 }
 
 const same = (a: Value | undefined, b: Value | undefined) => JSON.stringify(a) === JSON.stringify(b);
@@ -52,6 +54,8 @@ function readField(f: Field, data: PlainObject, ctx: FieldContext): Value | unde
     }
     case 'password':
       return undefined;
+    case 'bond':
+      return v !== undefined;
   }
   if (v === undefined) return undefined;
   if (f.kind === 'toggle') return typeof v === 'boolean' ? v : undefined;
@@ -78,7 +82,9 @@ export function startForm(base: PlainObject, ctx: FieldContext): Form {
   }
   const hash = getAt(base, '/users/admin/passwordHash');
   if (typeof hash === 'string') answers.passwordHash = hash;
-  return { base, preloaded, answers, ctx };
+  // A bond from the profile carries the management address: no single NIC is asked unless it is turned off.
+  answers.bondInProfile = hasAt(base, '/network/bond');
+  return { base, preloaded, answers, ctx, skipped: [] };
 }
 
 /** Writes one visible field's answer into the data (or removes its key). */
@@ -100,6 +106,9 @@ function writeField(f: Field, a: Answers, data: PlainObject, ctx: FieldContext, 
     const dot = text.indexOf('.');
     put('/node/hostname', text === '' ? undefined : dot < 0 ? text : text.slice(0, dot));
     put('/node/domain', dot < 0 ? undefined : text.slice(dot + 1));
+  } else if (f.id === 'bond') {
+    // The bond itself is the profile's (members by selector); the TUI only keeps or drops it.
+    if (v !== true) deleteAt(data, path);
   } else if (f.id === 'password') {
     put(path, typeof a.passwordHash === 'string' ? a.passwordHash : String(v) !== '' && pendingHash ? PENDING_HASH : undefined);
   } else if (f.kind === 'toggle') setAt(data, path, v === true);
@@ -116,6 +125,7 @@ function writeField(f: Field, a: Answers, data: PlainObject, ctx: FieldContext, 
 
 /** Whether a field's key is the TUI's to write: the operator changed it, or the preloaded profile did not say. */
 function owned(form: Form, f: Field): boolean {
+  if (form.skipped.includes(f.screen)) return false;
   if (f.id === 'password') return !same(form.answers.passwordHash, getAt(form.base, f.path!) as Value | undefined) || String(form.answers.password) !== '';
   return !(f.id in form.preloaded) || !same(form.answers[f.id], form.preloaded[f.id]);
 }

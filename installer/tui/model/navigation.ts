@@ -37,6 +37,7 @@ export interface KeyPress {
 export type Effect =
   | { type: 'hash-password'; password: string }
   | { type: 'save-profile'; path: string; yaml: string }
+  | { type: 'read-keys'; path: string }
   | { type: 'install'; outcome: Extract<Outcome, { ok: true }>; exportPath?: string; totp?: TotpEnrolment }
   | { type: 'exit'; code: 'aborted' };
 
@@ -92,6 +93,7 @@ export function startState(base: PlainObject, ctx: FieldContext, opts: { exportP
   if (opts.exportPath) form.answers.exportPath = opts.exportPath;
   const check = checkForm(form);
   const skipped = FORM_SCREENS.map((s) => s.id).filter((id) => screenPreloaded(form, id, check));
+  form.skipped = skipped;
   return { form, check, skipped, at: 'welcome', focus: 0, touched: [], tried: [], search: {}, cursor: {}, keyLine: '', totpWrong: false, scroll: 0 };
 }
 
@@ -314,6 +316,8 @@ export function onKey(s: TuiState, input: string, key: KeyPress, env: TuiEnv): {
     if (!ok) return { state: { ...s, totpWrong: true, form: { ...s.form, answers: { ...s.form.answers, totpCode: '' } } } };
     return nextScreen({ ...s, totp: { ...s.totp!, verified: true } }, env);
   }
+  if (f?.id === 'sshKeyFile' && key.return && String(s.form.answers.sshKeyFile).trim())
+    return { state: s, effect: { type: 'read-keys', path: String(s.form.answers.sshKeyFile).trim() } };
   if (f) {
     const edited = onField(s, f, input, key, env);
     if (edited) return { state: edited };
@@ -322,4 +326,15 @@ export function onKey(s: TuiState, input: string, key: KeyPress, env: TuiEnv): {
   if (key.upArrow || (key.tab && key.shift)) return { state: moveFocus(s, -1) };
   if (key.return) return s.focus >= fields.length - 1 ? nextScreen(s, env) : { state: moveFocus(s, 1) };
   return { state: s };
+}
+
+/** Keys read from a file: each line that is not empty or a comment is added once (the profile's rules judge them). */
+export function keysRead(s: TuiState, text: string, path: string): TuiState {
+  const have = s.form.answers.sshKeys as string[];
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#') && !have.includes(l));
+  const next = setAnswer(setAnswer(s, 'sshKeys', [...have, ...lines]), 'sshKeyFile', '');
+  return { ...next, status: `${lines.length} key${lines.length === 1 ? '' : 's'} read from ${path}` };
 }

@@ -3,7 +3,7 @@ import { useContext, useRef, useState } from 'react';
 import type { DebvisorEvent } from '../../../core/events.js';
 import type { InstallEnd, TuiEngine } from '../engine.js';
 import type { FieldContext } from '../model/fields.js';
-import { onKey, passwordHashed, type Effect, type KeyPress, type TuiEnv, type TuiState } from '../model/navigation.js';
+import { keysRead, onKey, passwordHashed, type Effect, type KeyPress, type TuiEnv, type TuiState } from '../model/navigation.js';
 import { TUI_TEXT } from '../model/text.js';
 import { BODY_LINES, formLines, mfaLines, summaryBody, titleOf, welcomeLines } from './lines.js';
 import { ASCII_BORDER, fit, INNER, LookContext, SCREEN } from './look.js';
@@ -87,6 +87,12 @@ export function App({ initial, env, engine, dryRun, onExit }: AppProps) {
         engine.hashPassword(effect.password).then(
           (hash) => setS((cur) => passwordHashed(cur, hash, env)),
           (err: Error) => setS((cur) => ({ ...cur, busy: undefined, status: `cannot hash the password: ${err.message}` })),
+        );
+        return;
+      case 'read-keys':
+        engine.readKeys(effect.path).then(
+          (text) => setS((cur) => keysRead(cur, text, effect.path)),
+          (err: Error) => setS((cur) => ({ ...cur, status: `cannot read ${effect.path}: ${err.message}` })),
         );
         return;
       case 'save-profile':

@@ -12,6 +12,8 @@ import { INNER } from './look.js';
 /** Lines of the body between the title and the status line. */
 export const BODY_LINES = 19;
 const LABEL = 22;
+/** Matches a focused search field lists under itself. */
+const SEARCH_ROWS = 5;
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 /** The tail of a long value, so what is being typed stays in view. */
@@ -88,6 +90,12 @@ export function formLines(s: TuiState, ctx: FieldContext): string[] {
     const focused = i === s.focus;
     const bad = shownProblems(s, f.id).length > 0;
     out.push(`${focused ? '>' : ' '}${bad ? '!' : ' '}${pad(f.label, LABEL)}${valueText(s, f, focused, ctx)}`);
+    if (f.kind === 'search' && focused) {
+      const hits = searchList(f.options!(s.form.answers, ctx), s.search[f.id] ?? '');
+      const at = Math.max(0, hits.indexOf(String(s.form.answers[f.id])));
+      const from = Math.max(0, Math.min(at - 1, hits.length - SEARCH_ROWS));
+      out.push(...hits.slice(from, from + SEARCH_ROWS).map((h) => `${' '.repeat(LABEL + 2)}${h === s.form.answers[f.id] ? '>' : ' '} ${h}`));
+    }
     if (f.kind === 'disks') out.push(...diskLines(s, focused, ctx));
     if (f.kind === 'nic') out.push(...nicLines(s, focused, ctx));
   });
