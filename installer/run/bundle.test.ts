@@ -26,7 +26,7 @@ describe('the support bundle', () => {
   it('holds the files and the logs, masks every secret once more, and goes to the first directory that takes it', async () => {
     const logDir = tmp('debvisor-bundle-log-');
     writeFileSync(join(logDir, 'install.log'), 'line with hunter2-secret-value inside\n');
-    writeFileSync(join(logDir, 'events.jsonl'), '{"message":"x"}\n');
+    writeFileSync(join(logDir, 'events.jsonl'), '{"message":"fetched https://ops:pw-in-url@deploy.example.com/p.yaml"}\n');
     mkdirSync(join(logDir, 'subdir'));
     const notADir = join(tmp('debvisor-bundle-file-'), 'file');
     writeFileSync(notADir, '');
@@ -51,6 +51,7 @@ describe('the support bundle', () => {
     await extract({ file: r.path, cwd: out });
     expect(readFileSync(join(out, 'logs/install.log'), 'utf8')).toBe('line with <redacted> inside\n');
     expect(readFileSync(join(out, 'facts.json'), 'utf8')).toBe('{"k":"<redacted>"}');
+    expect(readFileSync(join(out, 'logs/events.jsonl'), 'utf8')).toContain('https://<redacted>@deploy.example.com/p.yaml');
   });
 
   it('falls back to the temporary directory when no given directory is writable', async () => {

@@ -125,6 +125,19 @@ describe('runInstall before anything is touched', () => {
     for (const s of SECRETS) expect(Object.values(files).join('\n')).not.toContain(s);
   });
 
+  it('a profile that cannot be read, or facts that are not valid: the failure screen and a bundle, nothing thrown', async () => {
+    const missing = options(join(tmp('debvisor-run-none-'), 'nothing.yaml'), { dryRun: true });
+    expect((await runInstall(missing.opts)).failure).toMatchObject({ step: 'validate', touched: false });
+    expect(missing.out.join('')).toContain(`${FAILED} at step validate`);
+    const badFacts = join(tmp('debvisor-run-facts-'), 'facts.json');
+    writeFileSync(badFacts, '{"disks": "none"}\n');
+    const f = options(profile(''), { dryRun: true, factsPath: badFacts });
+    const r = await runInstall(f.opts);
+    expect(r.failure).toMatchObject({ step: 'facts', code: 'E_FACTS', touched: false });
+    expect(r.failure!.problems!.join('\n')).toMatch(/facts\.json:1:\d+: \/disks/);
+    expect(Object.keys(await unpack(r.bundle!))).toContain('profile.yaml');
+  });
+
   it('a dry run with a good plan: ok, the plan printed, nothing run, no bundle', async () => {
     const t = options(profile(''), { dryRun: true, finishAction: true });
     const r = await runInstall(t.opts);
