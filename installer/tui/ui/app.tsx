@@ -5,7 +5,7 @@ import type { InstallEnd, TuiEngine } from '../engine.js';
 import type { FieldContext } from '../model/fields.js';
 import { keysRead, onKey, passwordHashed, type Effect, type KeyPress, type TuiEnv, type TuiState } from '../model/navigation.js';
 import { TUI_TEXT } from '../model/text.js';
-import { BODY_LINES, formLines, mfaLines, summaryBody, titleOf, welcomeLines } from './lines.js';
+import { BODY_LINES, finishLines, formLines, mfaLines, summaryBody, titleOf, welcomeLines } from './lines.js';
 import { ASCII_BORDER, fit, INNER, LookContext, SCREEN } from './look.js';
 
 /** How the TUI ended: installed (or planned, in a dry run), failed, or aborted with nothing touched. */
@@ -168,7 +168,7 @@ export function App({ initial, env, engine, dryRun, onExit }: AppProps) {
       return <Frame title={`DebVisor installer - ${dryRun ? 'planning (dry run)' : 'installing'}`} body={body} keys="the install is running; every step is logged" />;
     }
     case 'finish': {
-      const lines = (end?.text ?? '').split('\n');
+      const lines = finishLines(end?.text ?? '');
       const head = end?.ok
         ? dryRun
           ? 'Dry run: this is the plan; nothing was touched.'

@@ -177,19 +177,18 @@ export function summaryLines(s: TuiState): string[] {
   out.push(
     `storage: ${p.install.storage.filesystem}, ${p.install.storage.raid}, swap ${p.install.storage.swapSize}${st ? '' : ''}`,
     `node: ${plan.node.fqdn}; ${p.node.timezone}, keyboard ${p.node.keyboard}, ${p.node.locale}`,
-    `admin: ${p.users.admin.name}, ${p.users.admin.sshKeys.length} SSH key(s), password ${p.users.admin.passwordHash ? 'set' : 'NOT set'}, TOTP ${p.users.admin.mfa.totp ? (s.totp?.verified ? 'enrolled' : 'on') : 'off'}`,
+    `admin: ${p.users.admin.name}, ${p.users.admin.sshKeys.length} SSH key${p.users.admin.sshKeys.length === 1 ? '' : 's'}, password ${p.users.admin.passwordHash ? 'set' : 'NOT set'}, TOTP ${p.users.admin.mfa.totp ? (s.totp?.verified ? 'enrolled' : 'on') : 'off'}`,
   );
   const n = plan.network;
   const v4 = p.network.ipv4.method === 'static' ? `static ${p.network.ipv4.address} via ${p.network.ipv4.gateway ?? '-'}` : p.network.ipv4.method;
   const v6 = p.network.ipv6.method === 'static' ? `static ${p.network.ipv6.address}` : p.network.ipv6.method;
-  out.push(
-    `network: ${n?.addressOn ?? '?'} over ${
-      n?.interfaces
-        .filter((i) => i.role !== 'unused')
-        .map((i) => i.name)
-        .join(', ') ?? '?'
-    }; IPv4 ${v4}; IPv6 ${v6}`,
-  );
+  const over =
+    n?.interfaces
+      .filter((i) => i.role !== 'unused')
+      .map((i) => i.name)
+      .join(', ') ?? '?';
+  out.push(`network: ${n?.addressOn ?? '?'} over ${over}`, `  IPv4 ${v4}; IPv6 ${v6}`);
+
   out.push(`DNS: ${p.network.dns.servers.join(', ') || 'from DHCP'}${p.network.vlan ? `; VLAN ${p.network.vlan.id}` : ''}`);
   const fw = p.security.firewall;
   out.push(`security: firewall ${fw.enabled ? 'on' : 'OFF'}${fw.lockdown ? ', lockdown' : ''}; SSH ${p.security.ssh.level}`);
@@ -231,4 +230,27 @@ export function titleOf(s: TuiState): string {
 /** Problems anywhere, for the summary's status (a preloaded screen's problems show up here). */
 export function allProblems(s: TuiState): number {
   return FORM_SCREENS.reduce((n, x) => n + screenProblems(s.check, x.id, s.form.answers).length, 0);
+}
+
+/** A long line of engine text (the plan, a failure) broken at spaces to `width`, continued under its own indent. */
+export function breakLine(line: string, width = INNER): string[] {
+  const out: string[] = [];
+  const indent = `${' '.repeat(line.length - line.trimStart().length)}    `;
+  let rest = line;
+  while ([...rest].length > width) {
+    const cut = rest.lastIndexOf(' ', width);
+    const at = cut > indent.length ? cut : width;
+    out.push(rest.slice(0, at).trimEnd());
+    rest = indent + rest.slice(at).trimStart();
+  }
+  out.push(rest);
+  return out;
+}
+
+/** The finish screen's text: the engine's lines without the event lines (the progress screen showed those), broken to the width. */
+export function finishLines(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((l) => !/^\d{4}-\d\d-\d\dT/.test(l))
+    .flatMap((l) => breakLine(l));
 }
