@@ -222,7 +222,9 @@ describe('a three-node cluster', () => {
     await killInNamespace(lab.hosts.n3!.ns, 'cluster-step');
     const killed = await joiner;
     const finishedAnyway = killed.exitCode === 0;
-    console.info(`joiner killed mid-join: ${!finishedAnyway}; node3 files then: ${['node.crt', 'cluster.json'].filter((f) => existsSync(join(roots.n3!, 'etc/debvisor/cluster', f))).join(',') || 'none'}`);
+    console.info(
+      `joiner killed mid-join: ${!finishedAnyway}; node3 files then: ${['node.crt', 'cluster.json'].filter((f) => existsSync(join(roots.n3!, 'etc/debvisor/cluster', f))).join(',') || 'none'}`,
+    );
     // The token is now spent by node3: only the resumed-join path (same node, same key) lets the rerun through.
     const rerun = await runStep(profileFile);
     expect(rerun.exitCode, rerun.stderr + rerun.stdout).toBe(0);
