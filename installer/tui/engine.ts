@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import type { DebvisorEvent } from '../../core/events.js';
 import { readRegularFile } from '../../core/read-file.js';
 import { run } from '../../core/run.js';
+import { writeTotpState } from '../../overlays/ssh/mfa.js';
+import type { ApplyContext } from '../apply/context.js';
+import { renderDefaultsOnTarget } from '../apply/on-target.js';
 import { formatFailure } from '../run/failure.js';
 import { runInstall } from '../run/run-install.js';
 import type { TotpEnrolment } from './model/navigation.js';
@@ -66,7 +69,7 @@ export function liveEngine(opts: EngineOptions): TuiEngine {
       writeFileSync(path, yaml, { mode: 0o600 });
       chmodSync(path, 0o600);
     },
-    async install({ yaml, onEvent }) {
+    async install({ yaml, totp, onEvent }) {
       // The profile goes to runInstall as the file an unattended install would read.
       const dir = mkdtempSync(join(tmpdir(), 'debvisor-tui-'));
       const file = join(dir, 'profile.yaml');
@@ -88,6 +91,16 @@ export function liveEngine(opts: EngineOptions): TuiEngine {
           eventStreams: [eventLines(onEvent)],
           bundleDirs: opts.bundleDirs ?? [],
           finishAction: !opts.dryRun,
+          // The TOTP secret enrolled on the MFA screen goes onto the node with the hardened defaults (it is in no profile).
+          ...(totp
+            ? {
+                renderDefaults: async (ctx: ApplyContext) => {
+                  await renderDefaultsOnTarget(ctx);
+                  await writeTotpState(ctx.target, ctx.profile.users.admin.name, totp.secret, totp.recoveryCodes);
+                  ctx.events.info(`TOTP enrolment of ${ctx.profile.users.admin.name} written`, { step: 'render-defaults' });
+                },
+              }
+            : {}),
           ...(opts.dryRun ? { logDir: join(dir, 'log') } : {}),
         });
         if (!result.ok) return { ok: false, text: result.failure ? formatFailure(result.failure) : text };

@@ -48,10 +48,18 @@ export async function enrollTotp(root: string, user: string, label: string, opts
     });
   }
   const { secret, uri, recoveryCodes: codes } = newTotpSecret(label);
-  await writeFileSet(real, [{ id: 'mfa-secret', path: node, content: secretFile(secret, codes), mode: 0o600, owner: 'root', dir: { mode: 0o700 } }], {
-    allowSystem: true,
-  });
+  await writeTotpState(real, user, secret, codes, { allowSystem: true });
   return { user, secret, uri, recoveryCodes: codes, path: join(real, node) };
+}
+
+/** Writes a user's TOTP state where the PAM module reads it (root only), the one way into a root: the installer writes the TUI's enrolment onto the new node with it. */
+export async function writeTotpState(root: string, user: string, secret: string, codes: string[], opts: { allowSystem?: boolean } = {}): Promise<void> {
+  assertLoginName(user);
+  await writeFileSet(
+    root,
+    [{ id: 'mfa-secret', path: `${MFA_DIR}/${user}`, content: secretFile(secret, codes), mode: 0o600, owner: 'root', dir: { mode: 0o700 } }],
+    opts.allowSystem ? { allowSystem: true } : {},
+  );
 }
 
 /** A new TOTP secret, its otpauth URI for `label` and recovery codes, written nowhere (the installer's TUI writes them with the node). */
