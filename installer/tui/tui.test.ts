@@ -15,7 +15,7 @@ const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEuWckL1NtDTIOYh5bLjRD1Ot+xL7dk
 const K = { enter: '\r', down: '\x1b[B', up: '\x1b[A', right: '\x1b[C', esc: '\x1b', ctrlC: '\x03', ctrlN: '\x0e', bs: '\x7f' };
 const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
 
-function start(f: HardwareFacts, opts: { ascii?: boolean; base?: Record<string, unknown> } = {}) {
+function start(f: HardwareFacts, opts: { ascii?: boolean; base?: Record<string, unknown>; install?: TuiEngine['install'] } = {}) {
   const env: TuiEnv = {
     ctx: { facts: f },
     newTotp: () => ({
@@ -32,10 +32,12 @@ function start(f: HardwareFacts, opts: { ascii?: boolean; base?: Record<string, 
     saveProfile: async (path, yaml) => {
       saved[path] = yaml;
     },
-    install: async ({ onEvent }) => {
-      onEvent({ time: 't', level: 'info', message: 'plan ready', step: 'plan', progress: 1 });
-      return { ok: true, text: 'DebVisor install plan for pve1\n' };
-    },
+    install:
+      opts.install ??
+      (async ({ onEvent }) => {
+        onEvent({ time: 't', level: 'info', message: 'plan ready', step: 'plan', progress: 1 });
+        return { ok: true, text: 'DebVisor install plan for pve1\n' };
+      }),
   };
   const exits: TuiExit[] = [];
   const app = render(
@@ -64,6 +66,18 @@ function expectFits(frames: string[]) {
     for (const l of lines) expect([...l].length, l).toBeLessThanOrEqual(80);
   }
 }
+
+const PRELOADED = {
+  version: 1,
+  node: { hostname: 'pve1', domain: 'lab.example.com', timezone: 'Europe/Berlin' },
+  install: { disks: { match: { transport: 'nvme' }, expect: 1 } },
+  users: { admin: { name: 'alice', passwordHash: HASH, sshKeys: [KEY], mfa: { totp: false } } },
+  network: { ipv4: { method: 'dhcp' } },
+  security: { ssh: { level: 'hardened' } },
+  tls: { acme: { email: 'ops@example.com' } },
+  dns: { register: false },
+  cluster: { role: 'standalone' },
+};
 
 afterEach(() => cleanup());
 
@@ -143,18 +157,34 @@ describe('the installer TUI, frame by frame', () => {
     expect([...f].every((c) => c.charCodeAt(0) < 128)).toBe(true);
   });
 
-  it('a partial profile preloads its answers and skips the screens it answers; the summary shows the plan', async () => {
-    const base = {
-      version: 1,
-      node: { hostname: 'pve1', domain: 'lab.example.com', timezone: 'Europe/Berlin' },
-      install: { disks: { match: { transport: 'nvme' }, expect: 1 } },
-      users: { admin: { name: 'alice', passwordHash: HASH, sshKeys: [KEY], mfa: { totp: false } } },
-      network: { ipv4: { method: 'dhcp' } },
-      security: { ssh: { level: 'hardened' } },
-      tls: { acme: { email: 'ops@example.com' } },
-      dns: { register: false },
-      cluster: { role: 'standalone' },
+  it("progress shows the engine's events; a failure ends on the failure screen, and keys cannot abort a running install", async () => {
+    let release: () => void = () => {};
+    const install: TuiEngine['install'] = async ({ onEvent }) => {
+      onEvent({ time: 't', level: 'info', message: 'wipe the disks', step: 'wipe-disks', progress: 0.1 });
+      onEvent({ time: 't', level: 'info', message: 'copy the system', step: 'copy-system', progress: 0.5 });
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      return { ok: false, text: 'DebVisor install FAILED at step copy-system\nunsquashfs: no space left\n' };
     };
+    const { app, press } = start(facts('one-disk'), { base: PRELOADED, install });
+    await press(K.enter, K.down, 'yes', K.enter);
+    let f = app.lastFrame() ?? '';
+    expect(f).toContain('step: copy-system');
+    expect(f).toContain('50%');
+    expect(f).toContain('wipe the disks');
+    f = await press(K.ctrlC, 'y');
+    expect(f).not.toContain('Abort the install?');
+    release();
+    await tick(100);
+    f = app.lastFrame() ?? '';
+    expect(f).toContain('The install failed.');
+    expect(f).toContain('unsquashfs: no space left');
+    expectFits(app.frames);
+  });
+
+  it('a partial profile preloads its answers and skips the screens it answers; the summary shows the plan', async () => {
+    const base = PRELOADED;
     const { app, press, saved } = start(facts('one-disk'), { base });
     await tick();
     expect(app.lastFrame()).toContain('From the profile (not asked again');

@@ -294,6 +294,8 @@ export function onKey(s: TuiState, input: string, key: KeyPress, env: TuiEnv): {
     if (input === 'n' || input === 'N' || key.escape) return { state: { ...s, dialog: undefined } };
     return { state: s };
   }
+  // Once the install runs there is nothing left to abort without harm: it ends on its own.
+  if (s.at === 'progress' || s.at === 'finish') return { state: s };
   if (key.ctrl && input === 'c') return { state: { ...s, dialog: 'abort' } };
   if (s.dialog === 'profile') {
     if (key.escape || key.return) return { state: { ...s, dialog: undefined, scroll: 0 } };
@@ -301,7 +303,6 @@ export function onKey(s: TuiState, input: string, key: KeyPress, env: TuiEnv): {
     if (key.upArrow || key.pageUp) return { state: { ...s, scroll: Math.max(0, s.scroll - (key.pageUp ? 10 : 1)) } };
     return { state: s };
   }
-  if (s.at === 'progress' || s.at === 'finish') return { state: s };
   if (key.escape) return { state: previousScreen(s, env) };
   if (key.ctrl && input === 'n') return nextScreen(s, env);
   if (s.at === 'summary') {
