@@ -58,7 +58,8 @@ export interface IssueInput {
 export async function issueCertificate(inp: IssueInput): Promise<{ certPem: string; keyPem: string }> {
   const { root, profile, names, directoryUrl, emit } = inp;
   const a = profile.tls.acme;
-  mkdirSync(at(root, ACME_STATE_DIR), { recursive: true, mode: 0o700 });
+  // Not 0700: the HTTP-01 webroot below it must stay readable by nginx; the keys themselves are 0600.
+  mkdirSync(at(root, ACME_STATE_DIR), { recursive: true, mode: 0o755 });
   const accountKey = await keptKey(at(root, ACME_ACCOUNT_KEY));
   const certKey = await keptKey(at(root, ACME_PENDING_KEY));
   const known = readJson<Record<string, string>>(at(root, ACCOUNT_FILE)) ?? {};
