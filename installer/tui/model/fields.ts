@@ -1,5 +1,6 @@
 import type { HardwareFacts } from '../../../profiles/facts.js';
 import { FILESYSTEMS, RAID_LEVELS } from '../../../profiles/schema/install.js';
+import { BOND_MODES } from '../../../profiles/schema/network.js';
 import { SSH_LEVELS } from '../../../profiles/schema/security.js';
 import { ACME_CAS } from '../../../profiles/schema/tls.js';
 import { KEYBOARDS, LOCALES, timeZones } from './choices.js';
@@ -29,7 +30,7 @@ export interface FieldContext {
   facts: HardwareFacts;
 }
 
-export type FieldKind = 'text' | 'secret' | 'choice' | 'toggle' | 'search' | 'disks' | 'nic' | 'keys';
+export type FieldKind = 'text' | 'secret' | 'choice' | 'toggle' | 'search' | 'disks' | 'nic' | 'nics' | 'keys';
 
 /**
  * One field of a form screen: where its answer goes in the profile and how it is shown. The
@@ -47,8 +48,10 @@ export interface Field {
   format?: 'string' | 'list' | 'int';
   /** Choice and search fields: the values offered. */
   options?: (a: Answers, ctx: FieldContext) => readonly string[];
-  /** Shown only when this holds; a hidden field writes nothing (its key is removed). */
+  /** Shown only when this holds; a hidden field writes nothing (its key is removed, unless `keepHidden`). */
   when?: (a: Answers) => boolean;
+  /** Hidden, it leaves its key as the profile has it (the new-bond fields beside a profile's own bond). */
+  keepHidden?: boolean;
   /** The first value when no profile gives one: the schema's default, or the plainest answer. */
   initial?: (ctx: FieldContext) => Value;
   /** One line under the form while the field has the focus and no problem. */
@@ -205,7 +208,7 @@ export const FIELDS: readonly Field[] = [
     label: 'Management NIC',
     kind: 'nic',
     path: '/network/interface/match',
-    when: (a) => a.bond !== true,
+    when: (a) => a.bond !== true && (a.bondMode ?? 'none') === 'none',
     help: 'the interface the node is managed through',
   },
   {
@@ -290,6 +293,29 @@ export const FIELDS: readonly Field[] = [
     format: 'int',
     path: '/network/vlan/id',
     help: 'empty: untagged; else the VLAN id 1-4094',
+  },
+  {
+    id: 'bondMode',
+    screen: 'network',
+    label: 'Bond (advanced)',
+    kind: 'choice',
+    path: '/network/bond/mode',
+    also: ['/network/bond'],
+    options: () => ['none', ...BOND_MODES],
+    initial: () => 'none',
+    when: (a) => a.bondInProfile !== true,
+    keepHidden: true,
+    help: 'none: one NIC; else bond the members chosen below',
+  },
+  {
+    id: 'bondMembers',
+    screen: 'network',
+    label: 'Bond members',
+    kind: 'nics',
+    path: '/network/bond/members',
+    when: (a) => a.bondInProfile !== true && (a.bondMode ?? 'none') !== 'none',
+    keepHidden: true,
+    help: 'Space chooses a member interface',
   },
   // Security.
   {

@@ -76,4 +76,20 @@ describe('answers and the profile', () => {
     expect(JSON.stringify(data)).not.toContain('192.0.2.10');
     expect(exportYaml(form)).not.toContain('pending');
   });
+  it('a bond made under advanced replaces the single NIC, its members pinned by MAC, and plans', () => {
+    const fx = facts('bond-four-nics');
+    const form = startForm({ version: 1 }, { facts: fx });
+    form.answers.bondMode = '802.3ad';
+    form.answers.bondMembers = [fx.nics![0]!.name, fx.nics![1]!.name];
+    const data = profileData(form) as { network: Record<string, unknown> };
+    expect(data.network.interface).toBeUndefined();
+    expect(data.network.bond).toEqual({ mode: '802.3ad', members: [{ mac: fx.nics![0]!.mac }, { mac: fx.nics![1]!.mac }] });
+    expect(checkForm(form).byField.get('bondMembers')).toBeUndefined();
+    form.answers.bondMembers = [];
+    expect(
+      checkForm(form)
+        .byField.get('bondMembers')
+        ?.map((f) => f.code),
+    ).toEqual(['E_SCHEMA_ITEMS']);
+  });
 });

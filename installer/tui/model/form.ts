@@ -56,6 +56,10 @@ function readField(f: Field, data: PlainObject, ctx: FieldContext): Value | unde
       return undefined;
     case 'bond':
       return v !== undefined;
+    case 'bondMode':
+    case 'bondMembers':
+      // A profile's bond is kept or dropped whole (the bond field); these build a new one.
+      return undefined;
   }
   if (v === undefined) return undefined;
   if (f.kind === 'toggle') return typeof v === 'boolean' ? v : undefined;
@@ -77,7 +81,7 @@ export function startForm(base: PlainObject, ctx: FieldContext): Form {
   for (const f of FIELDS) {
     const v = readField(f, base, ctx);
     if (v !== undefined) preloaded[f.id] = v;
-    const initial = f.id === 'nic' ? firstNic(ctx) : f.kind === 'keys' || f.kind === 'disks' ? [] : f.kind === 'toggle' ? false : '';
+    const initial = f.id === 'nic' ? firstNic(ctx) : f.kind === 'keys' || f.kind === 'disks' || f.kind === 'nics' ? [] : f.kind === 'toggle' ? false : '';
     answers[f.id] = v ?? f.initial?.(ctx) ?? initial;
   }
   const hash = getAt(base, '/users/admin/passwordHash');
@@ -106,6 +110,12 @@ function writeField(f: Field, a: Answers, data: PlainObject, ctx: FieldContext, 
     const dot = text.indexOf('.');
     put('/node/hostname', text === '' ? undefined : dot < 0 ? text : text.slice(0, dot));
     put('/node/domain', dot < 0 ? undefined : text.slice(dot + 1));
+  } else if (f.id === 'bondMode') {
+    // A new bond: its mode here, its members (by MAC) from the next field.
+    put('/network/bond', v === 'none' ? undefined : { mode: v, members: [] });
+  } else if (f.id === 'bondMembers') {
+    const macs = (ctx.facts.nics ?? []).filter((n) => (v as string[]).includes(n.name)).map((n) => ({ mac: n.mac }));
+    setAt(data, path, macs);
   } else if (f.id === 'bond') {
     // The bond itself is the profile's (members by selector); the TUI only keeps or drops it.
     if (v !== true) deleteAt(data, path);
@@ -141,7 +151,7 @@ export function profileData(form: Form, opts: { pendingHash?: boolean } = {}): P
   for (const f of FIELDS) {
     if (!f.path || !owned(form, f)) continue;
     if (f.when && !f.when(form.answers)) {
-      deleteAt(data, f.path);
+      if (!f.keepHidden) deleteAt(data, f.path);
       continue;
     }
     writeField(f, form.answers, data, form.ctx, opts.pendingHash === true);

@@ -223,7 +223,8 @@ function onField(s: TuiState, f: Field, input: string, key: KeyPress, env: TuiEn
       return hits.length ? setAnswer(next, f.id, hits[0]!) : next;
     }
     case 'disks':
-    case 'nic': {
+    case 'nic':
+    case 'nics': {
       const rows = f.kind === 'disks' ? diskRows(s) : (env.ctx.facts.nics ?? []).map((n) => n.name);
       const at = s.cursor[f.id] ?? 0;
       if (key.upArrow && at > 0) return { ...s, cursor: { ...s.cursor, [f.id]: at - 1 } };

@@ -54,6 +54,8 @@ function valueText(s: TuiState, f: Field, focused: boolean, ctx: FieldContext): 
       return chosenDisks(s.form).join(', ') || '(none chosen)';
     case 'nic':
       return String(v) || '(none)';
+    case 'nics':
+      return (v as string[]).join(', ') || '(none chosen)';
   }
 }
 
@@ -72,10 +74,11 @@ function diskLines(s: TuiState, focused: boolean, ctx: FieldContext): string[] {
   return [...rows, ...(focused ? holds : []), ...(other ? [`      (${other} disk${other === 1 ? '' : 's'} not offered: the boot medium or read-only)`] : [])];
 }
 
-function nicLines(s: TuiState, focused: boolean, ctx: FieldContext): string[] {
-  const at = s.cursor.nic ?? 0;
+function nicLines(s: TuiState, f: Field, focused: boolean, ctx: FieldContext): string[] {
+  const at = s.cursor[f.id] ?? 0;
+  const v = s.form.answers[f.id];
   return (ctx.facts.nics ?? []).map((n, i) => {
-    const mark = s.form.answers.nic === n.name ? '(*)' : '( )';
+    const mark = f.kind === 'nics' ? (Array.isArray(v) && v.includes(n.name) ? '[x]' : '[ ]') : v === n.name ? '(*)' : '( )';
     const pointer = focused && i === at ? '>' : ' ';
     const link = n.link ? `link${n.speedMbps ? ` ${n.speedMbps} Mb/s` : ''}` : 'NO LINK';
     return `  ${pointer}${mark} ${pad(n.name, 16)} ${n.mac}  ${pad(n.driver ?? '', 12)} ${link}`;
@@ -97,7 +100,7 @@ export function formLines(s: TuiState, ctx: FieldContext): string[] {
       out.push(...hits.slice(from, from + SEARCH_ROWS).map((h) => `${' '.repeat(LABEL + 2)}${h === s.form.answers[f.id] ? '>' : ' '} ${h}`));
     }
     if (f.kind === 'disks') out.push(...diskLines(s, focused, ctx));
-    if (f.kind === 'nic') out.push(...nicLines(s, focused, ctx));
+    if (f.kind === 'nic' || f.kind === 'nics') out.push(...nicLines(s, f, focused, ctx));
   });
   const f = fields[s.focus];
   const message: string[] = [];
