@@ -133,7 +133,7 @@ describe('the installer TUI, frame by frame', () => {
     expect(f).toContain('JBSW Y3DP EHPK 3PXP');
     expect(f).toContain('11111111');
     f = await press('654321', K.enter);
-    expect(f).toContain('! not the code of this secret now');
+    expect(f).toContain('! wrong code for this secret');
     f = await press('123456', K.enter);
     expect(f).toContain('Network (6/10)');
     expectFits(app.frames);

@@ -124,7 +124,7 @@ describe('debvisor install tui in tmux (mock mode: recorded facts, dry run)', ()
     fits(await settle('04-admin'));
     await keys('C-n');
     // The password is hashed (openssl), then the TOTP secret is shown.
-    const mfa = await waitFor('type the secret:');
+    const mfa = await waitFor('the secret:');
     fits(mfa);
     const secret = (mfa.match(/ {2}([A-Z2-7]{4}(?: [A-Z2-7]{4}){3})\n.* {2}([A-Z2-7]{4}(?: [A-Z2-7]{4}){3})/) ?? []).slice(1, 3).join('').replace(/ /g, '');
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -132,7 +132,7 @@ describe('debvisor install tui in tmux (mock mode: recorded facts, dry run)', ()
     const wrong = String((Number(right) + 500_000) % 1_000_000).padStart(6, '0');
     await type(wrong);
     await keys('Enter');
-    fits(await waitFor('not the code of this secret now'));
+    fits(await waitFor('wrong code for this secret'));
     await settle('05-mfa-wrong-code');
     await type(authenticator.generate(secret));
     await keys('Enter');

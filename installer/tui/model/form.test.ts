@@ -8,7 +8,10 @@ import { diskSelector } from './disk-selector.js';
 import { FORM_SCREENS } from './fields.js';
 import { checkForm, exportYaml, profileData, screenPreloaded, startForm } from './form.js';
 import { planAnswers } from './outcome.js';
-import { startState } from './navigation.js';
+import { startState, TOTP_LABEL_MAX, totpLabel } from './navigation.js';
+import { qrLines } from './qr.js';
+import QRCode from 'qrcode';
+import { newTotpSecret } from '../../../overlays/ssh/mfa.js';
 
 const facts = (name: string) => JSON.parse(readFileSync(new URL(`../../../test/fixtures/facts/${name}.json`, import.meta.url), 'utf8')) as HardwareFacts;
 const example = (name: string) => new URL(`../../../profiles/examples/${name}.yaml`, import.meta.url).pathname;
@@ -91,5 +94,29 @@ describe('answers and the profile', () => {
         .byField.get('bondMembers')
         ?.map((f) => f.code),
     ).toEqual(['E_SCHEMA_ITEMS']);
+  });
+  it('the TOTP QR code of the longest label fits the 24 lines of the MFA screen', () => {
+    const label = totpLabel('a'.repeat(32), `${'h'.repeat(63)}.example.com`);
+    expect(label.length).toBe(TOTP_LABEL_MAX);
+    const { uri } = newTotpSecret(label);
+    const lines = qrLines(uri);
+    expect(lines.length).toBeLessThanOrEqual(24);
+    expect([...lines[0]!].length).toBeLessThanOrEqual(47);
+  });
+  it('the half-block QR code draws every module: light ones lit, dark ones blank, a lit quiet zone', () => {
+    const text = 'otpauth://totp/DebVisor:alice%40pve1?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=DebVisor';
+    const qr = QRCode.create(text, { errorCorrectionLevel: 'L' });
+    const n = qr.modules.size;
+    const lines = qrLines(text).map((l) => [...l]);
+    const lit = (r: number, c: number) => {
+      const ch = lines[Math.floor((r + 1) / 2)]![c + 1]!;
+      const top = (r + 1) % 2 === 0;
+      return ch === '█' || (top ? ch === '▀' : ch === '▄');
+    };
+    for (let r = -1; r <= n; r++)
+      for (let c = -1; c <= n; c++) {
+        const inside = r >= 0 && c >= 0 && r < n && c < n;
+        expect(lit(r, c), `${r},${c}`).toBe(!inside || qr.modules.get(r, c) !== 1);
+      }
   });
 });

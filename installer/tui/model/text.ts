@@ -7,7 +7,7 @@ export const TUI_TEXT = {
   noDiskHint: 'move to a disk with Up/Down and press Space',
   disksApart: 'no single selector tells these disks apart from the others',
   disksApartHint: 'choose all disks, or disks of one model or bus; or write install.disks.match in a profile',
-  totpWrong: 'not the code of this secret now',
+  totpWrong: 'wrong code for this secret',
   totpWrongHint: "check the phone's clock",
   confirmWrong: 'type the disk name or yes to install',
   abortQuestion: 'Abort the install? Nothing has been written to any disk.',

@@ -129,25 +129,28 @@ export function mfaLines(s: TuiState, ascii: boolean): string[] {
   if (!t) return ['no TOTP secret yet'];
   const groups = t.secret.match(/.{1,4}/g) ?? [];
   const code = String(s.form.answers.totpCode);
+  // At most 31 columns: beside a version 7 code (47 columns with its quiet zone).
   const right = [
-    'DebVisor installer: second factor',
+    'DebVisor: second factor',
     '',
-    'Scan the code with an authenticator',
-    'app, or type the secret:',
+    'Scan the code with an',
+    'authenticator app, or type',
+    'the secret:',
     `  ${groups.slice(0, 4).join(' ')}`,
     `  ${groups.slice(4).join(' ')}`,
     '',
-    'Recovery codes (each works once;',
-    'write them down now, shown once):',
+    'Recovery codes (each works',
+    'once; shown only now):',
     ...t.recoveryCodes.map((c) => `  ${c}`),
     '',
     `Code from the app: ${code}_`,
     ...(s.totpWrong ? [`! ${TUI_TEXT.totpWrong}`, `  ${TUI_TEXT.totpWrongHint}`] : ['', '']),
     '',
-    'Enter checks  Esc back  ^C abort',
+    'Enter checks  Esc back',
+    '^C abort',
   ];
   if (ascii) {
-    const text = ['(The QR code needs a terminal with', 'Unicode blocks: use the secret.)', '', ...right];
+    const text = ['(No QR code: it needs Unicode', 'blocks. Type the secret.)', '', ...right];
     return text.slice(0, 24);
   }
   const qr = qrLines(t.uri);
