@@ -26,6 +26,8 @@ export interface TuiEngine {
   readKeys(path: string): Promise<string>;
   /** Writes the exported profile (mode 0600: it holds the password hash and any TSIG secret). */
   saveProfile(path: string, yaml: string): Promise<void>;
+  /** After a real install, when the operator leaves the finish screen: install.finish (`systemctl reboot` or `poweroff`). */
+  finish(action: 'reboot' | 'poweroff'): Promise<void>;
   /** Installs (or, in a dry run, plans) the profile text through runInstall, reporting each event. */
   install(req: { yaml: string; totp?: TotpEnrolment; onEvent: (e: DebvisorEvent) => void }): Promise<InstallEnd>;
 }
@@ -62,6 +64,9 @@ export function liveEngine(opts: EngineOptions): TuiEngine {
       const r = await run(['openssl', 'passwd', '-6', '-stdin'], { input: `${password}\n`, step: 'hash-password' });
       return r.stdout.trim();
     },
+    async finish(action) {
+      await run(['systemctl', action], { step: 'finish' });
+    },
     async readKeys(path) {
       return readRegularFile(path);
     },
@@ -90,7 +95,8 @@ export function liveEngine(opts: EngineOptions): TuiEngine {
           ],
           eventStreams: [eventLines(onEvent)],
           bundleDirs: opts.bundleDirs ?? [],
-          finishAction: !opts.dryRun,
+          // The finish screen comes first; the operator's Enter then reboots or powers off (finish below).
+          finishAction: false,
           // The TOTP secret enrolled on the MFA screen goes onto the node with the hardened defaults (it is in no profile).
           ...(totp
             ? {

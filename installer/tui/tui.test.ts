@@ -28,6 +28,7 @@ function start(f: HardwareFacts, opts: { ascii?: boolean; base?: Record<string, 
   const saved: Record<string, string> = {};
   const engine: TuiEngine = {
     hashPassword: async () => HASH,
+    finish: async () => {},
     readKeys: async () => `# keys\n${KEY}\n`,
     saveProfile: async (path, yaml) => {
       saved[path] = yaml;

@@ -132,7 +132,12 @@ export function App({ initial, env, engine, dryRun, onExit }: AppProps) {
     if (s.at === 'finish' && !s.dialog) {
       if (key.downArrow || key.pageDown) setScroll((x) => x + (key.pageDown ? 10 : 1));
       else if (key.upArrow || key.pageUp) setScroll((x) => Math.max(0, x - (key.pageUp ? 10 : 1)));
-      else if (key.return || input === 'q') leave({ code: 'done', ok: end?.ok ?? false });
+      else if (key.return || input === 'q') {
+        const o = s.outcome;
+        // A real install that succeeded ends as its profile says (install.finish); a dry run or a failure just leaves.
+        if (end?.ok && !dryRun && o?.ok) engine.finish(o.plan.finish).catch(() => undefined);
+        leave({ code: 'done', ok: end?.ok ?? false });
+      }
       return;
     }
     const r = onKey(s, input, key as KeyPress, env);
@@ -172,7 +177,7 @@ export function App({ initial, env, engine, dryRun, onExit }: AppProps) {
       const head = end?.ok
         ? dryRun
           ? 'Dry run: this is the plan; nothing was touched.'
-          : 'DebVisor is installed.'
+          : `DebVisor is installed. Enter: ${s.outcome?.ok ? s.outcome.plan.finish : 'reboot'} (install.finish).`
         : 'The install failed.';
       const body = [head, '', ...lines.slice(scroll, scroll + BODY_LINES - 2)];
       return <Frame title={`DebVisor installer - ${end?.ok ? 'finished' : 'failed'}`} body={body} status={`lines ${scroll + 1}-${Math.min(lines.length, scroll + BODY_LINES - 2)} of ${lines.length}`} keys="Up/Down PgUp/PgDn scroll   Enter or q leave" />;
