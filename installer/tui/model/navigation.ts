@@ -125,6 +125,8 @@ function setAnswers(s: TuiState, answers: Answers, touched: string): TuiState {
 
 function setAnswer(s: TuiState, id: string, value: Answers[string]): TuiState {
   const answers = { ...s.form.answers, [id]: value };
+  // raidz levels exist only on ZFS: leaving ZFS takes the RAID level back to one the new filesystem has.
+  if (id === 'filesystem' && value !== 'zfs' && String(answers.raid).startsWith('raidz')) answers.raid = 'single';
   // A new password replaces the hash of the old one (or of the preloaded profile).
   if (id === 'password') delete answers.passwordHash;
   return setAnswers(s, answers, id);
