@@ -498,4 +498,22 @@ describe('a three-node cluster', () => {
     ) as { status: number; error?: string };
     expect(r.status).toBe(401);
   });
+
+  it('node2 leaves: the CA holder revokes it, node1 stays quorate alone, corosync stops on node2', async () => {
+    const r = await dv('n2', ['cluster', 'leave', '--root', roots.n2!]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    await waitFor('node1 alone and quorate', QUORUM_WAIT_MS, async () => {
+      const v = await votes('n1');
+      return v.quorate && v.total === 1;
+    });
+    await waitFor(
+      'corosync stopped on node2',
+      15_000,
+      async () => ![0, 2].includes((await lab.exec('n2', ['corosync-quorumtool', '-s'], { reject: false })).exitCode),
+    );
+    const nodes = JSON.parse((await dv('n1', ['cluster', 'nodes', '--json', '--root', roots.n1!])).stdout) as { name: string }[];
+    expect(nodes.map((m) => m.name)).toEqual(['node1']);
+    const state = JSON.parse(readFileSync(join(roots.n1!, 'etc/debvisor/cluster/cluster.json'), 'utf8')) as { revoked: string[] };
+    expect(state.revoked).toHaveLength(3);
+  });
 });
