@@ -4,7 +4,7 @@ import { checkTotpCode } from '../../../overlays/ssh/mfa.js';
 import { searchList } from './choices.js';
 import { eligibleDisks } from './disk-selector.js';
 import { FORM_SCREENS, fieldsOf, type Answers, type Field, type FieldContext, type ScreenId } from './fields.js';
-import { checkForm, chosenDisks, exportYaml, screenPreloaded, screenProblems, startForm, type Form, type FormCheck } from './form.js';
+import { checkForm, chosenDisks, exportYaml, screenPreloaded, startForm, type Form, type FormCheck } from './form.js';
 import { planAnswers, type Outcome } from './outcome.js';
 import { TUI_TEXT } from './text.js';
 
@@ -137,7 +137,9 @@ export function blocking(s: TuiState, env: TuiEnv): Finding[] {
   if (s.at === 'mfa') return s.totp?.verified ? [] : [{ path: '#totpCode', code: 'E_TUI_TOTP', message: TUI_TEXT.totpWrong, hint: TUI_TEXT.totpWrongHint }];
   if (s.at === 'summary') return [];
   void env;
-  return screenProblems(s.check, s.at, s.form.answers);
+  // Only what a field here can fix holds the operator; a problem at a key no field asks (a preloaded
+  // firewall rule) is shown, and stops the install at the summary, where the plan refuses it.
+  return fieldsOf(s.at, s.form.answers).flatMap((f) => s.check.byField.get(f.id) ?? []);
 }
 
 function go(s: TuiState, to: ScreenId, env: TuiEnv): TuiState {
@@ -155,7 +157,11 @@ function go(s: TuiState, to: ScreenId, env: TuiEnv): TuiState {
 /** Next screen, when this one has no problem; the admin's password is hashed first. */
 export function nextScreen(s: TuiState, env: TuiEnv): { state: TuiState; effect?: Effect } {
   const problems = blocking(s, env);
-  if (problems.length) return { state: { ...s, tried: s.tried.includes(s.at) ? s.tried : [...s.tried, s.at] } };
+  if (problems.length) {
+    // The focus goes to the first field with a problem, where its message shows.
+    const first = visibleFields(s).findIndex((f) => (s.check.byField.get(f.id) ?? []).length > 0);
+    return { state: { ...s, focus: first >= 0 ? first : s.focus, tried: s.tried.includes(s.at) ? s.tried : [...s.tried, s.at] } };
+  }
   const password = String(s.form.answers.password);
   if (s.at === 'admin' && password !== '' && typeof s.form.answers.passwordHash !== 'string')
     return { state: { ...s, busy: 'hashing the password' }, effect: { type: 'hash-password', password } };

@@ -107,7 +107,7 @@ export function formLines(s: TuiState, ctx: FieldContext): string[] {
   const problems = f ? shownProblems(s, f.id) : [];
   if (problems.length) for (const p of problems.slice(0, 2)) message.push(`! ${p.message}`, ...(p.hint ? [`  ${p.hint}`] : []));
   else if (f) message.push(`  ${f.help}`);
-  const other = s.tried.includes(s.at) ? (s.check.byScreen.get(s.at) ?? []) : [];
+  const other = s.check.byScreen.get(s.at) ?? [];
   for (const p of other.slice(0, 2)) message.push(`! ${p.path}: ${p.message}`);
   const room = BODY_LINES - message.length - 1;
   return [...out.slice(0, room), ...Array(Math.max(0, room - out.length)).fill(''), '', ...message].slice(0, BODY_LINES);
@@ -214,11 +214,14 @@ export function summaryLines(s: TuiState): string[] {
 
 /** The summary body: the scrollable summary above the two fields and the status. */
 export function summaryBody(s: TuiState, ctx: FieldContext): string[] {
-  const lines = summaryLines(s);
+  const lines = summaryLines(s).flatMap((l) => breakLine(l));
   const fields = visibleFields(s);
   const fieldLines = fields.map((f, i) => `${i === s.focus ? '>' : ' '} ${pad(f.label, LABEL)}${valueText(s, f, i === s.focus, ctx)}`);
   const words = confirmWords(s).filter((w) => !w.startsWith('/dev/'));
-  const ask = `  Type ${[...new Set(words)].slice(1).join(' or ') || 'the disk name'} or yes, then Enter, to install.`;
+  const ready = s.outcome?.ok === true && s.outcome.plan.ok;
+  const ask = ready
+    ? `  Type ${[...new Set(words)].slice(1).join(' or ') || 'the disk name'} or yes, then Enter, to install.`
+    : '  The install cannot start: fix the problems above (Esc goes back).';
   const room = BODY_LINES - fieldLines.length - 2;
   const top = Math.min(s.scroll, Math.max(0, lines.length - room));
   const shown = lines.slice(top, top + room);
