@@ -184,6 +184,20 @@ describe('the installer TUI, frame by frame', () => {
     expectFits(app.frames);
   });
 
+  it('a preloaded key no field asks is shown where it belongs and refused at the summary, without holding the operator', async () => {
+    const base = { ...PRELOADED, security: { firewall: { rules: [{ action: 'ACCEPT', macro: 'SSH' }] } } };
+    const { press } = start(facts('one-disk'), { base });
+    let f = await press(K.enter);
+    expect(f).toContain('Security (2/3)');
+    expect(f).toContain("! /security/firewall/rules/0/action: the string 'ACCEPT'");
+    f = await press(K.ctrlN);
+    expect(f).toContain('Summary (3/3)');
+    expect(f).toContain('The answers do not make a valid profile:');
+    expect(f).toContain('The install cannot start');
+    f = await press(K.down, 'yes', K.enter);
+    expect(f).toContain('the plan has problems');
+  });
+
   it('a partial profile preloads its answers and skips the screens it answers; the summary shows the plan', async () => {
     const base = PRELOADED;
     const { app, press, saved } = start(facts('one-disk'), { base });
