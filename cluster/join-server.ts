@@ -16,6 +16,8 @@ import { consumeToken, keyHash, tokenId, TokenError } from './tokens.js';
 
 /** Join attempts per source address per window; more are answered 429 without looking at the token. */
 export const JOIN_RATE = { attempts: 5, windowMs: 60_000 } as const;
+/** Source addresses the rate limiter tracks before it forgets the quiet ones. */
+const MAX_TRACKED_SOURCES = 10_000;
 /** A join request's timestamp may differ this much from the member's clock; older nonces are forgotten. */
 export const JOIN_SKEW_MS = 5 * 60_000;
 
@@ -221,6 +223,8 @@ export function createJoinServer(opts: JoinServerOptions): Server {
     if (req.method !== 'POST') return send(res, fail(405, 'E_METHOD', 'POST only'));
     if (req.url === '/v1/join') {
       const now = Date.now();
+      // Forget quiet sources now and then, so many senders cannot grow the table without end.
+      if (attempts.size > MAX_TRACKED_SOURCES) for (const [k, v] of attempts) if (v.every((t) => now - t >= JOIN_RATE.windowMs)) attempts.delete(k);
       const recent = (attempts.get(source) ?? []).filter((t) => now - t < JOIN_RATE.windowMs);
       recent.push(now);
       attempts.set(source, recent);
