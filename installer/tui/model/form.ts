@@ -8,7 +8,8 @@ import { selectNics, type DiskMatch, type NicMatch } from '../../../profiles/rul
 import { PROFILE_VERSION, ProfileSchema } from '../../../profiles/schema/profile.js';
 import { profileKind } from '../../../profiles/validate.js';
 import { diskSelector, disksOfSelector, eligibleDisks } from './disk-selector.js';
-import { FIELDS, FORM_SCREENS, type Answers, type Field, type FieldContext, type ScreenId, type Value } from './fields.js';
+import { FIELDS } from './field-table.js';
+import { FORM_SCREENS, type Answers, type Field, type FieldContext, type ScreenId, type Value } from './fields.js';
 import { deleteAt, getAt, hasAt, setAt } from './pointer.js';
 import { TUI_TEXT } from './text.js';
 
