@@ -21,7 +21,9 @@ export const checkCluster: Rule = (p) => {
           finding('/cluster/join/endpoint', 'E_JOIN_ENDPOINT', 'role join needs the join endpoint of a member', 'for example https://pve1.example.com:8443'),
         );
       if (!j.token)
-        out.push(finding('/cluster/join/token', 'E_JOIN_TOKEN', 'role join needs a join token', 'issue one on the CA holder with `debvisor cluster token create`'));
+        out.push(
+          finding('/cluster/join/token', 'E_JOIN_TOKEN', 'role join needs a join token', 'issue one on the CA holder with `debvisor cluster token create`'),
+        );
       if (!j.caPin)
         out.push(
           finding(
