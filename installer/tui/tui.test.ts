@@ -152,10 +152,18 @@ describe('the installer TUI, frame by frame', () => {
 
   it('ASCII look for serial consoles: no box drawing', async () => {
     const { app, press } = start(facts('two-nics'), { ascii: true });
-    await press(K.enter);
-    const f = app.lastFrame() ?? '';
-    expect(f.split('\n')[0]).toMatch(/^\+-+\+$/);
-    expect([...f].every((c) => c.charCodeAt(0) < 128)).toBe(true);
+    await press(K.enter, ' ', K.ctrlN, K.ctrlN, 'alice', K.down, 'correct-horse-9', K.down, 'correct-horse-9', K.down, KEY, K.enter);
+    const f = await press(K.ctrlN);
+    // The MFA screen on a serial console: the secret as text, no QR blocks.
+    expect(f).toContain('JBSW Y3DP EHPK 3PXP');
+    expect(f).toContain('No QR code');
+    for (const frame of app.frames)
+      expect(
+        [...frame].every((c) => c.charCodeAt(0) < 128),
+        frame,
+      ).toBe(true);
+    expect((app.frames[0] ?? '').split('\n')[0]).toMatch(/^\+-+\+$/);
+    expectFits(app.frames);
   });
 
   it("progress shows the engine's events; a failure ends on the failure screen, and keys cannot abort a running install", async () => {
