@@ -90,6 +90,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await tmux('kill-server');
+  // The server leaves its socket behind.
+  rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
   rmSync(dir, { recursive: true, force: true });
 });
 
