@@ -23,6 +23,7 @@ describe('corosync.conf', () => {
     expect(text).toContain('ring0_addr: 10.0.0.2');
     expect(text).toContain('to_syslog: yes');
     expect(text).not.toContain('state_dir');
+    expect(text).not.toMatch(/^\s+token:/m);
   });
   it('off the running system: a private state dir and log file', () => {
     const text = renderCorosyncConf(state, {
@@ -32,6 +33,7 @@ describe('corosync.conf', () => {
     });
     expect(text).toContain('state_dir: /r/var/lib/corosync');
     expect(text).toContain('logfile: /r/var/log/corosync/corosync.log');
+    expect(renderCorosyncConf(state, { keyfile: 'k', tokenMs: 1000 })).toContain('    token: 1000\n');
   });
 });
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { silentEmitter, type Emitter } from '../core/events.js';
 import { run } from '../core/run.js';
-import type { CorosyncPaths } from './corosync.js';
+import { TEST_TOKEN_MS, type CorosyncPaths } from './corosync.js';
 import { CLUSTER_FILES, nodeFile } from './paths.js';
 
 /**
@@ -40,6 +40,7 @@ export function defaultHost(root = '/', events: Emitter = silentEmitter): Cluste
             keyfile: nodeFile(root, CLUSTER_FILES.authkey),
             stateDir: nodeFile(root, CLUSTER_FILES.corosyncState),
             logFile: nodeFile(root, CLUSTER_FILES.corosyncLog),
+            tokenMs: TEST_TOKEN_MS,
           },
     async startCorosync() {
       if (await running()) return;
