@@ -165,14 +165,19 @@ export async function runMachine(opts: MachineOptions): Promise<MachineResult> {
         );
         timer.unref?.();
         try {
-          const result = await step.run({
-            profile: opts.profile,
-            root: opts.root,
-            emit,
-            signal: ac.signal,
-            state: rec.data,
-            save: async () => store.save(rec),
-          });
+          // A step that ignores its signal still cannot hold the run past its deadline.
+          const aborted = new Promise<never>((_, reject) => ac.signal.addEventListener('abort', () => reject(ac.signal.reason), { once: true }));
+          const result = await Promise.race([
+            step.run({
+              profile: opts.profile,
+              root: opts.root,
+              emit,
+              signal: ac.signal,
+              state: rec.data,
+              save: async () => store.save(rec),
+            }),
+            aborted,
+          ]);
           clearTimeout(timer);
           if (rec.remote) breakers[rec.remote] = breakerAfter(breakers[rec.remote], true, now(), timing.breaker);
           Object.assign(rec, { status: 'done', failures: 0, summary: result.summary, details: result.details, finishedAt: iso(now()), lastError: undefined });

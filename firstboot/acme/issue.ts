@@ -13,6 +13,32 @@ import type { StepTools } from '../tools.js';
 import { classifyAcmeError } from './errors.js';
 
 const ACCOUNT_FILE = `${ACME_STATE_DIR}/account.json`;
+/** One HTTP request to the CA; a CA that swallows packets fails the attempt instead of hanging it. */
+export const ACME_HTTP_TIMEOUT_MS = 30_000;
+
+let configured = false;
+/**
+ * acme-client retries failed requests itself (5 times, 5 to 25 s apart: over a minute for a CA
+ * that is down) and then, for an error without a response, throws a TypeError that hides the
+ * cause. The state machine owns retries (backoff, breaker, deadline): acme-client's retry is
+ * turned off, and an error without a response (connection refused, timeout) passes through as
+ * it is, with its code.
+ */
+function configureAcmeHttp(): void {
+  if (configured) return;
+  configured = true;
+  const ax = acme.axios as unknown as {
+    defaults: { timeout?: number; acmeSettings: { retryMaxAttempts: number } };
+    interceptors: { response: { handlers: ({ rejected?: (e: unknown) => unknown } | null)[] } };
+  };
+  ax.defaults.acmeSettings.retryMaxAttempts = 0;
+  ax.defaults.timeout = ACME_HTTP_TIMEOUT_MS;
+  for (const h of ax.interceptors.response.handlers) {
+    if (!h?.rejected) continue;
+    const orig = h.rejected;
+    h.rejected = (e: unknown) => ((e as { response?: unknown }).response ? orig(e) : Promise.reject(e));
+  }
+}
 /** How long a DNS-01 TXT record may take to show at the primary. */
 const TXT_VISIBLE_MS = 10_000;
 
@@ -56,6 +82,22 @@ export interface IssueInput {
  * the node's TSIG key. Returns the chain and the key; nothing is deployed here.
  */
 export async function issueCertificate(inp: IssueInput): Promise<{ certPem: string; keyPem: string }> {
+  try {
+    return await issueOnce(inp);
+  } catch (err) {
+    // The CA forgot the account (a test CA restarted, an account removed): register again with the same key, once.
+    if (!(err instanceof StepError) || !/account .* (not found|does not exist)/i.test(err.message)) throw err;
+    const file = at(inp.root, ACCOUNT_FILE);
+    const known = readJson<Record<string, string>>(file) ?? {};
+    delete known[inp.directoryUrl];
+    writeJson(file, known);
+    inp.emit.warn(`the CA does not know the remembered account any more; registering the same key again`, { step: 'certificate' });
+    return issueOnce(inp);
+  }
+}
+
+async function issueOnce(inp: IssueInput): Promise<{ certPem: string; keyPem: string }> {
+  configureAcmeHttp();
   const { root, profile, names, directoryUrl, emit } = inp;
   const a = profile.tls.acme;
   // Not 0700: the HTTP-01 webroot below it must stay readable by nginx; the keys themselves are 0600.

@@ -88,15 +88,16 @@ export function renderUpdateScript(t: DnsTarget, ops: readonly UpdateOp[]): stri
 /** Pure: what a failed nsupdate said, as a StepError a person can act on. */
 export function classifyUpdateFailure(output: string, names: string[], keyName: string, remote: string): StepError {
   const said = output.trim().split('\n').filter(Boolean).slice(-3).join('; ');
-  const list = names.join(', ');
+  const list = names.map((n) => n.replace(/\.$/, '')).join(', ');
+  const key = keyName.replace(/\.$/, '');
   if (/BADKEY|NOTAUTH\(BADKEY\)|REFUSED/.test(output))
-    return new StepError('E_DNS_NOT_AUTHORIZED', `the TSIG key ${keyName} may not change ${list} (server answered: ${said})`, {
+    return new StepError('E_DNS_NOT_AUTHORIZED', `the TSIG key ${key} may not change ${list}: the server answered ${said}`, {
       retryable: false,
       remote,
       hint: 'allow the key to update these names on the server (debvisor dns keygen prints the ACL), or fix node.hostname/dns.zone',
     });
   if (/BADSIG|BADTIME|tsig verify failure|TSIG/.test(output))
-    return new StepError('E_DNS_BAD_KEY', `the server refused the TSIG signature of ${keyName}: wrong secret or clock (server answered: ${said})`, {
+    return new StepError('E_DNS_BAD_KEY', `the server refused the TSIG signature of ${key}: wrong secret or clock (server answered: ${said})`, {
       retryable: false,
       remote,
       hint: `check the secret in ${TSIG_KEY_FILE} against the server's key, and the node's clock`,
