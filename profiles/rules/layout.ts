@@ -104,11 +104,13 @@ export function diskSpace(p: Profile, disk: DiskFacts): DiskSpace {
   if (disk.logicalSectorSize !== 4096) add('bios-boot', 'EF02', BIOS_BOOT_BYTES);
   add('esp', 'EF00', espBytes(disk));
   const mdadm = usesMdadm(p);
+  const luks = encrypts(p);
   // LUKS2 below the system: the kernel and initramfs stay readable on a plain /boot (an md RAID1 across the disks with mdadm).
-  if (encrypts(p)) add('boot', mdadm ? 'FD00' : '8300', BOOT_BYTES);
+  if (luks) add('boot', mdadm ? 'FD00' : '8300', BOOT_BYTES);
   switch (storage.filesystem) {
     case 'lvm-thin':
-      add('lvm', mdadm ? 'FD00' : '8E00', end - at);
+      // 8309: Linux LUKS, what the partition holds first when encrypted.
+      add('lvm', mdadm ? 'FD00' : luks ? '8309' : '8E00', end - at);
       break;
     case 'zfs':
       add('zfs', 'BF01', end - at);
@@ -117,7 +119,7 @@ export function diskSpace(p: Profile, disk: DiskFacts): DiskSpace {
       const swap = alignUp(parseSize(storage.swapSize), ALIGNMENT);
       if (swap > 0) add('swap', mdadm ? 'FD00' : '8200', swap);
       const root = storage.rootSize === undefined ? end - at : Math.min(alignUp(parseSize(storage.rootSize), ALIGNMENT), end - at);
-      add('root', mdadm ? 'FD00' : '8304', root);
+      add('root', mdadm ? 'FD00' : luks ? '8309' : '8304', root);
     }
   }
   return { disk, partitions: parts, unusedBytes: Math.max(0, disk.sizeBytes - at) };
