@@ -21,6 +21,8 @@ export const ACME_PENDING_KEY = `${ACME_STATE_DIR}/pending.key`;
 export const ACME_EAB_FILE = '/etc/debvisor/acme/eab.key';
 /** Renewal state: last attempt, last error, the certificate's expiry. */
 export const RENEWAL_FILE = `${ACME_STATE_DIR}/renewal.json`;
+/** debvisor-runtime.target's ConditionPathExists: written by the hand-off just before it starts the target. */
+export const RUNTIME_GATE = `${STATE_DIR}/handoff.ready`;
 /** The runtime services hook in here with WantedBy=. */
 export const RUNTIME_TARGET = 'debvisor-runtime.target';
 /** Console login screen and message of the day, rewritten by every run. */

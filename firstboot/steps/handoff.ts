@@ -1,4 +1,5 @@
-import { RUNTIME_TARGET } from '../paths.js';
+import { at, writeAtomic } from '../atomic.js';
+import { RUNTIME_GATE, RUNTIME_TARGET } from '../paths.js';
 import type { FirstbootStep } from '../step.js';
 import type { StepTools } from '../tools.js';
 
@@ -10,7 +11,9 @@ export function handoffStep(tools: Pick<StepTools, 'systemctl'>): FirstbootStep 
   return {
     name: 'handoff',
     kind: 'local',
-    async run() {
+    async run(ctx) {
+      // The target's condition: from now on (and on every later boot) it may start.
+      writeAtomic(at(ctx.root, RUNTIME_GATE), `${new Date().toISOString()}\n`);
       // --no-block: the runtime's units may order themselves after this service.
       await tools.systemctl(['start', '--no-block', RUNTIME_TARGET]);
       return { summary: `started ${RUNTIME_TARGET}` };
