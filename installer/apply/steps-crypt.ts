@@ -18,9 +18,10 @@ export const KEY_DIR_PARENT = '/run';
 /** The TPM 2.0 PCRs the key is bound to: 7, the Secure Boot state and its certificates (survives kernel updates). */
 export const TPM2_PCRS = '7';
 
-/** Knobs for tests: Argon2's memory (cryptsetup benchmarks it to up to 1 GiB otherwise) and where key files go. */
+/** Knobs for tests: Argon2's memory and iterations (cryptsetup benchmarks them, up to 1 GiB and 2 s, otherwise) and where key files go. */
 export interface LuksOptions {
   pbkdfMemoryKiB?: number;
+  pbkdfIterations?: number;
   keyDirParent?: string;
 }
 
@@ -59,6 +60,7 @@ export function luksFormatArgv(e: EncryptionPlan, o: LuksOptions = {}): string[]
     '--pbkdf',
     e.pbkdf,
     ...(o.pbkdfMemoryKiB && e.pbkdf !== 'pbkdf2' ? ['--pbkdf-memory', String(o.pbkdfMemoryKiB)] : []),
+    ...(o.pbkdfIterations ? ['--pbkdf-force-iterations', String(o.pbkdfIterations)] : []),
     '--label',
     'debvisor',
     '--key-file=-',
