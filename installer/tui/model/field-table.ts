@@ -64,6 +64,22 @@ export const FIELDS: readonly Field[] = [
     path: '/install/storage/rootSize',
     help: 'empty: what is left after swap and the guest pool',
   },
+  {
+    id: 'luksPassphrase',
+    screen: 'disks',
+    label: 'Encryption phrase',
+    kind: 'secret',
+    path: '/install/storage/encryption/passphrase',
+    help: 'empty: no encryption; else LUKS2, asked at every boot',
+  },
+  {
+    id: 'luksPassphrase2',
+    screen: 'disks',
+    label: 'Phrase again',
+    kind: 'secret',
+    when: (a) => String(a.luksPassphrase) !== '',
+    help: 'the same encryption passphrase once more',
+  },
   // Location.
   {
     id: 'timezone',

@@ -79,6 +79,33 @@ describe('answers and the profile', () => {
     expect(JSON.stringify(data)).not.toContain('192.0.2.10');
     expect(exportYaml(form)).not.toContain('pending');
   });
+  it('an encryption passphrase is typed twice on the disks screen, and written to install.storage.encryption', () => {
+    const form = startForm({ version: 1 }, { facts: facts('one-disk') });
+    form.answers.luksPassphrase = 'short';
+    expect(
+      checkForm(form)
+        .byField.get('luksPassphrase')
+        ?.map((f) => f.code),
+    ).toEqual(['E_SCHEMA_EMPTY']);
+    form.answers.luksPassphrase = 'correct horse battery';
+    form.answers.luksPassphrase2 = 'correct horse battery!';
+    expect(
+      checkForm(form)
+        .byField.get('luksPassphrase2')
+        ?.map((f) => f.code),
+    ).toEqual(['E_TUI_PASSPHRASE']);
+    form.answers.luksPassphrase2 = 'correct horse battery';
+    expect(checkForm(form).byField.get('luksPassphrase2')).toBeUndefined();
+    expect((profileData(form) as { install: { storage: { encryption?: unknown } } }).install.storage.encryption).toEqual({
+      passphrase: 'correct horse battery',
+    });
+    // Left empty: no encryption at all.
+    form.answers.luksPassphrase = '';
+    expect((profileData(form) as { install?: { storage?: { encryption?: unknown } } }).install?.storage?.encryption).toBeUndefined();
+    // A profile that gives the passphrase is not asked for it twice.
+    const pre = startForm({ version: 1, install: { storage: { encryption: { passphrase: 'from the profile' } } } }, { facts: facts('one-disk') });
+    expect(checkForm(pre).byField.get('luksPassphrase2')).toBeUndefined();
+  });
   it('a bond made under advanced replaces the single NIC, its members pinned by MAC, and plans', () => {
     const fx = facts('bond-four-nics');
     const form = startForm({ version: 1 }, { facts: fx });

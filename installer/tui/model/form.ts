@@ -85,6 +85,8 @@ export function startForm(base: PlainObject, ctx: FieldContext): Form {
     const initial = f.id === 'nic' ? firstNic(ctx) : f.kind === 'keys' || f.kind === 'disks' || f.kind === 'nics' ? [] : f.kind === 'toggle' ? false : '';
     answers[f.id] = v ?? f.initial?.(ctx) ?? initial;
   }
+  // A passphrase the profile gives needs no second typing.
+  if (typeof preloaded.luksPassphrase === 'string') answers.luksPassphrase2 = preloaded.luksPassphrase;
   const hash = getAt(base, '/users/admin/passwordHash');
   if (typeof hash === 'string') answers.passwordHash = hash;
   // A bond from the profile carries the management address: no single NIC is asked unless it is turned off.
@@ -167,6 +169,9 @@ function uiFindings(form: Form): Finding[] {
   const pw = String(a.password);
   if (pw !== '' && pw.length < TUI_TEXT.minPassword) out.push({ path: '#password', code: 'E_TUI_PASSWORD', message: TUI_TEXT.passwordShort });
   if (pw !== '' && pw !== String(a.password2)) out.push({ path: '#password2', code: 'E_TUI_PASSWORD', message: TUI_TEXT.passwordMismatch });
+  const luks = String(a.luksPassphrase ?? '');
+  if (luks !== '' && luks !== String(a.luksPassphrase2 ?? ''))
+    out.push({ path: '#luksPassphrase2', code: 'E_TUI_PASSPHRASE', message: TUI_TEXT.passphraseMismatch });
   const chosen = a.disks as string[];
   if (owned(form, FIELDS.find((f) => f.id === 'disks')!)) {
     if (chosen.length === 0) out.push({ path: '#disks', code: 'E_TUI_DISKS', message: TUI_TEXT.noDisk, hint: TUI_TEXT.noDiskHint });

@@ -3,6 +3,7 @@ export const TUI_TEXT = {
   minPassword: 8,
   passwordShort: 'the password is shorter than 8 characters',
   passwordMismatch: 'the two passwords differ',
+  passphraseMismatch: 'the two encryption passphrases differ',
   noDisk: 'no disk is chosen',
   noDiskHint: 'move to a disk with Up/Down and press Space',
   disksApart: 'no single selector tells these disks apart from the others',
