@@ -19,7 +19,7 @@ import { gatherFacts } from '../facts/gather.js';
 import { formatPlan } from '../plan/format-plan.js';
 import { planInstall } from '../plan/plan-install.js';
 import type { InstallPlan } from '../plan/types.js';
-import { fanOut, fileSink, textSink, type TextOut } from '../progress/sinks.js';
+import { fanOut, fileSink, MASK, MIN_MASKED_SECRET, textSink, type TextOut } from '../progress/sinks.js';
 import { WEBHOOK_FLUSH_MS, webhookSink, type WebhookOptions, type WebhookSink } from '../progress/webhook.js';
 import { writeSupportBundle } from './bundle.js';
 import { STEP_HINTS, formatFailure, summarizeError, type AfterFailure, type FailureDraft, type FailureSummary } from './failure.js';
@@ -132,7 +132,18 @@ export async function runInstall(opts: RunInstallOptions): Promise<RunInstallRes
   const fail = async (summary: FailureDraft): Promise<RunInstallResult> => {
     const onError = known.plan?.onError ?? (known.r?.ok ? known.r.profile.install.onError : 'halt');
     const after: AfterFailure = opts.finishAction ? onError : 'exit';
-    const s: FailureSummary = { touched: false, ...summary, after, profileOrigin: opts.profileOrigin ?? opts.profilePath };
+    // The runner masks secrets in what it reports; the failure screen masks the profile's secrets once more, as the events and the bundle do.
+    const secrets = known.secrets.filter((v) => v.length >= MIN_MASKED_SECRET).sort((x, y) => y.length - x.length);
+    const hide = (t: string) => secrets.reduce((acc, v) => acc.split(v).join(MASK), t);
+    const s: FailureSummary = {
+      touched: false,
+      ...summary,
+      message: hide(summary.message),
+      ...(summary.command ? { command: summary.command.map(hide) } : {}),
+      ...(summary.output ? { output: summary.output.map(hide) } : {}),
+      after,
+      profileOrigin: opts.profileOrigin ?? opts.profilePath,
+    };
     if (after === 'reboot' || after === 'poweroff') s.afterDelaySeconds = opts.onErrorDelaySeconds ?? ON_ERROR_DELAY_SECONDS;
     events.error(`install failed at step ${s.step}: ${s.message}`, {
       step: s.step,
