@@ -34,6 +34,8 @@ export interface MachineOptions {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** The node's name, recorded with the summary for status and the login screens. */
+  node?: string;
   /** Try failed steps now instead of waiting for failedRetryMs, and retrying ones before their next attempt is due. */
   retryNow?: boolean;
 }
@@ -215,7 +217,7 @@ export async function runMachine(opts: MachineOptions): Promise<MachineResult> {
       }
     }
     const state = overallState(records);
-    writeJson(at(opts.root, SUMMARY_FILE), { state, at: iso(now()) }, 0o644);
+    writeJson(at(opts.root, SUMMARY_FILE), { state, at: iso(now()), ...(opts.node ? { node: opts.node } : {}) }, 0o644);
     if (state === 'ready') writeAtomic(at(opts.root, FIRSTBOOT_MARKER), `first boot finished at ${iso(now())}\n`);
     return { state, steps: records };
   } finally {

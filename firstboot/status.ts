@@ -8,6 +8,8 @@ import { ISSUE_FILE, LOCK_FILE, MOTD_FILE, SUMMARY_FILE } from './paths.js';
 import { StateStore, type StepRecord } from './state.js';
 
 export interface NodeStatus {
+  /** The node's FQDN as the last run recorded it. */
+  node?: string;
   state: OverallState | 'not started';
   /** A first-boot run holds the lock right now. */
   running: boolean;
@@ -26,7 +28,7 @@ function lockHeld(root: string): boolean {
 /** The node's first-boot state from what the runs recorded (reads only). */
 export function readStatus(root: string, now = Date.now()): NodeStatus {
   const recs = new StateStore(root).all().sort((a, b) => (a.index ?? 99) - (b.index ?? 99));
-  const summary = readJson<{ state: OverallState }>(at(root, SUMMARY_FILE));
+  const summary = readJson<{ state: OverallState; node?: string }>(at(root, SUMMARY_FILE));
   const cert = readCertInfo(at(root, PANEL_CERT));
   const steps = recs.map(({ name, kind, status, attempts, summary, nextAttemptAt, lastError, lastAttemptAt, details }) => ({
     name,
@@ -40,6 +42,7 @@ export function readStatus(root: string, now = Date.now()): NodeStatus {
     details,
   }));
   return {
+    ...(summary?.node ? { node: summary.node } : {}),
     state: recs.length ? (summary?.state ?? overallState(recs)) : 'not started',
     running: lockHeld(root),
     steps,

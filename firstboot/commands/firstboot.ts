@@ -26,6 +26,7 @@ export default defineCommand({
     const tools = toolsFrom(o);
     const r = await runMachine({
       root,
+      node: fqdnOf(profile),
       profile,
       steps: firstbootSteps(profile, tools),
       emit,

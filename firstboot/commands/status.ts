@@ -29,13 +29,15 @@ export default defineCommand({
       await new Promise((r) => setTimeout(r, POLL_MS));
       s = readStatus(root);
     }
-    let name = 'this node';
-    try {
-      name = fqdnOf(loadNodeProfile(root));
-    } catch {
-      /* status still shows without a readable profile */
+    let name = s.node ?? 'this node';
+    if (!s.node) {
+      try {
+        name = fqdnOf(loadNodeProfile(root));
+      } catch {
+        /* status still shows without a readable profile */
+      }
     }
-    if (values.json) io.stdout.write(`${JSON.stringify({ node: name, ...s }, null, 2)}\n`);
+    if (values.json) io.stdout.write(`${JSON.stringify({ ...s, node: name }, null, 2)}\n`);
     else io.stdout.write(`${renderStatus(s, name).join('\n')}\n`);
     if (values.wait && !settled(s)) return EXIT.failed;
     return s.state === 'ready' || s.state === 'ready (degraded)' ? EXIT.ok : EXIT.failed;

@@ -139,6 +139,10 @@ describe('first boot against pebble and knot in namespaces', () => {
     expect(readFileSync(join(root, 'etc/issue'), 'utf8')).toMatch(/ready/);
     expect(readFileSync(join(root, 'etc/motd'), 'utf8')).toMatch(/certificate +done/);
     expect(existsSync(join(root, 'var/lib/debvisor/firstboot.done'))).toBe(true);
+    expect(existsSync(join(root, 'var/lib/debvisor/firstboot/handoff.ready'))).toBe(true);
+    const waited = await dv(['status', '--wait', '--timeout', '10', '--root', root], root);
+    expect(waited.exitCode).toBe(0);
+    expect(String(waited.stdout)).toMatch(/^DebVisor node node\.debvisor\.test: ready\n/);
     for (const k of ['var/lib/debvisor/acme/account.key', 'etc/debvisor/tls/panel.key', 'etc/debvisor/dns/tsig.key'])
       expect(statSync(join(root, k)).mode & 0o777, k).toBe(0o600);
     // The secret never reaches the output.
