@@ -111,6 +111,8 @@ After=network-online.target local-fs.target nginx.service
 
 [Service]
 Type=oneshot
+# Node trusts its own CA bundle by default; this makes it use the system store (ca-certificates, update-ca-certificates).
+Environment=NODE_OPTIONS=--use-openssl-ca
 ExecStart=/usr/bin/debvisor firstboot
 TimeoutStartSec=20min
 StandardOutput=journal+console
@@ -160,6 +162,7 @@ After=network-online.target
 
 [Service]
 Type=oneshot
+Environment=NODE_OPTIONS=--use-openssl-ca
 ExecStart=/usr/bin/debvisor cert renew
 `;
 export const CERT_RENEW_TIMER_PATH = '/etc/systemd/system/debvisor-cert-renew.timer';
