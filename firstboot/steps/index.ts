@@ -1,3 +1,4 @@
+import { clusterStep } from '../../cluster/firstboot-step.js';
 import type { Profile } from '../../profiles/schema/profile.js';
 import type { FirstbootStep } from '../step.js';
 import type { StepTools } from '../tools.js';
@@ -8,12 +9,12 @@ import { hookSteps } from './hooks.js';
 import { uniqueStep } from './unique.js';
 
 /**
- * THE PLACE FOR THE CLUSTER STEP: the cluster issue's step factories go in this array (each
- * gets the profile and the tools). They run after the certificate and before the `fully-up`
- * hooks; a cluster step is `kind: 'remote'` when it talks to peers, so an unreachable peer
- * leaves the node `ready (degraded)` instead of holding back the hand-off.
+ * The cluster steps (cluster/firstboot-step.ts): they run after the certificate and before the
+ * `fully-up` hooks. Joining is `kind: 'remote'`, so an unreachable member leaves the node
+ * `ready (degraded)` instead of holding back the hand-off; founding is local. Tests pass their
+ * own list (a cluster step on a private /run).
  */
-export const CLUSTER_STEPS: ((profile: Profile, tools: StepTools) => FirstbootStep)[] = [];
+export const CLUSTER_STEPS: ((profile: Profile, tools: StepTools) => FirstbootStep)[] = [(profile) => clusterStep(profile)];
 
 /** The first-boot steps in order: what the state machine runs. */
 export function firstbootSteps(profile: Profile, tools: StepTools, cluster = CLUSTER_STEPS): FirstbootStep[] {

@@ -186,5 +186,3 @@ export const FIRSTBOOT_UNIT_FILES: readonly { path: string; content: string }[] 
   { path: CERT_RENEW_SERVICE_PATH, content: CERT_RENEW_SERVICE },
   { path: CERT_RENEW_TIMER_PATH, content: CERT_RENEW_TIMER },
 ];
-/** What `systemctl enable` gets for first boot (the service, its retry timer, the runtime target, the renewal timer). */
-export const FIRSTBOOT_ENABLE_UNITS = ['debvisor-firstboot.service', 'debvisor-firstboot.timer', 'debvisor-runtime.target', 'debvisor-cert-renew.timer'];

@@ -10,9 +10,9 @@ import {
   renderInterfaces,
   renderLinkFiles,
   renderResolvConf,
-  FIRSTBOOT_UNIT,
-  FIRSTBOOT_UNIT_PATH,
+  FIRSTBOOT_UNIT_FILES,
 } from './node-files.js';
+import { renderSecretFiles } from '../../firstboot/secrets.js';
 import { INSTALLED_PROFILE, TARGET_LOG_DIR } from './context.js';
 import { ESP_MOUNT } from '../plan/storage.js';
 import { closeEncryption } from './steps-crypt.js';
@@ -186,7 +186,10 @@ export async function updateInitramfs(ctx: ApplyContext): Promise<void> {
 }
 
 export async function enableUnits(ctx: ApplyContext): Promise<void> {
-  await writeFiles(ctx, [file('firstboot-unit', FIRSTBOOT_UNIT_PATH, FIRSTBOOT_UNIT)]);
+  await writeFiles(
+    ctx,
+    FIRSTBOOT_UNIT_FILES.map((u) => file(`unit:${u.path}`, u.path, u.content)),
+  );
   await ctx.run(['systemctl', `--root=${ctx.target}`, 'enable', ...ctx.plan.firstBootUnits, ...ctx.plan.enabledUnits], {
     events: ctx.events,
     step: 'enable-units',
@@ -194,7 +197,9 @@ export async function enableUnits(ctx: ApplyContext): Promise<void> {
 }
 
 export async function saveProfile(ctx: ApplyContext): Promise<void> {
-  await writeFiles(ctx, [file('installed-profile', INSTALLED_PROFILE, ctx.profileYaml, 0o600)]);
+  // The saved profile has its secrets redacted; first boot reads the ones it needs (TSIG key,
+  // ACME EAB key) from root-only files instead.
+  await writeFiles(ctx, [file('installed-profile', INSTALLED_PROFILE, ctx.profileYaml, 0o600), ...renderSecretFiles(ctx.profile)]);
 }
 
 /** The install log and events so far, onto the node (the rest of the run stays on the live system's console). */

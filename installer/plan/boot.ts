@@ -4,8 +4,11 @@ import type { BootloaderPlan, DiskPartitions } from './types.js';
 
 /** The removable-media path UEFI firmware boots when it has forgotten its boot entries. */
 export const EFI_REMOVABLE_PATH = 'EFI/BOOT/BOOTX64.EFI';
-/** The unit that runs `debvisor firstboot` once, gated by its marker. */
-export const FIRST_BOOT_UNITS = ['debvisor-firstboot.service'];
+/**
+ * First boot: the service that runs `debvisor firstboot` (gated by its marker), its retry timer,
+ * the runtime target it hands off to, and the certificate renewal timer.
+ */
+export const FIRST_BOOT_UNITS = ['debvisor-firstboot.service', 'debvisor-firstboot.timer', 'debvisor-runtime.target', 'debvisor-cert-renew.timer'];
 /** Services the hardened defaults need running on the node. */
 export const ENABLED_UNITS = ['nftables.service', 'fail2ban.service', 'ssh.service', 'nginx.service'];
 /** The files the installer writes itself (beside the hardened defaults). */

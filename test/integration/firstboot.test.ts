@@ -123,7 +123,7 @@ describe('first boot against pebble and knot in namespaces', () => {
     expect(await fl.dig(FQDN, 'A')).toEqual([fl.nodeIp]);
     const s = await status(root);
     expect(s.state).toBe('ready');
-    expect(s.steps.map((x) => `${x.name}:${x.status}`)).toEqual(['unique-ids:done', 'dns:done', 'certificate:done', 'handoff:done']);
+    expect(s.steps.map((x) => `${x.name}:${x.status}`)).toEqual(['unique-ids:done', 'dns:done', 'certificate:done', 'cluster:skipped', 'handoff:done']);
     expect(stepOf(s, 'dns')).toBeDefined();
     expect(s.dns?.A).toEqual([fl.nodeIp]);
     // The zone held a stale A record for the node: replaced in the same UPDATE.
@@ -265,7 +265,14 @@ describe('first boot against pebble and knot in namespaces', () => {
       expect(again.exitCode, `${target}: ${again.stdout}`).toBe(0);
       const s = await status(r2);
       expect(s.state, target).toBe('ready');
-      expect(s.steps.map((x) => `${x.name}:${x.status}`)).toEqual(['unique-ids:done', 'dns:done', 'certificate:done', 'hook-slow:done', 'handoff:done']);
+      expect(s.steps.map((x) => `${x.name}:${x.status}`)).toEqual([
+        'unique-ids:done',
+        'dns:done',
+        'certificate:done',
+        'cluster:skipped',
+        'hook-slow:done',
+        'handoff:done',
+      ]);
       expect(s.certificate?.selfSigned, target).toBe(false);
       expect(existsSync(join(r2, 'var/lib/debvisor/firstboot.done'))).toBe(true);
       expect(await fl.dig(FQDN, 'A')).toEqual([fl.nodeIp]);
