@@ -42,10 +42,12 @@ export function defaultServices(p: Profile): Service[] {
     },
     { name: 'console', proto: 'tcp', ports: PORTS.console, access: ['management'], description: 'VNC console of guests (websocket proxied)' },
     { name: 'spice', proto: 'tcp', ports: PORTS.spice, access: ['management'], description: 'SPICE display proxy' },
-    { name: 'migration', proto: 'tcp', ports: PORTS.migration, access: ['management', 'cluster'], description: 'live migration (TLS-encrypted)' },
   ];
   if (clustered) {
+    // Guests migrate between members only: unlike Proxmox (management may reach 60000-60050),
+    // the migration ports are open to exactly the cluster set, and closed on a standalone node.
     list.push(
+      { name: 'migration', proto: 'tcp', ports: PORTS.migration, access: ['cluster'], description: 'live migration (TLS-encrypted) from cluster members only' },
       { name: 'join-api', proto: 'tcp', ports: PORTS.joinApi, access: ['management', 'cluster'], description: 'cluster join API (mTLS)' },
       { name: 'corosync', proto: 'udp', ports: PORTS.corosync, access: ['cluster'], description: 'corosync (knet, encrypted) from cluster peers only' },
     );

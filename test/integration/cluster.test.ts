@@ -448,17 +448,22 @@ describe('a three-node cluster', () => {
   });
 
   it('corosync and migration are open from members and closed from a non-member', async () => {
-    // corosync's range is for the cluster set only. Migration is also a management port in the
-    // firewall model, so it is limited to members only under lockdown (with an empty management set).
-    const udpOnly = [{ host: addr('n1'), port: 5412, proto: 'udp' as const }];
-    expect((await lab.probe('n4', udpOnly)).map((p) => p.result)).toEqual(['timeout']);
-    await loadFirewall('n1', true);
+    // corosync and migration are for the cluster set only, with or without lockdown.
     const probes = [
       { host: addr('n1'), port: 60_000, proto: 'tcp' as const },
       { host: addr('n1'), port: 5412, proto: 'udp' as const },
     ];
-    expect((await lab.probe('n2', probes)).map((p) => p.result)).toEqual(['open', 'open']);
-    expect((await lab.probe('n4', probes)).map((p) => p.result)).toEqual(['timeout', 'timeout']);
+    for (const lockdown of [false, true]) {
+      await loadFirewall('n1', lockdown);
+      expect(
+        (await lab.probe('n2', probes)).map((p) => p.result),
+        `member, lockdown ${lockdown}`,
+      ).toEqual(['open', 'open']);
+      expect(
+        (await lab.probe('n4', probes)).map((p) => p.result),
+        `non-member, lockdown ${lockdown}`,
+      ).toEqual(['timeout', 'timeout']);
+    }
     await loadFirewall('n1', false);
     // Persisted too: the model and the ruleset loaded at boot name the three members.
     const model = readFileSync(join(roots.n1!, 'etc/debvisor/firewall.yaml'), 'utf8');

@@ -66,18 +66,36 @@ describe('the rendered firewall in a network namespace', () => {
 
   it('default: DebVisor ports open from everywhere, cluster ports only from peers, the rest dropped', async () => {
     await load(profile);
-    const open = { 'tcp/22': 'open', 'tcp/443': 'open', 'tcp/80': 'open', 'tcp/3128': 'open', 'tcp/60000': 'open', 'tcp/8443': 'open' };
+    const open = { 'tcp/22': 'open', 'tcp/443': 'open', 'tcp/80': 'open', 'tcp/3128': 'open', 'tcp/8443': 'open' };
     const out = await scan('out', TCP, UDP);
     expectPorts(
       out,
-      { ...open, 'tcp/5900': 'timeout', 'tcp/9100': 'timeout', 'tcp/5555': 'timeout', 'udp/5405': 'timeout', 'udp/5412': 'timeout', 'udp/9999': 'timeout' },
+      // Live migration (60000-60050) is for members only, never from elsewhere.
+      {
+        ...open,
+        'tcp/60000': 'timeout',
+        'tcp/5900': 'timeout',
+        'tcp/9100': 'timeout',
+        'tcp/5555': 'timeout',
+        'udp/5405': 'timeout',
+        'udp/5412': 'timeout',
+        'udp/9999': 'timeout',
+      },
       'out',
     );
     expectPorts(out, { 'tcp/7000': 'refused' }, 'out (reject rule)');
     const mgmt = await scan('mgmt', TCP, UDP);
-    expectPorts(mgmt, { ...open, 'tcp/5900': 'open', 'tcp/9100': 'timeout', 'tcp/5555': 'timeout', 'udp/5405': 'timeout', 'udp/9999': 'timeout' }, 'mgmt');
+    expectPorts(
+      mgmt,
+      { ...open, 'tcp/60000': 'timeout', 'tcp/5900': 'open', 'tcp/9100': 'timeout', 'tcp/5555': 'timeout', 'udp/5405': 'timeout', 'udp/9999': 'timeout' },
+      'mgmt',
+    );
     const peer = await scan('peer', TCP, UDP);
-    expectPorts(peer, { ...open, 'tcp/5900': 'open', 'udp/5405': 'open', 'udp/5412': 'open', 'tcp/5555': 'timeout', 'udp/9999': 'timeout' }, 'peer');
+    expectPorts(
+      peer,
+      { ...open, 'tcp/60000': 'open', 'tcp/5900': 'open', 'udp/5405': 'open', 'udp/5412': 'open', 'tcp/5555': 'timeout', 'udp/9999': 'timeout' },
+      'peer',
+    );
     expect(peer['tcp/9100/v4'], 'user set rule: monitoring is IPv4 only').toBe('open');
     expect(peer['tcp/9100/v6']).toBe('timeout');
   });
