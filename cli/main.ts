@@ -24,6 +24,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('../profiles/commands/profile-schema.js'),
   },
   {
+    words: ['profile', 'sign'],
+    summary: 'sign a profile with an SSH key (ssh-keygen -Y sign): writes PROFILE.sig for images built with allowed signers',
+    load: () => import('../profiles/commands/profile-sign.js'),
+  },
+  {
+    words: ['profile', 'serve'],
+    summary: 'answer installers over HTTPS: the profile for each machine by DMI UUID, serial or MAC from its POSTed facts, else default.yaml',
+    load: () => import('../installer/commands/profile-serve.js'),
+  },
+  {
     words: ['render'],
     summary: "write a node's hardened configuration (firewall, IDS, SSH, sudo, panel) from a profile under a root directory",
     load: () => import('../overlays/commands/render.js'),

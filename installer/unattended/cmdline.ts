@@ -65,7 +65,7 @@ export function splitCmdline(text: string): string[] {
 }
 
 /** The value of the last `key=` argument (the kernel's and systemd's rule: the last one wins). */
-function valueOf(args: string[], key: string): string | undefined {
+function lastValue(args: string[], key: string): string | undefined {
   let v: string | undefined;
   for (const a of args) if (a.startsWith(`${key}=`)) v = a.slice(key.length + 1);
   return v;
@@ -162,8 +162,8 @@ export function isSafePath(p: string): boolean {
 export function parseUnattendedCmdline(text: string): CmdlineResult {
   const args = splitCmdline(text);
   const issues: CmdlineIssue[] = [];
-  const raw = valueOf(args, 'debvisor.profile');
-  const pinRaw = valueOf(args, 'debvisor.profile.pin');
+  const raw = lastValue(args, 'debvisor.profile');
+  const pinRaw = lastValue(args, 'debvisor.profile.pin');
   const source = raw === undefined || raw === '' ? undefined : parseSource(raw, pinRaw, issues);
   if (pinRaw !== undefined && source !== undefined && source.kind !== 'https')
     issues.push({
@@ -178,5 +178,5 @@ export function parseUnattendedCmdline(text: string): CmdlineResult {
     if (!pin) issues.push({ arg: `debvisor.profile.pin=${pinRaw}`, message: 'not a SHA-256 pin', hint: 'sha256: and 64 hex digits (colons allowed)' });
   }
   if (issues.length) return { ok: false, issues };
-  return { ok: true, value: { mode: valueOf(args, 'debvisor.mode'), source, pin: source?.kind === 'https' ? source.pin : pin } };
+  return { ok: true, value: { mode: lastValue(args, 'debvisor.mode'), source, pin: source?.kind === 'https' ? source.pin : pin } };
 }
