@@ -124,6 +124,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'build the DebVisor ISO, netboot files, checksums, SBOM and build report (as root)',
     load: () => import('../builder/commands/build.js'),
   },
+  {
+    words: ['iso', 'embed-profile'],
+    summary: 'write a new ISO that boots straight into the unattended install with a profile (no rebuild; xorriso)',
+    load: () => import('../builder/commands/iso-embed-profile.js'),
+  },
 ];
 
 export function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
