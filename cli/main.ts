@@ -120,6 +120,51 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('../firstboot/commands/firstboot.js'),
   },
   {
+    words: ['cluster', 'init'],
+    summary: 'found a cluster on this node: CA, certificates, corosync authkey and corosync.conf, then start corosync',
+    load: () => import('../cluster/commands/cluster-init.js'),
+  },
+  {
+    words: ['cluster', 'ca-pin'],
+    summary: "print the cluster CA's pin (sha256: of its certificate) for a joining node's profile",
+    load: () => import('../cluster/commands/cluster-ca-pin.js'),
+  },
+  {
+    words: ['cluster', 'token'],
+    summary: 'create, list or revoke join tokens (stored hashed; single-use and 1h unless told otherwise)',
+    load: () => import('../cluster/commands/cluster-token.js'),
+  },
+  {
+    words: ['cluster', 'serve'],
+    summary: 'run the join API (debvisor-join.service): token joins and mTLS calls between members',
+    load: () => import('../cluster/commands/cluster-serve.js'),
+  },
+  {
+    words: ['cluster', 'join'],
+    summary: 'join a cluster by hand (first boot does this from the profile): pin check, token, CSR',
+    load: () => import('../cluster/commands/cluster-join.js'),
+  },
+  {
+    words: ['cluster', 'status'],
+    summary: 'show the cluster: members, quorum, links and certificate expiry',
+    load: () => import('../cluster/commands/cluster-status.js'),
+  },
+  {
+    words: ['cluster', 'nodes'],
+    summary: 'list the cluster members: node id, name, FQDN, address',
+    load: () => import('../cluster/commands/cluster-nodes.js'),
+  },
+  {
+    words: ['cluster', 'leave'],
+    summary: 'leave the cluster: the CA holder revokes this node and updates the others; corosync stops here',
+    load: () => import('../cluster/commands/cluster-leave.js'),
+  },
+  {
+    words: ['cluster', 'remove'],
+    summary: "remove a member: revoke its certificate, drop it from corosync and the firewall's cluster set everywhere",
+    load: () => import('../cluster/commands/cluster-remove.js'),
+  },
+  {
     words: ['build'],
     summary: 'build the DebVisor ISO, netboot files, checksums, SBOM and build report (as root)',
     load: () => import('../builder/commands/build.js'),
