@@ -115,6 +115,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('../installer/commands/install-apply.js'),
   },
   {
+    words: ['install', 'unattended'],
+    summary: 'find the profile (kernel command line, DEBVISOR-PROFILE stick, embedded, DHCP), check it, plan and install (the unattended boot entry runs this)',
+    load: () => import('../installer/commands/install-unattended.js'),
+  },
+  {
     words: ['firstboot'],
     summary: "run a node's first-boot steps once (for now: records that first boot ran)",
     load: () => import('../firstboot/commands/firstboot.js'),

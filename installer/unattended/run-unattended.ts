@@ -1,0 +1,112 @@
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { version } from '../../core/cli/run-cli.js';
+import { DebvisorError, formatError } from '../../core/errors.js';
+import { verifyProfileSignature } from '../../profiles/signature.js';
+import { gatherFacts } from '../facts/gather.js';
+import type { TextOut } from '../progress/sinks.js';
+import { FAILED, type RunInstallResult, runInstall } from '../run/run-install.js';
+import { type DiscoverEffects, type FoundProfile, LIVE_MEDIUM, discoverProfile } from './discover.js';
+import { liveDiscoverEffects } from './discover-effects.js';
+
+/** Whose signatures the image accepts (build spec `profileSigners`); without it profiles need no signature. */
+export const ALLOWED_SIGNERS = '/etc/debvisor/profile-signers';
+/** Where the unattended runner keeps what it found (tmpfs, root only). */
+export const RUN_DIR = '/run/debvisor/unattended';
+/** The default consoles: the first virtual terminal and the first serial port. */
+export const DEFAULT_CONSOLES = ['/dev/tty1', '/dev/ttyS0'];
+
+/** Opens each device that exists and takes writes (a machine without a serial port has no ttyS0 that does). */
+export function openConsoles(paths: string[]): { outs: TextOut[]; close(): void } {
+  const fds: number[] = [];
+  const outs: TextOut[] = [];
+  for (const p of paths) {
+    try {
+      const fd = openSync(p, 'w');
+      writeSync(fd, '');
+      fds.push(fd);
+      outs.push({
+        write: (t: string) => {
+          try {
+            // A terminal wants CR LF.
+            writeSync(fd, p.startsWith('/dev/tty') ? t.replace(/\r?\n/g, '\r\n') : t);
+          } catch {
+            /* a console that went away must not stop the install */
+          }
+        },
+      });
+    } catch {
+      /* not there on this machine */
+    }
+  }
+  return { outs, close: () => fds.forEach((fd) => closeSync(fd)) };
+}
+
+export interface UnattendedOptions {
+  consoles: TextOut[];
+  /** Where events go as JSON lines (the serial port). */
+  eventStreams: TextOut[];
+  /** Stop after the plan. */
+  dryRun: boolean;
+  /** Honour install.finish / install.onError. */
+  finishAction: boolean;
+  effects?: DiscoverEffects;
+  allowedSigners?: string;
+  runDir?: string;
+}
+
+/**
+ * The one place the unattended path hands over to the install engine: runInstall validates,
+ * plans (printed), and only then applies; with a problem it shows the failure screen and touches
+ * nothing.
+ */
+function startInstall(profilePath: string, found: FoundProfile, factsPath: string, opts: UnattendedOptions): Promise<RunInstallResult> {
+  return runInstall({
+    profilePath,
+    profileOrigin: found.source,
+    factsPath,
+    dryRun: opts.dryRun,
+    consoles: opts.consoles,
+    eventStreams: opts.eventStreams,
+    // The boot medium when it is writable (a USB stick), else /tmp.
+    bundleDirs: [LIVE_MEDIUM],
+    finishAction: opts.finishAction,
+  });
+}
+
+/**
+ * `debvisor install unattended`: the facts of this machine, the profile found (discover.ts),
+ * its signature checked when the image has allowed signers, then the install engine.
+ */
+export async function runUnattended(opts: UnattendedOptions): Promise<boolean> {
+  const say = (t: string) => {
+    for (const c of opts.consoles) c.write(t);
+  };
+  const dir = opts.runDir ?? RUN_DIR;
+  try {
+    say(`DebVisor unattended install ${version()}: reading this machine and looking for the profile\n`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const facts = await gatherFacts({ by: `debvisor ${version()}` });
+    const factsJson = `${JSON.stringify(facts, null, 2)}\n`;
+    const factsPath = join(dir, 'facts.json');
+    writeFileSync(factsPath, factsJson, { mode: 0o600 });
+    const found = await discoverProfile(opts.effects ?? liveDiscoverEffects(async () => factsJson));
+    say(`profile: ${found.source}\n`);
+    const signers = opts.allowedSigners ?? ALLOWED_SIGNERS;
+    if (existsSync(signers)) {
+      const v = await verifyProfileSignature(found.yaml, found.signature, signers, found.source);
+      say(`profile signed by ${v.principal} (allowed by ${signers})\n`);
+    }
+    const profilePath = join(dir, 'profile.yaml');
+    writeFileSync(profilePath, found.yaml, { mode: 0o600 });
+    if (found.signature) writeFileSync(`${profilePath}.sig`, found.signature, { mode: 0o600 });
+    return (await startInstall(profilePath, found, factsPath, opts)).ok;
+  } catch (err) {
+    // Before the engine: no disk was touched. Said on every console, with what to do.
+    const text = err instanceof DebvisorError ? formatError(err) : `internal error: ${(err as Error).stack ?? String(err)}`;
+    say(`\n${FAILED}: before the install started, nothing was touched\n${text}\n`);
+    for (const s of opts.eventStreams)
+      s.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', stage: 'install', step: 'discover', message: text, code: err instanceof DebvisorError ? err.code : 'E_INTERNAL' })}\n`);
+    return false;
+  }
+}
