@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { version } from '../../core/cli/run-cli.js';
 import { DebvisorError, formatError } from '../../core/errors.js';
 import { verifyProfileSignature } from '../../profiles/signature.js';
+import type { HardwareFacts } from '../../profiles/facts.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { TextOut } from '../progress/sinks.js';
 import { FAILED, type RunInstallResult, runInstall } from '../run/run-install.js';
@@ -53,6 +54,12 @@ export interface UnattendedOptions {
   effects?: DiscoverEffects;
   allowedSigners?: string;
   runDir?: string;
+  /** This machine's facts (tests give recorded ones). */
+  gather?: () => Promise<HardwareFacts>;
+  /** The install log directory (runInstall's default when absent). */
+  logDir?: string;
+  /** Where a support bundle may go (default: the boot medium when writable, else /tmp). */
+  bundleDirs?: string[];
 }
 
 /**
@@ -69,8 +76,9 @@ function startInstall(profilePath: string, found: FoundProfile, factsPath: strin
     consoles: opts.consoles,
     eventStreams: opts.eventStreams,
     // The boot medium when it is writable (a USB stick), else /tmp.
-    bundleDirs: [LIVE_MEDIUM],
+    bundleDirs: opts.bundleDirs ?? [LIVE_MEDIUM],
     finishAction: opts.finishAction,
+    ...(opts.logDir ? { logDir: opts.logDir } : {}),
   });
 }
 
@@ -86,7 +94,7 @@ export async function runUnattended(opts: UnattendedOptions): Promise<boolean> {
   try {
     say(`DebVisor unattended install ${version()}: reading this machine and looking for the profile\n`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const facts = await gatherFacts({ by: `debvisor ${version()}` });
+    const facts = await (opts.gather ?? (() => gatherFacts({ by: `debvisor ${version()}` })))();
     const factsJson = `${JSON.stringify(facts, null, 2)}\n`;
     const factsPath = join(dir, 'facts.json');
     writeFileSync(factsPath, factsJson, { mode: 0o600 });
@@ -106,7 +114,9 @@ export async function runUnattended(opts: UnattendedOptions): Promise<boolean> {
     const text = err instanceof DebvisorError ? formatError(err) : `internal error: ${(err as Error).stack ?? String(err)}`;
     say(`\n${FAILED}: before the install started, nothing was touched\n${text}\n`);
     for (const s of opts.eventStreams)
-      s.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', stage: 'install', step: 'discover', message: text, code: err instanceof DebvisorError ? err.code : 'E_INTERNAL' })}\n`);
+      s.write(
+        `${JSON.stringify({ time: new Date().toISOString(), level: 'error', stage: 'install', step: 'discover', message: text, code: err instanceof DebvisorError ? err.code : 'E_INTERNAL' })}\n`,
+      );
     return false;
   }
 }

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { build } from '../../builder/build.js';
+import { TCG } from './helpers/qemu.js';
+import { runAndWatch } from './helpers/qemu-watch.js';
+
+/**
+ * The short unattended runs from the ISO as a CD, each stopped at the plan (TCG time is dear):
+ * 1. the unattended entry with a second disk image labelled DEBVISOR-PROFILE whose profile's disk
+ *    selector matches nothing: the refusal and the failure screen on the serial port, no write
+ *    to the blank disk (its checksum is unchanged);
+ * 2. an ISO made by `debvisor iso embed-profile` booted with no key pressed: its own boot menu
+ *    picks the unattended entry, the embedded profile is found and planned.
+ * The guest has no network (-nic none): nothing here needs one.
+ */
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const PROFILE = join(repo, 'test/fixtures/profiles/e2e-unattended-nomatch.yaml');
+const BIN = join(repo, 'bin/debvisor.js');
+const BOOT_TIMEOUT_MS = 600_000;
+const DISK_BYTES = 2 * 1024 ** 3;
+
+let dir: string;
+let out: string;
+let iso: string;
+
+const sha = async (f: string) => (await execa('sha256sum', [f])).stdout.split(' ')[0];
+const base = ['-machine', 'q35', '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot', '-nic', 'none'];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'debvisor-unattended-'));
+  out = join(repo, 'out');
+  await build({ repo, spec: join(repo, 'iso/build.yaml'), out });
+  iso = join(out, readdirSync(out).find((f) => /^debvisor-[0-9.]+-amd64\.iso$/.test(f))!);
+  await execa('truncate', ['-s', String(DISK_BYTES), join(dir, 'disk.img')]);
+}, 3_000_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('unattended install from the ISO', () => {
+  it(
+    'takes the profile from a stick labelled DEBVISOR-PROFILE, refuses its plan, shows why on the serial port, and writes nothing',
+    async () => {
+      // The stick: an ext4 image made from a folder (mkfs.ext4 -d), no mount on the host.
+      const content = join(dir, 'stick');
+      mkdirSync(content);
+      copyFileSync(PROFILE, join(content, 'profile.yaml'));
+      const stick = join(dir, 'stick.img');
+      await execa('truncate', ['-s', '16M', stick]);
+      await execa('mkfs.ext4', ['-q', '-L', 'DEBVISOR-PROFILE', '-d', content, stick]);
+      const disk = join(dir, 'disk.img');
+      const before = await sha(disk);
+      const log = join(dir, 'serial-stick.log');
+      // The unattended entry's command line; the kernel and initrd are the ISO's own (out/netboot).
+      const r = await runAndWatch(
+        [
+          ...TCG,
+          ...base,
+          '-serial',
+          `file:${log}`,
+          '-drive',
+          `file=${iso},media=cdrom,readonly=on,if=ide,index=1`,
+          '-drive',
+          `file=${disk},if=virtio,format=raw`,
+          '-drive',
+          `file=${stick},if=virtio,format=raw`,
+          '-kernel',
+          join(out, 'netboot/vmlinuz'),
+          '-initrd',
+          join(out, 'netboot/initrd.img'),
+          '-append',
+          'boot=live components console=tty0 console=ttyS0,115200n8 debvisor.mode=unattended',
+        ],
+        log,
+        [
+          /profile: filesystem labelled DEBVISOR-PROFILE \(\/dev\/vd[a-z]+\)/,
+          /install\.disks\.match matches no disk/,
+          /DebVisor install FAILED at step plan/,
+          /Nothing was written to any disk/,
+          /support bundle/,
+        ],
+        BOOT_TIMEOUT_MS,
+        /DebVisor install SUCCEEDED/,
+      );
+      copyFileSync(log, join(out, 'e2e-unattended-stick-serial.log'));
+      expect(r.matched, `after ${r.seconds} s; serial:\n${r.serial.slice(-5000)}`).toBe(true);
+      // The events as JSON lines on the serial port too.
+      expect(r.serial).toMatch(/\{"time":"[^"]+","level":"error"/);
+      expect(await sha(disk)).toBe(before);
+    },
+    BOOT_TIMEOUT_MS + 60_000,
+  );
+
+  it(
+    'boots an ISO made by embed-profile straight into the unattended install, with no key pressed, to its plan',
+    async () => {
+      const auto = join(dir, 'auto.iso');
+      await execa('node', [BIN, 'iso', 'embed-profile', iso, PROFILE, '--out', auto]);
+      const disk = join(dir, 'disk.img');
+      const before = await sha(disk);
+      const log = join(dir, 'serial-embedded.log');
+      // SeaBIOS, the ISO as a CD, its own ISOLINUX menu: nothing typed.
+      const r = await runAndWatch(
+        [
+          ...TCG,
+          ...base,
+          '-serial',
+          `file:${log}`,
+          '-drive',
+          `file=${auto},media=cdrom,readonly=on,if=none,id=cd`,
+          '-device',
+          'ide-cd,drive=cd,bootindex=0',
+          '-drive',
+          `file=${disk},if=virtio,format=raw`,
+        ],
+        log,
+        [/profile: profile embedded in the ISO \(\/run\/live\/medium\/debvisor\/profile\.yaml\)/, /DebVisor install plan for e2e-node2\.lab\.example\.com/],
+        BOOT_TIMEOUT_MS,
+        /DebVisor install SUCCEEDED/,
+      );
+      copyFileSync(log, join(out, 'e2e-unattended-embedded-serial.log'));
+      expect(r.matched, `after ${r.seconds} s; serial:\n${r.serial.slice(-5000)}`).toBe(true);
+      expect(await sha(disk)).toBe(before);
+    },
+    BOOT_TIMEOUT_MS + 60_000,
+  );
+});
