@@ -38,6 +38,7 @@ function screen() {
   return { out: { write: (t: string) => (text += t) }, text: () => text };
 }
 
+const opened: (readonly string[])[] = [];
 const run = (files: Record<string, string>, extra: { allowedSigners?: string; cmdline?: string; facts?: HardwareFacts } = {}) => {
   const con = screen();
   const json = screen();
@@ -53,6 +54,9 @@ const run = (files: Record<string, string>, extra: { allowedSigners?: string; cm
     logDir: join(sub, 'log'),
     gather: async () => extra.facts ?? FACTS,
     bundleDirs: [sub],
+    debugSsh: async (keys) => {
+      opened.push(keys);
+    },
   });
   return done.then((ok) => ({ ok, console: con.text(), json: json.text(), sub }));
 };
@@ -79,6 +83,21 @@ describe('install unattended', () => {
     const r = await run({ '/run/live/medium/debvisor/profile.yaml': profile }, { facts });
     expect(r.console).toContain('dry run: nothing was touched');
     expect(r.ok).toBe(true);
+    expect(opened).toEqual([]);
+  });
+
+  it("opens sshd for the profile's install.debugSshKeys, and only then", async () => {
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEuWckL1NtDTIOYh5bLjRD1Ot+xL7dkjRPIjSUTMVpVa debug';
+    const profile = readFileSync(join(repo, 'test/fixtures/profiles/e2e-unattended-nomatch.yaml'), 'utf8').replace(
+      '  wipe: true',
+      `  wipe: true\n  debugSshKeys: ["${key}"]`,
+    );
+    const r = await run({ '/run/live/medium/debvisor/profile.yaml': profile });
+    expect(opened).toEqual([[key]]);
+    expect(r.console).toContain('remote debugging: sshd started for 1 key of install.debugSshKeys (root, keys only)');
+    opened.length = 0;
+    await run({ '/run/live/medium/debvisor/profile.yaml': profile.replace('version: 1', 'version: 1\nbogus: 1') });
+    expect(opened).toEqual([]);
   });
 
   it('no profile anywhere: FAILED before the install, on the console and as a JSON line', async () => {

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { version } from '../../core/cli/run-cli.js';
 import { DebvisorError, formatError } from '../../core/errors.js';
 import { verifyProfileSignature } from '../../profiles/signature.js';
+import { validateProfile } from '../../profiles/validate.js';
+import { openDebugSsh } from './debug-ssh.js';
 import type { HardwareFacts } from '../../profiles/facts.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { TextOut } from '../progress/sinks.js';
@@ -60,6 +62,8 @@ export interface UnattendedOptions {
   logDir?: string;
   /** Where a support bundle may go (default: the boot medium when writable, else /tmp). */
   bundleDirs?: string[];
+  /** Opens sshd for the profile's install.debugSshKeys (default: debug-ssh.ts). */
+  debugSsh?: (keys: readonly string[]) => Promise<void>;
 }
 
 /**
@@ -108,6 +112,13 @@ export async function runUnattended(opts: UnattendedOptions): Promise<boolean> {
     const profilePath = join(dir, 'profile.yaml');
     writeFileSync(profilePath, found.yaml, { mode: 0o600 });
     if (found.signature) writeFileSync(`${profilePath}.sig`, found.signature, { mode: 0o600 });
+    // Remote debugging only for a profile that validates and asks for it; the engine reports any problem.
+    const checked = validateProfile(profilePath);
+    const keys = checked.ok ? checked.profile.install.debugSshKeys : [];
+    if (keys.length) {
+      await (opts.debugSsh ?? openDebugSsh)(keys);
+      say(`remote debugging: sshd started for ${keys.length} key${keys.length === 1 ? '' : 's'} of install.debugSshKeys (root, keys only)\n`);
+    }
     return (await startInstall(profilePath, found, factsPath, opts)).ok;
   } catch (err) {
     // Before the engine: no disk was touched. Said on every console, with what to do.
