@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { build } from '../../builder/build.js';
 
 /**
- * `debvisor iso embed-profile` on the ISO `debvisor build` made in out/ (build it first:
- * `npm run iso`; this test says so loudly when it is missing): the new ISO holds the profile and
+ * `debvisor iso embed-profile` on the ISO `debvisor build` makes in out/ (reused from the cache
+ * after `npm run iso`): the new ISO holds the profile and
  * its signature at /debvisor/, both menus default to the unattended entry, its boot records are
  * the input's, and the input is unchanged. A profile with errors writes no ISO.
  */
@@ -23,12 +24,13 @@ async function extract(image: string, path: string): Promise<string> {
   return readFileSync(dst, 'utf8');
 }
 
-beforeAll(() => {
-  const name = existsSync(out) ? readdirSync(out).find((f) => /^debvisor-[0-9.]+-amd64\.iso$/.test(f)) : undefined;
-  if (!name) throw new Error(`no ISO in ${out}: build it first (npm run iso)`);
-  iso = join(out, name);
+beforeAll(async () => {
+  // The default spec into out/ with the shared cache: after `npm run iso` every stage is reused.
+  const built = await build({ repo, spec: join(repo, 'iso/build.yaml'), out });
+  if (!built.iso || !existsSync(built.iso)) throw new Error(`the build made no ISO in ${out}`);
+  iso = built.iso;
   dir = mkdtempSync(join(tmpdir(), 'debvisor-embed-'));
-});
+}, 3_000_000);
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
