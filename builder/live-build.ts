@@ -31,7 +31,8 @@ export function imageName(spec: BuildSpec, version: string): string {
 export function cmdline(spec: BuildSpec, entry: BuildSpec['boot']['entries'][number]): string {
   const serial = entry.serial || entry.mode === 'install-serial' ? ['console=tty0', `console=ttyS0,${spec.boot.serialSpeed}n8`] : [];
   // A profile of the spec is found by the installer's discovery (after a DEBVISOR-PROFILE stick), not named here.
-  return ['boot=live', 'components', ...serial, `debvisor.mode=${entry.mode}`, ...entry.append].join(' ');
+  // systemd.ssh_auto=no: no sshd on AF_VSOCK or AF_UNIX from systemd-ssh-generator in the live system (sshd stays off).
+  return ['boot=live', 'components', ...serial, `debvisor.mode=${entry.mode}`, 'systemd.ssh_auto=no', ...entry.append].join(' ');
 }
 
 /** Which live-build stage an `lb config` argument changes the output of. */
