@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { build } from '../../builder/build.js';
-import { TCG } from './helpers/qemu.js';
+import { createEmitter, memorySink } from '../../core/events.js';
+import { startAnswerServer } from '../../installer/unattended/answer-server.js';
+import { GUEST_HTTP, TCG } from './helpers/qemu.js';
 import { runAndWatch } from './helpers/qemu-watch.js';
 
 /**
@@ -15,8 +17,14 @@ import { runAndWatch } from './helpers/qemu-watch.js';
  *    to the blank disk (its checksum is unchanged);
  * 2. an ISO made by `debvisor iso embed-profile` booted with no key pressed: its own boot menu
  *    picks the unattended entry, the embedded profile is found and planned.
- * The guest has no network (-nic none): nothing here needs one.
+ * 3. the profile from an answer server (`debvisor profile serve`'s code) on the host's loopback
+ *    over HTTPS with a pinned certificate: the guest POSTs its facts and gets the profile kept for
+ *    its MAC address; refused at the plan as in 1.
+ * Only 3 has a network, restricted to the answer server.
  */
+const BRIDGE = fileURLToPath(new URL('./helpers/tcp-bridge.mjs', import.meta.url));
+/** QEMU's default MAC for the first NIC. */
+const GUEST_MAC = '52:54:00:12:34:56';
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const PROFILE = join(repo, 'test/fixtures/profiles/e2e-unattended-nomatch.yaml');
 const BIN = join(repo, 'bin/debvisor.js');
@@ -28,7 +36,8 @@ let out: string;
 let iso: string;
 
 const sha = async (f: string) => (await execa('sha256sum', [f])).stdout.split(' ')[0];
-const base = ['-machine', 'q35', '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot', '-nic', 'none'];
+const machine = ['-machine', 'q35', '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot'];
+const base = [...machine, '-nic', 'none'];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'debvisor-unattended-'));
@@ -126,6 +135,79 @@ describe('unattended install from the ISO', () => {
       copyFileSync(log, join(out, 'e2e-unattended-embedded-serial.log'));
       expect(r.matched, `after ${r.seconds} s; serial:\n${r.serial.slice(-5000)}`).toBe(true);
       expect(await sha(disk)).toBe(before);
+    },
+    BOOT_TIMEOUT_MS + 60_000,
+  );
+  it(
+    'POSTs its facts to a pinned HTTPS answer server, gets the profile kept for its MAC, and stops at the plan',
+    async () => {
+      const answers = join(dir, 'answers');
+      mkdirSync(answers);
+      copyFileSync(PROFILE, join(answers, `mac-${GUEST_MAC.replace(/:/g, '-')}.yaml`));
+      writeFileSync(join(answers, 'default.yaml'), 'version: 1\n');
+      const cert = join(dir, 'cert.pem');
+      const key = join(dir, 'key.pem');
+      await execa('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=answers',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ]);
+      const seen = memorySink();
+      const server = await startAnswerServer({ dir: answers, host: '127.0.0.1', port: 0, cert, key, events: createEmitter({ sinks: [seen] }) });
+      const disk = join(dir, 'disk.img');
+      const before = await sha(disk);
+      const log = join(dir, 'serial-https.log');
+      try {
+        const netdev = `user,id=n0,restrict=on,guestfwd=tcp:${GUEST_HTTP}:443-cmd:${process.execPath} ${BRIDGE} ${server.port}`;
+        const r = await runAndWatch(
+          [
+            ...TCG,
+            ...machine,
+            '-serial',
+            `file:${log}`,
+            '-netdev',
+            netdev,
+            '-device',
+            `virtio-net-pci,netdev=n0,mac=${GUEST_MAC}`,
+            '-drive',
+            `file=${iso},media=cdrom,readonly=on,if=ide,index=1`,
+            '-drive',
+            `file=${disk},if=virtio,format=raw`,
+            '-kernel',
+            join(out, 'netboot/vmlinuz'),
+            '-initrd',
+            join(out, 'netboot/initrd.img'),
+            '-append',
+            `boot=live components ip=dhcp console=tty0 console=ttyS0,115200n8 debvisor.mode=unattended debvisor.profile=https://${GUEST_HTTP}/ debvisor.profile.pin=${server.pin}`,
+          ],
+          log,
+          [
+            new RegExp(`profile: kernel command line debvisor.profile=https://${GUEST_HTTP.replace(/\./g, '\\.')}/`),
+            /install\.disks\.match matches no disk/,
+            /DebVisor install FAILED at step plan/,
+          ],
+          BOOT_TIMEOUT_MS,
+          /DebVisor install SUCCEEDED/,
+        );
+        copyFileSync(log, join(out, 'e2e-unattended-https-serial.log'));
+        expect(r.matched, `after ${r.seconds} s; serial:\n${r.serial.slice(-5000)}`).toBe(true);
+        expect(seen.events.map((e) => e.message)).toContainEqual(expect.stringMatching(new RegExp(`mac-52-54-00-12-34-56\\.yaml \\(by MAC ${GUEST_MAC}`)));
+        expect(await sha(disk)).toBe(before);
+      } finally {
+        await server.close();
+      }
     },
     BOOT_TIMEOUT_MS + 60_000,
   );
