@@ -79,7 +79,8 @@ export function normalizePin(pin: string): string | undefined {
   return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
 }
 
-function parseSource(raw: string, pinRaw: string | undefined, issues: CmdlineIssue[]): ProfileSource | undefined {
+/** One `debvisor.profile=` value (also a URL from DHCP, held to the same rules); problems go to `issues`. */
+export function parseSource(raw: string, pinRaw: string | undefined, issues: CmdlineIssue[]): ProfileSource | undefined {
   const arg = `debvisor.profile=${raw}`;
   // Control characters would reach a terminal and a mount option.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point

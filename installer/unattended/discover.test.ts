@@ -105,7 +105,9 @@ describe('profile discovery, in order', () => {
     const d = machine({ dhcp: 'https://d/p', cmdline: `debvisor.profile.pin=sha256:${'ef'.repeat(32)}` });
     expect((await discoverProfile(d)).source).toBe('URL from DHCP https://d/p');
     expect(d.calls[0]).toContain(`pin=${'ef'.repeat(32)}`);
-    expect((await err(discoverProfile(machine({ dhcp: 'http://d/p' })))).message).toMatch(/^URL from DHCP \(http:\/\/d\/p\): only https/);
+    expect((await err(discoverProfile(machine({ dhcp: 'http://d/p' })))).message).toMatch(/^URL from DHCP \(http:\/\/d\/p\): plain HTTP is refused/);
+    expect((await err(discoverProfile(machine({ dhcp: 'https://u:pw@d/p' })))).message).toMatch(/user or password/);
+    expect((await err(discoverProfile(machine({ dhcp: 'https://d/\u001b[2J' })))).message).toMatch(/control characters/);
   });
 
   it('finding nothing lists every place it looked, in order', async () => {

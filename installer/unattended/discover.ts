@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DebvisorError } from '../../core/errors.js';
-import { LABEL_DEFAULT_PATH, PROFILE_LABEL, parseUnattendedCmdline, type ProfileSource } from './cmdline.js';
+import { type CmdlineIssue, LABEL_DEFAULT_PATH, PROFILE_LABEL, type ProfileSource, parseSource, parseUnattendedCmdline } from './cmdline.js';
 import type { Answer } from './fetch-pinned.js';
 
 /** Where the live system sees its boot medium (live-boot mounts it there). */
@@ -124,13 +124,16 @@ export async function discoverProfile(fx: DiscoverEffects): Promise<FoundProfile
   if (builtIn) return { source: `profile built into the image (${BUILT_IN_PROFILE})`, ...builtIn };
   const url = fx.dhcpUrl();
   if (url) {
-    if (!url.startsWith('https://'))
+    // Held to the command line's rules: https only, no user or password, no control characters.
+    const issues: CmdlineIssue[] = [];
+    const s = parseSource(url, undefined, issues);
+    if (s?.kind !== 'https')
       throw notFound(
         `URL from DHCP (${url})`,
-        'only https:// URLs are accepted',
+        issues[0]?.message ?? 'only https:// URLs are accepted',
         'hand out an https:// URL, and pin its certificate with debvisor.profile.pin=',
       );
-    return fromHttps(fx, url, pin, `URL from DHCP ${url}`);
+    return fromHttps(fx, s.url, pin, `URL from DHCP ${s.url}`);
   }
   throw new DebvisorError('E_PROFILE_NONE', `no profile found; looked, in order, at: ${DISCOVERY_ORDER.join(', ')}`, {
     hint: `add debvisor.profile=... to the kernel command line, plug in a stick labelled ${PROFILE_LABEL} with /profile.yaml, or make an ISO with \`debvisor iso embed-profile\``,

@@ -2,6 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } 
 import { join } from 'node:path';
 import { version } from '../../core/cli/run-cli.js';
 import { DebvisorError, formatError } from '../../core/errors.js';
+import { safeText } from '../../core/text.js';
 import { verifyProfileSignature } from '../../profiles/signature.js';
 import { validateProfile } from '../../profiles/validate.js';
 import { openDebugSsh } from './debug-ssh.js';
@@ -91,8 +92,9 @@ function startInstall(profilePath: string, found: FoundProfile, factsPath: strin
  * its signature checked when the image has allowed signers, then the install engine.
  */
 export async function runUnattended(opts: UnattendedOptions): Promise<boolean> {
+  // What reaches a terminal has its control characters escaped (a source name can come from DHCP).
   const say = (t: string) => {
-    for (const c of opts.consoles) c.write(t);
+    for (const c of opts.consoles) c.write(t.split('\n').map(safeText).join('\n'));
   };
   const dir = opts.runDir ?? RUN_DIR;
   try {
