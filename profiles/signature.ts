@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DebvisorError } from '../core/errors.js';
@@ -13,8 +13,15 @@ export const SIGNATURE_NAMESPACE = 'debvisor-profile';
 
 /** Signs a profile file: writes FILE.sig beside it (ssh-keygen's name). Returns the .sig path. */
 export async function signProfile(file: string, key: string): Promise<string> {
+  const sig = `${file}.sig`;
+  // ssh-keygen asks before overwriting a .sig and, with no terminal to answer, keeps the old one and exits 0.
+  rmSync(sig, { force: true });
   await run(['ssh-keygen', '-q', '-Y', 'sign', '-f', key, '-n', SIGNATURE_NAMESPACE, file]);
-  return `${file}.sig`;
+  if (!existsSync(sig))
+    throw new DebvisorError('E_PROFILE_SIGN', `ssh-keygen wrote no ${sig}`, {
+      hint: 'check the key (a passphrase needs ssh-agent: give the .pub with the key loaded)',
+    });
+  return sig;
 }
 
 export interface VerifiedSignature {

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { signProfile, verifyProfileSignature } from '../../profiles/signature.js';
+import type { HardwareFacts } from '../../profiles/facts.js';
+import { runUnattended } from '../../installer/unattended/run-unattended.js';
 
 /** Real ssh-keygen keys: a signer the image allows, and one it does not. */
 let dir: string;
@@ -44,9 +46,9 @@ describe('profile signatures (ssh-keygen -Y)', () => {
     await expect(verifyProfileSignature(`${PROFILE}install: {wipe: true}\n`, good, allowed, 'stick')).rejects.toThrow(
       /the signature does not match the profile/,
     );
-    const q = join(dir, 'q.yaml');
-    writeFileSync(q, PROFILE);
-    const other = readFileSync(await signProfile(q, join(dir, 'stranger')), 'utf8');
+    // Signing again replaces the signature (ssh-keygen alone would keep the old one).
+    const other = readFileSync(await signProfile(p, join(dir, 'stranger')), 'utf8');
+    expect(other).not.toBe(good);
     await expect(verifyProfileSignature(PROFILE, other, allowed, 'stick')).rejects.toThrow(/signed by a key that is not in the allowed signers/);
   });
 
@@ -57,5 +59,56 @@ describe('profile signatures (ssh-keygen -Y)', () => {
     await expect(verifyProfileSignature(PROFILE, readFileSync(`${p}.sig`, 'utf8'), allowed, 'x')).rejects.toThrow(
       /E_PROFILE_SIGNATURE|not in the allowed signers|does not match/,
     );
+  });
+
+  it('the unattended runner on an image with allowed signers: a signed profile goes on to its plan, one signed by another key stops before it', async () => {
+    const repo = join(import.meta.dirname, '../..');
+    const facts = JSON.parse(readFileSync(join(repo, 'installer/facts/golden/virtio-host.json'), 'utf8')) as HardwareFacts;
+    const p = join(dir, 'node.yaml');
+    writeFileSync(p, readFileSync(join(repo, 'test/fixtures/profiles/e2e-unattended-nomatch.yaml'), 'utf8'));
+    const yaml = readFileSync(p, 'utf8');
+    const good = readFileSync(await signProfile(p, join(dir, 'ops')), 'utf8');
+    // Same bytes, another file: ssh-keygen does not overwrite an existing .sig.
+    const q = join(dir, 'node-copy.yaml');
+    writeFileSync(q, yaml);
+    const bad = readFileSync(await signProfile(q, join(dir, 'stranger')), 'utf8');
+    const attempt = async (signature: string) => {
+      let text = '';
+      const sub = mkdtempSync(join(dir, 'run-'));
+      const ok = await runUnattended({
+        consoles: [{ write: (t: string) => (text += t) }],
+        eventStreams: [],
+        dryRun: true,
+        finishAction: false,
+        allowedSigners: allowed,
+        runDir: sub,
+        logDir: join(sub, 'log'),
+        bundleDirs: [sub],
+        gather: async () => facts,
+        effects: {
+          cmdline: () => 'debvisor.mode=unattended',
+          readFile: (f) => ({ '/run/live/medium/debvisor/profile.yaml': yaml, '/run/live/medium/debvisor/profile.yaml.sig': signature })[f],
+          findLabel: async () => undefined,
+          withReadOnlyMount: async () => {
+            throw new Error('none');
+          },
+          dhcpUrl: () => undefined,
+          factsJson: async () => '{}',
+          fetch: async () => {
+            throw new Error('none');
+          },
+        },
+      });
+      return { ok, text };
+    };
+    const signed = await attempt(good);
+    expect(signed.text).toContain('profile signed by ops@example.org');
+    expect(signed.text).toContain('DebVisor install plan for e2e-node2.lab.example.com');
+    const other = await attempt(bad);
+    expect(other.ok).toBe(false);
+    expect(other.text).toContain(
+      'profile embedded in the ISO (/run/live/medium/debvisor/profile.yaml): the profile is signed by a key that is not in the allowed signers',
+    );
+    expect(other.text).not.toContain('install plan for');
   });
 });
