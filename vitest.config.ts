@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{cli,core,profiles,overlays,builder,installer,firstboot,scripts}/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: ['{cli,core,profiles,overlays,builder,installer,firstboot,cluster,scripts}/**/*.test.ts', 'test/unit/**/*.test.ts'],
           testTimeout: 20_000,
         },
       },

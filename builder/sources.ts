@@ -12,6 +12,7 @@ export const TOOL_SOURCES = [
   'builder',
   'installer',
   'firstboot',
+  'cluster',
   'package.json',
   'package-lock.json',
   'tsconfig.json',

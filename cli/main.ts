@@ -120,9 +120,34 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('../installer/commands/install-unattended.js'),
   },
   {
+    words: ['install', 'tui'],
+    summary: 'the interactive installer (keyboard only, 80x25, serial console): fills a profile, shows the plan, installs through install apply',
+    load: () => import('../installer/commands/install-tui.js'),
+  },
+  {
     words: ['firstboot'],
-    summary: "run a node's first-boot steps once (for now: records that first boot ran)",
+    summary: "run a node's first-boot steps once (DNS, certificate, cluster, hooks, hand-off); the timer reruns it until all are done",
     load: () => import('../firstboot/commands/firstboot.js'),
+  },
+  {
+    words: ['status'],
+    summary: "show the node's first-boot state: each step, the certificate's issuer and expiry, DNS records, cluster",
+    load: () => import('../firstboot/commands/status.js'),
+  },
+  {
+    words: ['dns', 'keygen'],
+    summary: 'print a new TSIG key for a node and the Knot ACL and BIND update-policy that let it change only its own names',
+    load: () => import('../firstboot/commands/dns-keygen.js'),
+  },
+  {
+    words: ['cert', 'renew'],
+    summary: "renew the panel's ACME certificate when due (two thirds of its lifetime), or now with --force; the timer runs this twice a day",
+    load: () => import('../firstboot/commands/cert-renew.js'),
+  },
+  {
+    words: ['cert', 'status'],
+    summary: 'show the panel certificate: names, issuer, expiry, when renewal is due and the last renewal error',
+    load: () => import('../firstboot/commands/cert-status.js'),
   },
   {
     words: ['cluster', 'init'],

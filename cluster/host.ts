@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { silentEmitter, type Emitter } from '../core/events.js';
 import { run } from '../core/run.js';
-import type { CorosyncPaths } from './corosync.js';
+import { TEST_TOKEN_MS, type CorosyncPaths } from './corosync.js';
 import { CLUSTER_FILES, nodeFile } from './paths.js';
 
 /**
@@ -18,6 +18,10 @@ export interface ClusterHost {
   reloadCorosync(): Promise<void>;
   stopCorosync(): Promise<void>;
   corosyncRunning(): Promise<boolean>;
+  /** Starts debvisor-join.service (on `/`); under a directory root the caller runs `cluster serve` itself. */
+  startJoinApi(): Promise<void>;
+  /** sshd re-reads its configuration (the host certificate drop-in); on `/` only. */
+  reloadSsh(): Promise<void>;
 }
 
 /** How long `corosync-cfgtool` may take before it counts as not answering. */
@@ -36,6 +40,7 @@ export function defaultHost(root = '/', events: Emitter = silentEmitter): Cluste
             keyfile: nodeFile(root, CLUSTER_FILES.authkey),
             stateDir: nodeFile(root, CLUSTER_FILES.corosyncState),
             logFile: nodeFile(root, CLUSTER_FILES.corosyncLog),
+            tokenMs: TEST_TOKEN_MS,
           },
     async startCorosync() {
       if (await running()) return;
@@ -75,5 +80,11 @@ export function defaultHost(root = '/', events: Emitter = silentEmitter): Cluste
       if (await running()) await run(['corosync-cfgtool', '-H', '--force'], { events, allowFailure: true, timeoutMs: CFGTOOL_TIMEOUT_MS });
     },
     corosyncRunning: running,
+    async startJoinApi() {
+      if (onSystem) await run(['systemctl', 'enable', '--now', 'debvisor-join.service'], { events });
+    },
+    async reloadSsh() {
+      if (onSystem) await run(['systemctl', 'reload-or-restart', 'ssh.service'], { events, allowFailure: true });
+    },
   };
 }

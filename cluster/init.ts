@@ -5,6 +5,7 @@ import { caPin, certInfo, csrPublicKey, ensureCa, ensureNodeKeyAndCsr, signNodeC
 import { readNode, writeNodeFiles } from './files.js';
 import type { ClusterHost } from './host.js';
 import { applyMembership } from './membership.js';
+import { JOIN_SERVICE, renderJoinService } from './units.js';
 import { CLUSTER_FILES, nodeFile } from './paths.js';
 import { ensureHostKey, ensureSshCa, signHostKey, writeHostCert } from './ssh-certs.js';
 import { identityProblem, readState, type ClusterState } from './state.js';
@@ -44,7 +45,10 @@ export async function initCluster(host: ClusterHost, clusterName: string, node: 
   }
   await ensureAuthkey(host.root);
   await ensureSshCa(host.root, clusterName);
-  if (!readNode(host.root, CLUSTER_FILES.sshHostCert)) await writeHostCert(host.root, await signHostKey(host.root, await ensureHostKey(host.root), node));
+  if (!readNode(host.root, CLUSTER_FILES.sshHostCert)) {
+    await writeHostCert(host.root, await signHostKey(host.root, await ensureHostKey(host.root), node));
+    await host.reloadSsh();
+  }
   const state: ClusterState = existing ?? {
     name: clusterName,
     caHolder: node.name,
@@ -53,7 +57,9 @@ export async function initCluster(host: ClusterHost, clusterName: string, node: 
     revoked: [],
   };
   await applyMembership(host, state);
+  await writeNodeFiles(host.root, [[JOIN_SERVICE, renderJoinService(), 0o644]]);
   await host.startCorosync();
+  await host.startJoinApi();
   host.events.info(`cluster ${clusterName} founded on ${node.name}`, { step: 'init' });
   return { pin: caPin(ca), state };
 }

@@ -7,6 +7,7 @@ import { writeNodeFiles, readNode } from './files.js';
 import type { ClusterHost } from './host.js';
 import { applyMembership } from './membership.js';
 import { postJson, MTLS_TIMEOUT_MS } from './mtls.js';
+import { JOIN_SERVICE, renderJoinService } from './units.js';
 import { CLUSTER_FILES, nodeFile } from './paths.js';
 import { writeFileSync } from 'node:fs';
 import { ensureHostKey, writeHostCert } from './ssh-certs.js';
@@ -51,7 +52,7 @@ export function fetchPinnedCa(endpoint: string, pin: string): Promise<string> {
       const pinned = chain.find((c) => samePin(pinOf(c.raw), pin));
       const leafX = leaf?.raw ? new X509Certificate(leaf.raw) : undefined;
       const caX = pinned ? new X509Certificate(pinned.raw) : undefined;
-      if (!leafX || !caX || !caX.ca || !leafX.checkIssued(caX) || !leafX.verify(caX.publicKey)) {
+      if (!leafX || !caX?.ca || !leafX.checkIssued(caX) || !leafX.verify(caX.publicKey)) {
         done(
           new StepError('E_JOIN_PIN', `the join endpoint ${url.origin} is not signed by the cluster CA with pin ${pin.slice(0, 15)}…; nothing was sent`, {
             retryable: false,
@@ -101,6 +102,7 @@ export async function joinCluster(host: ClusterHost, opts: JoinOptions): Promise
   const root = host.root;
   if (alreadyJoined(root, opts.node.name)) {
     await host.startCorosync();
+    await host.startJoinApi();
     return readState(root)!;
   }
   const ca = await fetchPinnedCa(opts.endpoint, opts.caPin);
@@ -149,8 +151,11 @@ export async function joinCluster(host: ClusterHost, opts: JoinOptions): Promise
   await writeNodeFiles(root, [[CLUSTER_FILES.authkey, '', 0o400]]);
   writeFileSync(nodeFile(root, CLUSTER_FILES.authkey), Buffer.from(r.authkey, 'base64'));
   await writeHostCert(root, r.sshHostCert);
+  await host.reloadSsh();
   await applyMembership(host, { ...r.state, endpoint: opts.endpoint });
+  await writeNodeFiles(host.root, [[JOIN_SERVICE, renderJoinService(), 0o644]]);
   await host.startCorosync();
+  await host.startJoinApi();
   host.events.info(`joined cluster ${r.state.name} as ${opts.node.name}`, { step: 'join' });
   return readState(root)!;
 }

@@ -16,6 +16,8 @@ import { consumeToken, keyHash, tokenId, TokenError } from './tokens.js';
 
 /** Join attempts per source address per window; more are answered 429 without looking at the token. */
 export const JOIN_RATE = { attempts: 5, windowMs: 60_000 } as const;
+/** Source addresses the rate limiter tracks before it forgets the quiet ones. */
+const MAX_TRACKED_SOURCES = 10_000;
 /** A join request's timestamp may differ this much from the member's clock; older nonces are forgotten. */
 export const JOIN_SKEW_MS = 5 * 60_000;
 
@@ -198,6 +200,13 @@ export interface JoinServerOptions {
 export function createJoinServer(opts: JoinServerOptions): Server {
   const { host } = opts;
   const attempts = new Map<string, number[]>();
+  // Joins, removals and membership updates read and write cluster.json: one at a time.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = queue.then(fn, fn);
+    queue = next.catch(() => undefined);
+    return next;
+  };
   const tls = tlsIdentity(host.root);
   const server = createServer({ key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' }, (req, res) => {
     void route(req, res).catch((err: unknown) => {
@@ -214,6 +223,8 @@ export function createJoinServer(opts: JoinServerOptions): Server {
     if (req.method !== 'POST') return send(res, fail(405, 'E_METHOD', 'POST only'));
     if (req.url === '/v1/join') {
       const now = Date.now();
+      // Forget quiet sources now and then, so many senders cannot grow the table without end.
+      if (attempts.size > MAX_TRACKED_SOURCES) for (const [k, v] of attempts) if (v.every((t) => now - t >= JOIN_RATE.windowMs)) attempts.delete(k);
       const recent = (attempts.get(source) ?? []).filter((t) => now - t < JOIN_RATE.windowMs);
       recent.push(now);
       attempts.set(source, recent);
@@ -228,7 +239,7 @@ export function createJoinServer(opts: JoinServerOptions): Server {
         logAttempt(host.root, { source, result: 'refused: unreadable body' });
         return send(res, fail(400, 'E_JOIN_REQUEST', 'the request is not JSON'));
       }
-      return send(res, await handleJoin(host, body, source));
+      return send(res, await serial(() => handleJoin(host, body, source)));
     }
     const state = requireState(host.root);
     const peer = peerMember(req, state);
@@ -240,7 +251,7 @@ export function createJoinServer(opts: JoinServerOptions): Server {
       // Membership changes come from the CA holder only: it is the one that signs and revokes.
       if (peer.name !== state.caHolder) return send(res, fail(403, 'E_MTLS', 'membership updates come from the CA holder only'));
       const next = JSON.parse(await readBody(req)) as ClusterState;
-      const applied = await applyMembership(host, next);
+      const applied = await serial(() => applyMembership(host, next));
       if (
         !next.members.some((m) => readNode(host.root, CLUSTER_FILES.nodeCert) && certInfo(readNode(host.root, CLUSTER_FILES.nodeCert)!).serial === m.serial)
       ) {
@@ -250,7 +261,7 @@ export function createJoinServer(opts: JoinServerOptions): Server {
       return send(res, { status: 200, body: { applied } });
     }
     if (req.url === '/v1/leave') {
-      const next = await removeMember(host, peer.name);
+      const next = await serial(() => removeMember(host, peer.name));
       return send(res, { status: 200, body: { configVersion: next.configVersion } });
     }
     if (req.url === '/v1/status') return send(res, { status: 200, body: state as unknown as Record<string, unknown> });

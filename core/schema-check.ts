@@ -137,9 +137,15 @@ function toFinding(e: ErrorObject, keyHints: KeyHints): Finding | undefined {
         path: e.instancePath,
         code: 'E_SCHEMA_EMPTY',
         message: e.params.limit === 1 ? 'must not be empty' : `must be at least ${String(e.params.limit)} characters`,
+        ...(schemaHint && e.params.limit !== 1 ? { hint: schemaHint } : {}),
       };
     case 'maxLength':
-      return { path: e.instancePath, code: 'E_SCHEMA_LENGTH', message: `is longer than ${String(e.params.limit)} characters` };
+      return {
+        path: e.instancePath,
+        code: 'E_SCHEMA_LENGTH',
+        message: `is longer than ${String(e.params.limit)} characters`,
+        ...(schemaHint && ps['x-secret'] === true ? { hint: schemaHint } : {}),
+      };
     case 'anyOf':
       return { path: e.instancePath, code: 'E_SCHEMA_TYPE', message: `${what} has the wrong type`, hint: String(ps.description ?? '') };
     default:

@@ -46,7 +46,7 @@ export function str(description: string, opts: StrOpts = {}) {
 }
 
 /** A secret (`x-secret`): redacted when printed, never described in a message. */
-export function secret(description: string, opts: Extra & { pattern?: string; minLength?: number } = {}) {
+export function secret(description: string, opts: Extra & { pattern?: string; minLength?: number; maxLength?: number } = {}) {
   return line({ description, 'x-secret': true, minLength: 1, ...opts });
 }
 

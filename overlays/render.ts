@@ -3,7 +3,17 @@ import type { RenderedFile } from '../core/fileset.js';
 import type { Profile } from '../profiles/schema/profile.js';
 import { TRIXIE, type TargetFacts } from '../core/facts.js';
 import { renderPanelSite, renderStatusPage, PANEL_SITE, DEFAULT_SITE, STATUS_ROOT } from './panel/nginx.js';
-import { renderSshdDropin, renderPamSshd, renderAuthorizedKeys, renderBanner, renderSudoers, SSHD_DROPIN, PAM_SSHD } from './ssh/sshd.js';
+import {
+  renderSshdDropin,
+  renderPamSshd,
+  renderAuthorizedKeys,
+  renderBanner,
+  renderSudoers,
+  renderUserCaKeys,
+  SSHD_DROPIN,
+  PAM_SSHD,
+  USER_CA_KEYS,
+} from './ssh/sshd.js';
 import { firewallFileFrom, FIREWALL_FILE } from '../profiles/firewall/node-file.js';
 import { compileRuleset, RULESET_FILE } from './firewall/compile.js';
 import { renderFail2banAction, renderFail2banJail, renderFail2banPanelFilter, F2B_ACTION, F2B_PANEL_FILTER } from './firewall/fail2ban.js';
@@ -26,6 +36,8 @@ interface FileSpec {
   check?: FileCheck | ((facts: TargetFacts) => FileCheck);
   /** The file's own directory: mode, and whether it belongs to the file's owner. */
   dir?: { mode: number; owned?: boolean };
+  /** Only for profiles that ask for it (the file is not written otherwise). */
+  when?: (p: Profile) => boolean;
   render: (p: Profile, facts: TargetFacts) => string;
 }
 
@@ -51,6 +63,7 @@ export const FILES: FileSpec[] = [
   { id: 'fail2ban-jails', path: '/etc/fail2ban/jail.d/debvisor.conf', mode: 0o644, check: FAIL2BAN_CHECK, render: (p) => renderFail2banJail(p) },
   { id: 'sshd-dropin', path: SSHD_DROPIN, mode: 0o644, check: sshdCheck, render: (p, facts) => renderSshdDropin(p, facts) },
   { id: 'pam-sshd', path: PAM_SSHD, mode: 0o644, render: (p) => renderPamSshd(p) },
+  { id: 'ssh-user-ca-keys', path: USER_CA_KEYS, mode: 0o644, when: (p) => !!p.security.ssh.userCaKeys?.length, render: (p) => renderUserCaKeys(p) },
   { id: 'ssh-banner', path: '/etc/issue.net', mode: 0o644, render: () => renderBanner() },
   { id: 'sudoers', path: '/etc/sudoers.d/debvisor', mode: 0o440, check: VISUDO_CHECK, render: () => renderSudoers() },
   { id: 'panel-site', path: PANEL_SITE, mode: 0o644, check: nginxCheck, render: (p, facts) => renderPanelSite(p, facts) },
@@ -68,7 +81,7 @@ export const FILES: FileSpec[] = [
 
 /** Pure: the whole set of files for a profile, for a target system with these tool versions. */
 export function renderFiles(p: Profile, facts: TargetFacts = TRIXIE, layout: TargetLayout = {}): RenderedFile[] {
-  return FILES.map((f) => {
+  return FILES.filter((f) => f.when?.(p) ?? true).map((f) => {
     const check = typeof f.check === 'function' ? f.check(facts) : f.check;
     return {
       id: f.id,

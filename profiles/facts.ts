@@ -140,6 +140,11 @@ export const FactsSchema = obj(
         uuid: Type.Optional(text('System UUID.')),
       }),
     ),
+    tpm: Type.Optional(
+      obj('The Trusted Platform Module (/sys/class/tpm); absent when the facts were gathered by a version that did not look.', {
+        version: oneOfStrings('`2.0`, `1.2`, or `none` when the machine shows no TPM.', ['2.0', '1.2', 'none'] as const),
+      }),
+    ),
     image: Type.Optional(
       obj('What the running (installer) image carries.', {
         zfs: bool('The image has the ZFS module and tools, so it can make a ZFS pool.', false),

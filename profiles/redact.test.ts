@@ -9,7 +9,7 @@ describe('redaction', () => {
     dns: { tsig: { name: 'k', secret: 'c2VjcmV0' } },
     cluster: { role: 'join', join: { endpoint: 'https://a', token: 'tok', caPin: 'sha256:00' } },
     tls: { acme: { eab: { kid: 'kid1', hmacKey: 'hmac' } } },
-    install: { progress: { webhook: { url: 'https://h', secret: 'whs' } } },
+    install: { progress: { webhook: { url: 'https://h', secret: 'whs' } }, storage: { encryption: { passphrase: 'luks-pass-phrase', tpm2: true } } },
   });
   const r = redactSecrets(p);
   it('replaces every secret', () => {
@@ -18,7 +18,9 @@ describe('redaction', () => {
     expect(r.cluster.join!.token).toBe(REDACTED);
     expect(r.tls.acme.eab!.hmacKey).toBe(REDACTED);
     expect(r.install.progress.webhook!.secret).toBe(REDACTED);
-    expect(JSON.stringify(r)).not.toMatch(/\$y\$secret|c2VjcmV0|"tok"|"hmac"|"whs"/);
+    expect(r.install.storage.encryption!.passphrase).toBe(REDACTED);
+    expect(r.install.storage.encryption!.tpm2).toBe(true);
+    expect(JSON.stringify(r)).not.toMatch(/\$y\$secret|c2VjcmV0|"tok"|"hmac"|"whs"|luks-pass-phrase/);
   });
   it('keeps what is not secret', () => {
     expect(r.users.admin.sshKeys).toEqual(['ssh-ed25519 AAAA pub']);
@@ -35,6 +37,7 @@ describe('redaction', () => {
       '/cluster/join/token',
       '/dns/tsig/secret',
       '/install/progress/webhook/secret',
+      '/install/storage/encryption/passphrase',
       '/tls/acme/eab/hmacKey',
       '/users/admin/passwordHash',
     ]);

@@ -1,18 +1,40 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { EXIT, defineCommand } from '../../core/cli/command.js';
+import { createEmitter, plainSink } from '../../core/events.js';
+import { fqdnOf } from '../../overlays/panel/nginx.js';
+import { runMachine } from '../machine.js';
+import { readOverrides, toolsFrom } from '../overrides.js';
+import { FIRSTBOOT_MARKER } from '../paths.js';
+import { loadNodeProfile } from '../profile.js';
+import { readStatus, renderStatus, writeLoginScreens } from '../status.js';
+import { firstbootSteps } from '../steps/index.js';
 
-/** The marker debvisor-firstboot.service is gated on (ConditionPathExists=!...). */
-export const FIRSTBOOT_MARKER = '/var/lib/debvisor/firstboot.done';
+export { FIRSTBOOT_MARKER };
 
 export default defineCommand({
   words: ['firstboot'],
-  summary: "run a node's first-boot steps once (for now: records that first boot ran)",
-  async run({ io }) {
-    mkdirSync(dirname(FIRSTBOOT_MARKER), { recursive: true });
-    const at = new Date().toISOString();
-    writeFileSync(FIRSTBOOT_MARKER, `first boot ran at ${at}\n`, { mode: 0o644 });
-    io.stdout.write(`DebVisor first boot ran at ${at}\n`);
-    return EXIT.ok;
+  summary: "run a node's first-boot steps once (DNS, certificate, cluster, hooks, hand-off); the timer reruns it until all are done",
+  options: {
+    root: { type: 'string', help: 'system root (default /)' },
+    profile: { type: 'string', help: 'profile file (default: the installed profile of the root)' },
+    retry: { type: 'boolean', help: 'attempt failed and waiting steps now' },
+  },
+  async run({ values, io }) {
+    const root = values.root ?? '/';
+    const emit = createEmitter({ sinks: [plainSink(io.stdout)] });
+    const profile = loadNodeProfile(root, values.profile);
+    const o = readOverrides();
+    const tools = toolsFrom(o);
+    const r = await runMachine({
+      root,
+      profile,
+      steps: firstbootSteps(profile, tools),
+      emit,
+      ...(o.timing ? { timing: o.timing } : {}),
+      retryNow: Boolean(values.retry),
+    });
+    const status = readStatus(root);
+    writeLoginScreens(root, status, fqdnOf(profile));
+    io.stdout.write(`${renderStatus(status, fqdnOf(profile)).join('\n')}\n`);
+    return r.state === 'failed' ? EXIT.failed : EXIT.ok;
   },
 });

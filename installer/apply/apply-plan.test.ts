@@ -37,24 +37,30 @@ afterEach(() => {
 
 /** A runner that records and answers the few commands whose output a step reads. */
 function recorder(plan: InstallPlan, disks: { path: string; size: number; serial?: string }[] | undefined) {
-  const calls: { step: string; argv: string[] }[] = [];
+  const keyFiles: { path: string; mode: number; content: string }[] = [];
+  const calls: { step: string; argv: string[]; stdin?: string; redact?: string[] }[] = [];
   const runner = async (argv: string[], opts: RunOptions = {}): Promise<RunResult> => {
-    calls.push({ step: opts.step ?? '?', argv });
+    calls.push({ step: opts.step ?? '?', argv, ...(opts.input === undefined ? {} : { stdin: opts.input }), ...(opts.redact ? { redact: opts.redact } : {}) });
+    // What systemd-cryptenroll reads: the key file is there (0600) while it runs.
+    const keyFile = argv.find((a) => a.startsWith('--unlock-key-file='))?.slice('--unlock-key-file='.length);
+    if (keyFile) keyFiles.push({ path: keyFile, mode: statSync(keyFile).mode & 0o777, content: readFileSync(keyFile, 'utf8') });
     let stdout = '';
     if (argv[0] === 'lsblk')
       stdout = JSON.stringify({ blockdevices: disks ?? plan.wipe.map((w) => ({ path: w.path, size: w.sizeBytes, serial: w.serial ?? null })) });
     if (argv[0] === 'blkid') stdout = `uuid-of-${argv.at(-1)!.replace(/\//g, '-').slice(1)}\n`;
     if (argv.includes('dpkg-query')) stdout = 'bash installed\nlive-boot installed\nlive-config installed\nlive-tools not-installed\n';
+    if (argv[0] === 'cryptsetup' && argv[1] === 'luksUUID') stdout = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n';
     if (argv[0] === 'mdadm' && argv[1] === '--detail') stdout = 'ARRAY /dev/md0 metadata=1.2 UUID=00000000:00000000:00000000:00000000\n';
     return { argv, exitCode: 0, stdout, stderr: '', durationMs: 0 };
   };
-  return { calls, runner };
+  return { calls, runner, keyFiles };
 }
 
 function context(profile: ApplyContext['profile'], facts: HardwareFacts, plan: InstallPlan, runner: ApplyContext['run']) {
   const target = mkdtempSync(join(tmpdir(), 'debvisor-apply-target-'));
   const logDir = mkdtempSync(join(tmpdir(), 'debvisor-apply-log-'));
-  roots.push(target, logDir);
+  const keyDirParent = mkdtempSync(join(tmpdir(), 'debvisor-apply-run-'));
+  roots.push(target, logDir, keyDirParent);
   const sink = memorySink();
   const ctx: ApplyContext = {
     plan,
@@ -69,9 +75,10 @@ function context(profile: ApplyContext['profile'], facts: HardwareFacts, plan: I
     events: createEmitter({ sinks: [sink] }),
     createAccounts: async (c) => void (await c.run(['(accounts)', c.profile.users.admin.name], { step: 'create-accounts' })),
     renderDefaults: async (c) => void (await c.run(['(render)', `${c.plan.files.length} files`], { step: 'render-defaults' })),
+    luks: { keyDirParent },
     state: { mounted: false, bound: [] },
   };
-  return { ctx, sink, target, logDir };
+  return { ctx, sink, target, logDir, keyDirParent };
 }
 
 function tree(root: string): string[] {
@@ -88,6 +95,9 @@ function tree(root: string): string[] {
   return out;
 }
 
+/** The LUKS passphrase of the encrypted cases: on stdin and in a 0600 key file only, never in an argv, event or file of the target. */
+const LUKS = 'correct-horse-battery-staple';
+
 const CASES = [
   { name: 'lvm-thin-one-nvme', facts: 'one-disk', profile: '' },
   {
@@ -95,6 +105,16 @@ const CASES = [
     facts: 'bios-two-disks',
     profile:
       'install:\n  disks:\n    match: { transport: sata }\n    expect: 2\n  storage: { raid: raid1, filesystem: ext4 }\nnetwork:\n  ipv4: { method: dhcp, address: null, gateway: null }\n',
+  },
+  {
+    name: 'lvm-thin-luks-tpm2',
+    facts: 'one-disk-tpm2',
+    profile: `install:\n  storage:\n    encryption: { passphrase: ${LUKS}, tpm2: true }\n`,
+  },
+  {
+    name: 'bios-raid1-luks-ext4',
+    facts: 'bios-two-disks',
+    profile: `install:\n  disks:\n    match: { transport: sata }\n    expect: 2\n  storage: { raid: raid1, filesystem: ext4, swapSize: 0G, encryption: { passphrase: ${LUKS} } }\nnetwork:\n  ipv4: { method: dhcp, address: null, gateway: null }\n`,
   },
 ];
 
@@ -104,20 +124,40 @@ describe('install apply: the executor follows the plan (recorded commands, golde
       const { profile, facts } = load(c.name, c.facts, c.profile);
       const plan = planInstall(profile, facts);
       expect(plan.ok).toBe(true);
-      const { calls, runner } = recorder(plan, undefined);
-      const { ctx, sink, target, logDir } = context(profile, facts, plan, runner);
+      const { calls, runner, keyFiles } = recorder(plan, undefined);
+      const { ctx, sink, target, logDir, keyDirParent } = context(profile, facts, plan, runner);
       // What unsquashfs would have put there: a kernel, with the live system's initrd.
       mkdirSync(join(target, 'boot'));
       for (const f of ['vmlinuz-6.12.57+deb13-amd64', 'initrd.img-6.12.57+deb13-amd64']) writeFileSync(join(target, 'boot', f), '');
       await applyPlan(ctx);
       const clean = (s: string) =>
-        s.split(target).join('/target').split(logDir).join('/run/debvisor/install').split(ctx.squashfs).join('/run/live/medium/live/filesystem.squashfs');
+        s
+          .split(target)
+          .join('/target')
+          .split(logDir)
+          .join('/run/debvisor/install')
+          .split(ctx.squashfs)
+          .join('/run/live/medium/live/filesystem.squashfs')
+          .replace(new RegExp(`${keyDirParent}/debvisor-key-[^/]+`, 'g'), '/run/debvisor-key-XXXXXX');
       const started = sink.events.filter((e) => e.data?.kind === 'step').map((e) => e.step);
       expect(started).toEqual(plan.steps.map((s) => s.id));
       expect(sink.events.at(-1)?.progress).toBe(1);
-      const argv = calls.map((x) => `${x.step.padEnd(21)} ${clean(x.argv.join(' '))}`).join('\n');
+      const argv = calls.map((x) => `${x.step.padEnd(21)} ${clean(x.argv.join(' '))}${x.stdin === undefined ? '' : ' <stdin'}`).join('\n');
       await expect(`${argv}\n`).toMatchFileSnapshot(`./golden/${c.name}.argv.txt`);
       await expect(clean(tree(target).join('\n'))).toMatchFileSnapshot(`./golden/${c.name}.files.txt`);
+      // The passphrase: on stdin of cryptsetup (masked in its output) and in a 0600 key file that is gone afterwards; nowhere else.
+      const everything = `${argv}\n${JSON.stringify(sink.events)}\n${tree(target).join('\n')}`;
+      expect(everything).not.toContain(LUKS);
+      if (plan.encryption !== 'none') {
+        const crypt = calls.filter((x) => x.argv[0] === 'cryptsetup' && x.stdin !== undefined);
+        expect(crypt.map((x) => x.argv[1])).toEqual(['luksFormat', 'open']);
+        expect(crypt.every((x) => x.stdin === LUKS && x.redact?.includes(LUKS))).toBe(true);
+        expect(keyFiles.map((k) => [k.mode, k.content])).toEqual(plan.encryption.tpm2 === 'enrol' ? [[0o600, LUKS]] : []);
+        expect(readdirSync(keyDirParent)).toEqual([]);
+        expect(readFileSync(join(target, 'etc/crypttab'), 'utf8')).toContain(
+          'debvisor_crypt\tUUID=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\tnone\tluks,discard,initramfs',
+        );
+      }
       // Nothing is written before the disks have been read again.
       expect(calls[0]!.argv[0]).toBe('lsblk');
       expect(calls.every((x) => Array.isArray(x.argv) && x.argv.every((a) => typeof a === 'string'))).toBe(true);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { DebvisorError } from '../../core/errors.js';
 import type { ApplyContext } from './context.js';
+import { encryptSystem, enrolTpm2, writeCrypttab } from './steps-crypt.js';
 import { checkDisks, createLvm, createRaid, makeFilesystems, mountTarget, partitionDisks, wipeDisks } from './steps-disks.js';
 import {
   copySystem,
@@ -26,12 +27,15 @@ export const STEP_ACTIONS: Readonly<Record<string, StepFn>> = {
   'wipe-disks': wipeDisks,
   'partition-disks': partitionDisks,
   'create-raid': createRaid,
+  'encrypt-system': encryptSystem,
+  'enrol-tpm2': enrolTpm2,
   'create-lvm': createLvm,
   'make-filesystems': makeFilesystems,
   'mount-target': mountTarget,
   'copy-system': copySystem,
   'remove-live-packages': removeLivePackages,
   'write-fstab': writeFstab,
+  'write-crypttab': writeCrypttab,
   'write-network': writeNetwork,
   'make-node-unique': makeNodeUnique,
   'create-accounts': createAccounts,

@@ -3,6 +3,7 @@ import type { RunOptions, RunResult } from '../../core/run.js';
 import type { HardwareFacts } from '../../profiles/facts.js';
 import type { Profile } from '../../profiles/schema/profile.js';
 import type { InstallPlan } from '../plan/types.js';
+import type { LuksOptions } from './steps-crypt.js';
 
 /** The one way a step runs a command: core/run.ts in production, a recorder in tests. */
 export type Runner = (argv: string[], opts?: RunOptions) => Promise<RunResult>;
@@ -36,6 +37,8 @@ export interface ApplyContext {
   /** Accounts (useradd --root ...) and the hardened defaults (render + writeFileSet): injected so a test can record them. */
   createAccounts(ctx: ApplyContext): Promise<void>;
   renderDefaults(ctx: ApplyContext): Promise<void>;
-  /** What the steps found and must remember (mounted, bound): read by later steps and the clean-up. */
-  state: { mounted: boolean; bound: string[] };
+  /** LUKS knobs (tests: a small Argon2 memory, another key directory); the defaults otherwise. */
+  luks?: LuksOptions;
+  /** What the steps found and must remember (mounted, bound, the LUKS mapping opened): read by later steps and the clean-up. */
+  state: { mounted: boolean; bound: string[]; opened?: string };
 }

@@ -97,19 +97,91 @@ export function renderGrubDefaults(kernelArgs: string[], consoles: string[]): st
   ].join('\n');
 }
 
-/** The first-boot unit: runs `debvisor firstboot` once; the command keeps its own marker. */
+/**
+ * The first-boot unit: runs `debvisor firstboot` once the network is online, until the command
+ * writes its marker (every step done). Not RemainAfterExit: the retry timer must be able to
+ * start it again while a remote step is still retrying.
+ */
 export const FIRSTBOOT_UNIT_PATH = '/etc/systemd/system/debvisor-firstboot.service';
 export const FIRSTBOOT_UNIT = `[Unit]
-Description=DebVisor first boot (DNS registration, certificates, cluster join)
+Description=DebVisor first boot (DNS registration, certificates, cluster join, hand-off)
 ConditionPathExists=!/var/lib/debvisor/firstboot.done
-After=local-fs.target
+Wants=network-online.target
+After=network-online.target local-fs.target nginx.service
 
 [Service]
 Type=oneshot
 ExecStart=/usr/bin/debvisor firstboot
-RemainAfterExit=yes
+TimeoutStartSec=20min
 StandardOutput=journal+console
 
 [Install]
 WantedBy=multi-user.target
 `;
+
+/** Reruns first boot in the background until every step is done (the same command, the same marker). */
+export const FIRSTBOOT_TIMER_PATH = '/etc/systemd/system/debvisor-firstboot.timer';
+export const FIRSTBOOT_TIMER = `[Unit]
+Description=DebVisor first boot: retry the steps still waiting for a remote
+ConditionPathExists=!/var/lib/debvisor/firstboot.done
+
+[Timer]
+OnBootSec=5min
+OnUnitInactiveSec=5min
+RandomizedDelaySec=1min
+Unit=debvisor-firstboot.service
+
+[Install]
+WantedBy=timers.target
+`;
+
+/**
+ * The hand-off point: runtime services hook in with WantedBy=debvisor-runtime.target. First boot
+ * starts it once the local steps are done (the gate file is written just before); on later boots
+ * multi-user.target pulls it in.
+ */
+export const RUNTIME_TARGET_PATH = '/etc/systemd/system/debvisor-runtime.target';
+export const RUNTIME_TARGET = `[Unit]
+Description=DebVisor runtime services
+ConditionPathExists=/var/lib/debvisor/firstboot/handoff.ready
+After=network-online.target
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+/** Certificate renewal twice a day with a random delay (spreads the load on the CA), after first boot got one. */
+export const CERT_RENEW_SERVICE_PATH = '/etc/systemd/system/debvisor-cert-renew.service';
+export const CERT_RENEW_SERVICE = `[Unit]
+Description=DebVisor: renew the panel certificate by ACME when due
+ConditionPathExists=/var/lib/debvisor/firstboot/certificate.done
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/debvisor cert renew
+`;
+export const CERT_RENEW_TIMER_PATH = '/etc/systemd/system/debvisor-cert-renew.timer';
+export const CERT_RENEW_TIMER = `[Unit]
+Description=DebVisor: renew the panel certificate twice a day
+
+[Timer]
+OnCalendar=*-*-* 00,12:00:00
+RandomizedDelaySec=1h
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+`;
+
+/** Every first-boot unit file, for the installer to write (the service's own path and text stay exported above). */
+export const FIRSTBOOT_UNIT_FILES: readonly { path: string; content: string }[] = [
+  { path: FIRSTBOOT_UNIT_PATH, content: FIRSTBOOT_UNIT },
+  { path: FIRSTBOOT_TIMER_PATH, content: FIRSTBOOT_TIMER },
+  { path: RUNTIME_TARGET_PATH, content: RUNTIME_TARGET },
+  { path: CERT_RENEW_SERVICE_PATH, content: CERT_RENEW_SERVICE },
+  { path: CERT_RENEW_TIMER_PATH, content: CERT_RENEW_TIMER },
+];
+/** What `systemctl enable` gets for first boot (the service, its retry timer, the runtime target, the renewal timer). */
+export const FIRSTBOOT_ENABLE_UNITS = ['debvisor-firstboot.service', 'debvisor-firstboot.timer', 'debvisor-runtime.target', 'debvisor-cert-renew.timer'];

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DebvisorError } from '../../core/errors.js';
-import { ESP_MOUNT } from '../plan/storage.js';
+import { BOOT_MOUNT, ESP_MOUNT } from '../plan/storage.js';
 import type { ApplyContext } from './context.js';
 
 /** lsblk's answer for one disk, as `lsblk --json --bytes --nodeps -o PATH,SIZE,SERIAL` prints it. */
@@ -139,7 +139,7 @@ export async function makeFilesystems(ctx: ApplyContext): Promise<void> {
   }
 }
 
-/** The root first, then the ESP under it. */
+/** The root first, then /boot (when encrypted), then the ESP under it. */
 export async function mountTarget(ctx: ApplyContext): Promise<void> {
   const o = { events: ctx.events, step: 'mount-target' };
   const root = ctx.plan.filesystems.find((f) => f.mount === '/')!;
@@ -147,6 +147,12 @@ export async function mountTarget(ctx: ApplyContext): Promise<void> {
   mkdirSync(ctx.target, { recursive: true });
   await ctx.run(['mount', root.device, ctx.target], o);
   ctx.state.mounted = true;
+  // An encrypted install's plain /boot, before the ESP that is mounted inside it.
+  const boot = ctx.plan.filesystems.find((f) => f.mount === BOOT_MOUNT);
+  if (boot) {
+    mkdirSync(join(ctx.target, BOOT_MOUNT), { recursive: true });
+    await ctx.run(['mount', boot.device, join(ctx.target, BOOT_MOUNT)], o);
+  }
   mkdirSync(join(ctx.target, ESP_MOUNT), { recursive: true });
   await ctx.run(['mount', esp.device, join(ctx.target, ESP_MOUNT)], o);
 }

@@ -15,6 +15,7 @@ import {
 } from './node-files.js';
 import { INSTALLED_PROFILE, TARGET_LOG_DIR } from './context.js';
 import { ESP_MOUNT } from '../plan/storage.js';
+import { closeEncryption } from './steps-crypt.js';
 
 /** Packages the live system needs and an installed node must not keep (live-boot's initramfs hooks above all). */
 export const LIVE_PACKAGES = ['live-boot', 'live-boot-initramfs-tools', 'live-config', 'live-config-systemd', 'live-tools'];
@@ -212,4 +213,5 @@ export async function finish(ctx: ApplyContext): Promise<void> {
   await ctx.run(['umount', '--recursive', ctx.target], o);
   ctx.state.mounted = false;
   ctx.state.bound = [];
+  await closeEncryption(ctx, 'finish');
 }

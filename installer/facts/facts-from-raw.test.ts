@@ -113,6 +113,14 @@ describe('facts from a raw capture', () => {
     expect(f.dmi).toMatchObject({ vendor: 'Supermicro', product: 'SYS-5019C-M' });
     expect(f.disks!.find((d) => d.name === 'nvme0n1')!.byId).toEqual(['nvme-Samsung_SSD_980_PRO_1TB_S5GXNF0R101123', 'nvme-eui.0025388b11000001']);
   });
+  it('says which TPM the machine has, and nothing when the capture did not look (older captures)', () => {
+    const r = raw('server-usb-boot');
+    expect(factsFromRaw(r).tpm).toBeUndefined();
+    expect(factsFromRaw({ ...r, tpm: ['2'] }).tpm).toEqual({ version: '2.0' });
+    expect(factsFromRaw({ ...r, tpm: ['1'] }).tpm).toEqual({ version: '1.2' });
+    expect(factsFromRaw({ ...r, tpm: [] }).tpm).toEqual({ version: 'none' });
+    expect(formatFacts(factsFromRaw({ ...r, tpm: ['2'] }))).toContain('tpm:      TPM 2.0');
+  });
   it('keeps control characters out of every text', () => {
     const r = raw('server-usb-boot');
     r.dmi.product_name = 'evil\u001b[2J\nname';

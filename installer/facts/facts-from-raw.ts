@@ -89,6 +89,7 @@ export function factsFromRaw(raw: RawFacts): HardwareFacts {
   };
   const present = Object.fromEntries(Object.entries(dmi).filter(([, v]) => v !== undefined)) as NonNullable<HardwareFacts['dmi']>;
   if (Object.keys(present).length) facts.dmi = present;
+  if (raw.tpm) facts.tpm = { version: raw.tpm.includes('2') ? '2.0' : raw.tpm.length ? '1.2' : 'none' };
   facts.image = { zfs: raw.zfs };
   return facts;
 }

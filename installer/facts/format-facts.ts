@@ -20,6 +20,7 @@ export function formatFacts(f: HardwareFacts): string {
       `cpu:      ${f.cpu.model ?? 'unknown model'}, ${f.cpu.sockets} socket${f.cpu.sockets === 1 ? '' : 's'}, ${f.cpu.cores} cores, ${f.cpu.threads} threads, ${f.cpu.virtualization === 'none' ? 'NO hardware virtualization' : f.cpu.virtualization === 'vmx' ? 'VT-x (vmx)' : 'AMD-V (svm)'}`,
     );
   if (f.memory) lines.push(`memory:   ${formatBytes(f.memory.totalBytes)}`);
+  if (f.tpm) lines.push(`tpm:      ${f.tpm.version === 'none' ? 'none' : `TPM ${f.tpm.version}`}`);
   if (f.image) lines.push(`image:    ${f.image.zfs ? 'carries ZFS' : 'no ZFS'}`);
   lines.push('', `disks (${f.disks?.length ?? 0}):`);
   for (const d of f.disks ?? []) {

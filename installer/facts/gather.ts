@@ -90,6 +90,17 @@ function nics(): Record<string, RawNic> {
   return out;
 }
 
+/** The major version of each TPM the kernel shows (tpm_version_major: `2` or `1`; TPM 1.2 drivers before Linux 5.6 lack it). */
+function tpmVersions(): string[] {
+  let names: string[];
+  try {
+    names = readdirSync('/sys/class/tpm').filter((n) => /^tpm[0-9]+$/.test(n));
+  } catch {
+    return [];
+  }
+  return names.map((n) => (read(join('/sys/class/tpm', n, 'tpm_version_major')) ?? '1').trim());
+}
+
 async function hasZfs(opts: GatherOptions): Promise<boolean> {
   const module = existsSync('/sys/module/zfs') || (await output(['modinfo', '-F', 'filename', 'zfs'], opts)) !== undefined;
   return module && (await output(['zpool', 'version'], opts)) !== undefined;
@@ -133,6 +144,7 @@ export async function gatherRaw(opts: GatherOptions = {}): Promise<RawFacts> {
     efi: existsSync(EFI_DIR),
     ...(secureBootVar ? { secureBootVar } : {}),
     dmi,
+    tpm: tpmVersions(),
     zfs: await hasZfs(opts),
     hostname: hostname(),
     at: (opts.now ?? (() => new Date()))().toISOString(),

@@ -23,6 +23,8 @@ export interface RawFacts {
   secureBootVar?: number[];
   /** /sys/class/dmi/id files: sys_vendor, product_name, product_serial, product_uuid. */
   dmi: Record<string, string>;
+  /** tpm_version_major of each TPM under /sys/class/tpm (`2`, `1`); an empty list when there is none; absent in older captures. */
+  tpm?: string[];
   /** The ZFS module and `zpool` are present in the running image. */
   zfs: boolean;
   hostname?: string;

@@ -5,6 +5,7 @@ import type { InstallPlan } from './types.js';
 const ROLE_WORDS: Record<string, string> = {
   'bios-boot': 'BIOS boot (GRUB core)',
   esp: 'EFI system partition',
+  boot: '/boot (unencrypted: kernel and initramfs)',
   lvm: 'LVM physical volume',
   swap: 'swap',
   root: 'root filesystem',
@@ -79,7 +80,20 @@ export function formatPlan(plan: InstallPlan, where: (path: string) => string = 
       `storage: ${s.filesystem} on ${s.root} (${formatBytes(s.rootBytes)})${s.swap ? `, swap on ${s.swap} (${formatBytes(s.swapBytes)})` : ', no swap'}`,
     );
   }
-  if (s) out.push(`encryption: ${plan.encryption}`);
+  const e = plan.encryption;
+  if (s && e === 'none') out.push('encryption: none');
+  else if (s && e !== 'none') {
+    const tpm = {
+      enrol: 'TPM 2.0 enrolled as a second key (PCR 7)',
+      'not asked': 'no TPM',
+      'no TPM 2.0': 'TPM asked for, but the machine has no TPM 2.0',
+      unknown: 'TPM asked for, but the facts do not say whether there is one',
+    }[e.tpm2];
+    out.push(
+      `encryption: LUKS2 on ${e.device}, opened as ${e.opened} (${e.holds === 'lvm' ? 'the LVM physical volume' : 'the root filesystem'}); ${e.cipher}, ${e.keyBits}-bit key, ${e.pbkdf}`,
+      `  unlocked at boot by the passphrase (asked on the console); ${tpm}; /boot on ${e.boot} and the ESP stay unencrypted`,
+    );
+  }
   if (plan.filesystems.length) {
     out.push('filesystems:');
     for (const f of plan.filesystems) out.push(`  ${pad(f.device, 24)} ${pad(f.type, 5)} ${f.mount}`);

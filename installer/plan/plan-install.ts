@@ -11,7 +11,7 @@ import { planStorage } from './storage.js';
 import { planNetwork } from './network.js';
 import { planBootloaders, planKernelArgs, FIRST_BOOT_UNITS, ENABLED_UNITS, SYSTEM_FILES } from './boot.js';
 import { planSteps } from './steps.js';
-import type { AccountsPlan, DiskSelection, InstallPlan, MachineSummary, PlannedFile, WipedDisk } from './types.js';
+import type { AccountsPlan, DiskSelection, EncryptionPlan, InstallPlan, MachineSummary, PlannedFile, WipedDisk } from './types.js';
 
 function machine(f: HardwareFacts): MachineSummary {
   return {
@@ -53,6 +53,24 @@ function files(p: Profile): PlannedFile[] {
     ...(f.checkName ? { check: f.checkName } : {}),
     ...(f.absent ? { absent: true } : {}),
   }));
+}
+
+/** Whether the TPM 2.0 is enrolled: only when asked and the facts show one; a note says why not otherwise. */
+function tpm2(e: EncryptionPlan, f: HardwareFacts, notes: string[]): EncryptionPlan {
+  if (e.tpm2 === 'not asked') return e;
+  const version = f.tpm?.version;
+  if (version === '2.0') {
+    notes.push(
+      'the TPM 2.0 is enrolled as a second key (PCR 7); the initramfs (initramfs-tools) still asks for the passphrase at boot: unlocking by the TPM alone needs a systemd initramfs',
+    );
+    return { ...e, tpm2: 'enrol' };
+  }
+  notes.push(
+    version === undefined
+      ? 'install.storage.encryption.tpm2 is set, but the facts do not say whether the machine has a TPM: no TPM is enrolled, only the passphrase unlocks the disks (gather the facts again with this version)'
+      : `install.storage.encryption.tpm2 is set, but the machine has ${version === 'none' ? 'no TPM' : 'only a TPM 1.2'}: no TPM is enrolled, only the passphrase unlocks the disks`,
+  );
+  return { ...e, tpm2: version === undefined ? 'unknown' : 'no TPM 2.0' };
 }
 
 function machineNotes(p: Profile, f: HardwareFacts, disks: readonly DiskFacts[]): string[] {
@@ -148,12 +166,14 @@ export function planInstall(profile: Profile, facts: HardwareFacts): InstallPlan
   const layout = planStorage(p, sel.disks);
   const network = planNetwork(p, facts, notes);
   const bootloaders = planBootloaders(facts, layout.partitions, notes);
+  const encryption: InstallPlan['encryption'] = layout.encryption === 'none' ? 'none' : tpm2(layout.encryption, facts, notes);
   const parts = {
     wipe: sel.disks.map(wiped),
     partitions: layout.partitions,
     raid: layout.raid,
     storage: layout.storage,
     filesystems: layout.filesystems,
+    encryption,
     ...(network ? { network } : {}),
     accounts: base.accounts,
     files: files(p),
@@ -163,5 +183,11 @@ export function planInstall(profile: Profile, facts: HardwareFacts): InstallPlan
     finish: p.install.finish,
   };
   const ok = errors.length === 0;
-  return { ok, ...base, ...parts, systemFiles: [...SYSTEM_FILES], steps: ok ? planSteps(parts) : [] };
+  return {
+    ok,
+    ...base,
+    ...parts,
+    systemFiles: encryption === 'none' ? [...SYSTEM_FILES] : [...SYSTEM_FILES, '/etc/crypttab'],
+    steps: ok ? planSteps(parts) : [],
+  };
 }

@@ -25,6 +25,8 @@ interface GoldenCase {
 
 const NIC_ENO1 = 'network:\n  interface:\n    match: { mac: null, name: eno1 }\n';
 const DHCP = 'network:\n  ipv4: { method: dhcp, address: null, gateway: null }\n';
+/** A LUKS passphrase: it must never reach a plan (the JSON and text goldens are checked for it). */
+const LUKS = 'correct-horse-battery-staple';
 
 const GOLDEN: GoldenCase[] = [
   // one NVMe, UEFI
@@ -217,6 +219,32 @@ const GOLDEN: GoldenCase[] = [
     profile: `install:\n  disks:\n    match: { serial: S5GXNF0R102123 }\n  storage: { filesystem: zfs, swapSize: 0G }\nnetwork:\n  interface:\n    match: { mac: null, name: eno1 }\n`,
     ok: true,
   },
+  // LUKS2 below LVM or the root filesystem, a plain /boot beside the ESP
+  { name: 'lvm-thin-luks', facts: 'one-disk', profile: `install:\n  storage:\n    encryption: { passphrase: ${LUKS} }\n`, ok: true },
+  {
+    name: 'bios-raid1-luks-lvm-thin',
+    facts: 'bios-two-disks',
+    profile: `install:\n  disks:\n    match: { transport: sata }\n    expect: 2\n  storage:\n    raid: raid1\n    encryption: { passphrase: ${LUKS} }\n${DHCP}`,
+    ok: true,
+  },
+  {
+    name: 'bios-raid1-luks-xfs',
+    facts: 'bios-two-disks',
+    profile: `install:\n  disks:\n    match: { transport: sata }\n    expect: 2\n  storage:\n    raid: raid1\n    filesystem: xfs\n    swapSize: 0G\n    encryption: { passphrase: ${LUKS}, cipher: "xchacha12,aes-adiantum-plain64" }\n${DHCP}`,
+    ok: true,
+  },
+  {
+    name: 'ext4-luks-tpm2',
+    facts: 'one-disk-tpm2',
+    profile: `install:\n  storage:\n    filesystem: ext4\n    swapSize: 0G\n    encryption: { passphrase: ${LUKS}, tpm2: true }\n`,
+    ok: true,
+  },
+  {
+    name: 'ext4-luks-tpm2-facts-without-tpm',
+    facts: 'one-disk',
+    profile: `install:\n  storage:\n    filesystem: ext4\n    swapSize: 0G\n    encryption: { passphrase: ${LUKS}, tpm2: true }\n`,
+    ok: true,
+  },
   // nothing to install on
   { name: 'no-disk', facts: 'no-disk', profile: '', ok: false, codes: ['E_DISK_COUNT'] },
 ];
@@ -252,6 +280,7 @@ describe('install plan: golden (profile, facts) pairs', () => {
       expect(plan.steps.length > 0).toBe(c.ok);
       // Deterministic: the same pair gives the same plan.
       expect(planInstall(profile, facts)).toEqual(plan);
+      expect(`${formatPlan(plan)}${JSON.stringify(plan)}`).not.toContain(LUKS);
       await expect(formatPlan(plan)).toMatchFileSnapshot(`./golden/${c.name}.txt`);
       await expect(`${JSON.stringify(plan, null, 2)}\n`).toMatchFileSnapshot(`./golden/${c.name}.json`);
     });

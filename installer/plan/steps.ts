@@ -2,7 +2,19 @@ import type { InstallPlan, PlanStep } from './types.js';
 
 type Parts = Pick<
   InstallPlan,
-  'wipe' | 'partitions' | 'raid' | 'storage' | 'filesystems' | 'network' | 'accounts' | 'files' | 'bootloaders' | 'firstBootUnits' | 'enabledUnits' | 'finish'
+  | 'wipe'
+  | 'partitions'
+  | 'raid'
+  | 'storage'
+  | 'filesystems'
+  | 'encryption'
+  | 'network'
+  | 'accounts'
+  | 'files'
+  | 'bootloaders'
+  | 'firstBootUnits'
+  | 'enabledUnits'
+  | 'finish'
 >;
 
 /**
@@ -18,6 +30,14 @@ export function planSteps(p: Parts): PlanStep[] {
   ];
   if (p.raid.length)
     steps.push({ id: 'create-raid', does: `create ${p.raid.map((a) => `${a.device} (${a.level} of ${a.members.join(', ')})`).join(' and ')} with mdadm` });
+  const e = p.encryption === 'none' ? undefined : p.encryption;
+  if (e) {
+    steps.push({
+      id: 'encrypt-system',
+      does: `format ${e.device} as LUKS2 (${e.cipher}, ${e.keyBits}-bit key, ${e.pbkdf}) with the passphrase and open it as ${e.opened}`,
+    });
+    if (e.tpm2 === 'enrol') steps.push({ id: 'enrol-tpm2', does: `enrol the TPM 2.0 as a second key of ${e.device} (systemd-cryptenroll, PCR 7)` });
+  }
   const s = p.storage;
   if (s?.kind === 'lvm-thin')
     steps.push({
@@ -37,10 +57,18 @@ export function planSteps(p: Parts): PlanStep[] {
         .map((f) => `${f.type} on ${f.device}`)
         .join(', '),
     },
-    { id: 'mount-target', does: 'mount the new root and ESP under /target' },
+    { id: 'mount-target', does: `mount the new root${e ? ', /boot' : ''} and ESP under /target` },
     { id: 'copy-system', does: "unpack the live system's squashfs into /target (unsquashfs)" },
     { id: 'remove-live-packages', does: 'remove the packages only the live system needs' },
     { id: 'write-fstab', does: 'write /etc/fstab by UUID' },
+    ...(e
+      ? [
+          {
+            id: 'write-crypttab',
+            does: `write /etc/crypttab: ${e.name} from ${e.device} by its LUKS UUID, asked for at boot by the initramfs (cryptsetup-initramfs)`,
+          },
+        ]
+      : []),
     {
       id: 'write-network',
       does: `write the network (${p.network ? `${p.network.stack}, address on ${p.network.addressOn}` : 'as planned'}), .link files pinning names by MAC, hostname and /etc/hosts`,
@@ -53,7 +81,7 @@ export function planSteps(p: Parts): PlanStep[] {
     { id: 'enable-units', does: `enable ${[...p.firstBootUnits, ...p.enabledUnits].join(', ')}` },
     { id: 'save-profile', does: 'save the effective profile, secrets removed, as /etc/debvisor/installed-profile.yaml' },
     { id: 'save-logs', does: 'copy the install log and events to /var/log/debvisor/' },
-    { id: 'finish', does: `unmount /target and ${p.finish}` },
+    { id: 'finish', does: `unmount /target${e ? `, close ${e.name}` : ''} and ${p.finish}` },
   );
   return steps;
 }

@@ -6,18 +6,21 @@ import {
   systemBytes,
   usesMdadm,
   raidDataDisks,
+  encrypts,
+  LUKS2_HEADER_BYTES,
   MD_RESERVE_BYTES,
   VG_NAME,
   ZFS_POOL,
   type PartitionRole,
 } from '../../profiles/rules/layout.js';
 import { parseSize } from '../../core/sizes.js';
-import type { DiskPartitions, FilesystemPlan, RaidArray, StoragePlan } from './types.js';
+import type { DiskPartitions, EncryptionPlan, FilesystemPlan, RaidArray, StoragePlan } from './types.js';
 
 /** GPT partition names: what `sgdisk -c` writes and `lsblk -o PARTLABEL` shows later. */
 export const PARTITION_NAMES: Record<PartitionRole, string> = {
   'bios-boot': 'BIOS boot',
   esp: 'EFI system',
+  boot: 'debvisor-boot',
   lvm: 'debvisor-lvm',
   swap: 'debvisor-swap',
   root: 'debvisor-root',
@@ -25,6 +28,11 @@ export const PARTITION_NAMES: Record<PartitionRole, string> = {
 };
 export const ESP_MOUNT = '/boot/efi';
 export const ROOT_DATASET = `${ZFS_POOL}/ROOT/debvisor-1`;
+export const BOOT_MOUNT = '/boot';
+/** The device-mapper name of the LUKS2 container, in the live system and in the node's crypttab. */
+export const LUKS_NAME = 'debvisor_crypt';
+/** XTS splits the key in two: 512 bits is AES-256 (cryptsetup's default for XTS); Adiantum takes 256. */
+const LUKS_KEY_BITS: Record<string, number> = { 'aes-xts-plain64': 512, 'serpent-xts-plain64': 512, 'xchacha12,aes-adiantum-plain64': 256 };
 
 /** `/dev/sda` → `/dev/sda3`; `/dev/nvme0n1` → `/dev/nvme0n1p3` (a name ending in a digit takes `p`). */
 export function partitionDevice(disk: string, n: number): string {
@@ -36,6 +44,7 @@ export interface StorageLayout {
   raid: RaidArray[];
   storage: StoragePlan;
   filesystems: FilesystemPlan[];
+  encryption: 'none' | EncryptionPlan;
 }
 
 function partOf(layout: DiskPartitions, role: PartitionRole): string | undefined {
@@ -86,8 +95,44 @@ export function planStorage(p: Profile, disks: readonly DiskFacts[]): StorageLay
   const first = partitions[0]!;
   const filesystems: FilesystemPlan[] = partitions.map((l, i) => ({ device: partOf(l, 'esp')!, type: 'vfat', mount: i === 0 ? ESP_MOUNT : '-', label: 'ESP' }));
   let plan: StoragePlan;
+  // Set by luks() below (a holder: the compiler does not follow assignments inside a closure).
+  const enc: { plan: 'none' | EncryptionPlan } = { plan: 'none' };
+  /** LUKS2 on `device` when the profile asks for it: what is made on it then is the opened mapping. */
+  const luks = (device: string, holds: EncryptionPlan['holds'], boot: string): string => {
+    const e = storage.encryption;
+    if (!e || !encrypts(p)) return device;
+    enc.plan = {
+      type: 'luks2',
+      device,
+      name: LUKS_NAME,
+      opened: `/dev/mapper/${LUKS_NAME}`,
+      holds,
+      cipher: e.cipher,
+      keyBits: LUKS_KEY_BITS[e.cipher] ?? 512,
+      pbkdf: e.pbkdf,
+      boot,
+      tpm2: e.tpm2 ? 'unknown' : 'not asked',
+    };
+    return enc.plan.opened;
+  };
+  /** The plain /boot of an encrypted install: the boot partition, or an md RAID1 of them (whatever the system's level). */
+  const boot = (): string => {
+    if (!encrypts(p)) return '';
+    if (!mdadm) return partOf(first, 'boot')!;
+    const members = partitions.map((l) => partOf(l, 'boot')!);
+    const device = `/dev/md${raid.length}`;
+    raid.push({
+      device,
+      level: 'raid1',
+      members,
+      sizeBytes: Math.max(0, spaces[0]!.partitions.find((x) => x.role === 'boot')!.sizeBytes - MD_RESERVE_BYTES),
+      holds: 'boot',
+    });
+    return device;
+  };
   if (storage.filesystem === 'lvm-thin') {
-    const pv = mdadm ? md('lvm', 'lvm') : partOf(first, 'lvm')!;
+    const pvDevice = mdadm ? md('lvm', 'lvm') : partOf(first, 'lvm')!;
+    const pv = luks(pvDevice, 'lvm', boot());
     const l = lvmSizes(p, systemBytes(p, spaces));
     plan = {
       kind: 'lvm-thin',
@@ -122,8 +167,11 @@ export function planStorage(p: Profile, disks: readonly DiskFacts[]): StorageLay
   } else {
     const swapBytes = spaces[0]!.partitions.find((x) => x.role === 'swap')?.sizeBytes ?? 0;
     const swap = swapBytes > 0 ? (mdadm ? md('swap', 'swap') : partOf(first, 'swap')) : undefined;
-    const root = mdadm ? md('root', 'root') : partOf(first, 'root')!;
-    const rootBytes = mdadm ? raid.find((a) => a.device === root)!.sizeBytes : spaces[0]!.partitions.find((x) => x.role === 'root')!.sizeBytes;
+    const rootDevice = mdadm ? md('root', 'root') : partOf(first, 'root')!;
+    const root = luks(rootDevice, 'root', boot());
+    const rootBytes =
+      (mdadm ? raid.find((a) => a.device === rootDevice)!.sizeBytes : spaces[0]!.partitions.find((x) => x.role === 'root')!.sizeBytes) -
+      (root === rootDevice ? 0 : LUKS2_HEADER_BYTES);
     plan = {
       kind: 'plain',
       filesystem: storage.filesystem,
@@ -135,5 +183,7 @@ export function planStorage(p: Profile, disks: readonly DiskFacts[]): StorageLay
     filesystems.push({ device: root, type: storage.filesystem, mount: '/', label: 'root' });
     if (swap) filesystems.push({ device: swap, type: 'swap', mount: 'swap' });
   }
-  return { partitions, raid, storage: plan, filesystems };
+  // The plain /boot is mounted under the root, before the ESP (which is mounted under it).
+  if (enc.plan !== 'none') filesystems.splice(0, 0, { device: enc.plan.boot, type: 'ext4', mount: BOOT_MOUNT, label: 'boot' });
+  return { partitions, raid, storage: plan, filesystems, encryption: enc.plan };
 }

@@ -19,8 +19,8 @@ export interface InstallPlan {
   wipe: WipedDisk[];
   partitions: DiskPartitions[];
   raid: RaidArray[];
-  /** Disk encryption (LUKS2): not in the profile yet, so always none. */
-  encryption: 'none';
+  /** Disk encryption (install.storage.encryption): LUKS2 below LVM or the root filesystem, or none. */
+  encryption: 'none' | EncryptionPlan;
   storage?: StoragePlan;
   filesystems: FilesystemPlan[];
   network?: NetworkPlan;
@@ -102,7 +102,26 @@ export interface RaidArray {
   level: string;
   members: string[];
   sizeBytes: number;
-  holds: 'lvm' | 'root' | 'swap';
+  holds: 'lvm' | 'root' | 'swap' | 'boot';
+}
+
+/** LUKS2 on the system device (the LVM partition or md array, or the root one); /boot and the ESP stay plain. */
+export interface EncryptionPlan {
+  type: 'luks2';
+  /** What cryptsetup formats: a partition or an md array. */
+  device: string;
+  /** The device-mapper name it is opened as, in the live system and in the node's crypttab. */
+  name: string;
+  /** `/dev/mapper/NAME`: what LVM or the root filesystem is made on. */
+  opened: string;
+  holds: 'lvm' | 'root';
+  cipher: string;
+  keyBits: number;
+  pbkdf: string;
+  /** The unencrypted /boot (kernel and initramfs) GRUB reads. */
+  boot: string;
+  /** Whether the TPM 2.0 is enrolled as a second key: `enrol`, or why not. */
+  tpm2: 'enrol' | 'not asked' | 'no TPM 2.0' | 'unknown';
 }
 
 export type StoragePlan =

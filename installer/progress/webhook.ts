@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { request } from 'node:https';
+import { Agent, request } from 'node:https';
 import type { DebvisorEvent, EventSink, Level } from '../../core/events.js';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, WEBHOOK_BACKOFF, backoffDelay, retryableStatus, signBody, type Backoff } from './signature.js';
 
@@ -86,6 +86,8 @@ export function webhookSink(opts: WebhookOptions): WebhookSink {
   const timeoutMs = opts.requestTimeoutMs ?? WEBHOOK_REQUEST_TIMEOUT_MS;
   const random = opts.random ?? Math.random;
   const url = new URL(opts.url);
+  // The sink's own connections: its trust (ca) stays its own, and the end of the install closes them.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, ...(opts.ca ? { ca: opts.ca } : {}) });
   const stats: WebhookStats = { queued: 0, delivered: 0, retries: 0, failed: 0, dropped: 0 };
   const queue: Delivery[] = [];
   let seq = 0;
@@ -100,7 +102,7 @@ export function webhookSink(opts: WebhookOptions): WebhookSink {
       const req = request(url, {
         method: 'POST',
         headers: { ...headers, 'content-length': String(Buffer.byteLength(d.body)) },
-        ...(opts.ca ? { ca: opts.ca } : {}),
+        agent,
       });
       const done = () => {
         clearTimeout(timer);
@@ -199,6 +201,7 @@ export function webhookSink(opts: WebhookOptions): WebhookSink {
       queue.length = 0;
       abortCurrent?.();
       if (pumping) await pumping;
+      agent.destroy();
       return { ...stats };
     },
   };

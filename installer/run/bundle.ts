@@ -2,7 +2,8 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from 'tar';
-import { MASK } from '../progress/sinks.js';
+import { redactUrlCredentials } from '../../core/text.js';
+import { MASK, MIN_MASKED_SECRET } from '../progress/sinks.js';
 
 /** A log larger than this goes into the bundle by its tail (a copy log can be long). */
 export const BUNDLE_MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -31,7 +32,7 @@ export function bundleName(time: Date, hostname: string): string {
 }
 
 function masked(text: string, secrets: string[]): string {
-  let out = text;
+  let out = redactUrlCredentials(text);
   for (const s of secrets) if (s) out = out.split(s).join(MASK);
   return out;
 }
@@ -50,7 +51,7 @@ function readBounded(file: string): string {
  */
 export async function writeSupportBundle(input: BundleInput, dirs: string[]): Promise<{ path: string; tried: { dir: string; error: string }[] }> {
   const stage = mkdtempSync(join(tmpdir(), 'debvisor-bundle-'));
-  const secrets = [...new Set(input.secrets.filter(Boolean))].sort((a, b) => b.length - a.length);
+  const secrets = [...new Set(input.secrets.filter((v) => v.length >= MIN_MASKED_SECRET))].sort((a, b) => b.length - a.length);
   const names: string[] = [];
   const put = (name: string, text: string) => {
     writeFileSync(join(stage, name), masked(text, secrets), { mode: 0o600 });

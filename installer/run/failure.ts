@@ -6,6 +6,8 @@ import { safeText } from '../../core/text.js';
 export const SCREEN_COLUMNS = 80;
 /** Lines of the failed command's output the screen shows (the bundle has all of it). */
 export const SCREEN_OUTPUT_LINES = 12;
+/** Screen lines one output line may take (the bundle has it whole). */
+export const SCREEN_LINES_PER_OUTPUT_LINE = 3;
 /** Problems (profile or plan issues) the screen shows before "and N more". */
 export const SCREEN_PROBLEMS = 10;
 
@@ -66,6 +68,8 @@ export function summarizeError(step: string, err: unknown, rest: Partial<Failure
   if (err instanceof CommandError) {
     s.code = err.code;
     s.command = err.argv;
+    // The message repeats the argv; the screen shows it once, on its own line.
+    s.message = err.message.replace(/^(command failed \([^)]*\)): .*$/s, '$1');
     if (err.exitCode !== undefined) s.exitCode = err.exitCode;
     s.output = err.stderrTail;
     const hint = STEP_HINTS[step];
@@ -145,7 +149,11 @@ export function formatFailure(s: FailureSummary): string {
   if (s.output?.length) {
     const shown = s.output.slice(-SCREEN_OUTPUT_LINES);
     lines.push(`output (last ${shown.length} line${shown.length === 1 ? '' : 's'}):`);
-    for (const o of shown) lines.push(...wrap(safeText(o), SCREEN_COLUMNS - 2, '').map((l) => `| ${l}`));
+    for (const o of shown) {
+      const w = wrap(safeText(o), SCREEN_COLUMNS - 2);
+      const cut = w.length > SCREEN_LINES_PER_OUTPUT_LINE ? [...w.slice(0, SCREEN_LINES_PER_OUTPUT_LINE - 1), '[...]'] : w;
+      lines.push(...cut.map((l) => `| ${l}`));
+    }
   }
   if (s.hint) lines.push(...field('hint:', s.hint));
   if (s.profileOrigin) lines.push(...field('profile:', s.profileOrigin));

@@ -20,7 +20,7 @@ import { formatPlan } from '../plan/format-plan.js';
 import { planInstall } from '../plan/plan-install.js';
 import type { InstallPlan } from '../plan/types.js';
 import { fanOut, fileSink, textSink, type TextOut } from '../progress/sinks.js';
-import { WEBHOOK_FLUSH_MS, webhookSink, type WebhookSink } from '../progress/webhook.js';
+import { WEBHOOK_FLUSH_MS, webhookSink, type WebhookOptions, type WebhookSink } from '../progress/webhook.js';
 import { writeSupportBundle } from './bundle.js';
 import { STEP_HINTS, formatFailure, summarizeError, type AfterFailure, type FailureDraft, type FailureSummary } from './failure.js';
 import { secretValues } from './secrets.js';
@@ -55,6 +55,8 @@ export interface RunInstallOptions {
   /** Extra CA certificates (PEM) trusted for the webhook, besides Node's list. */
   webhookCa?: string;
   webhookFlushMs?: number;
+  /** Retry and queue limits of the webhook (tests shorten them). */
+  webhookTuning?: Pick<WebhookOptions, 'attempts' | 'backoff' | 'requestTimeoutMs' | 'queueLimit'>;
   onErrorDelaySeconds?: number;
   /** The command runner for the steps and the finish action (core/run.ts); tests record. */
   run?: Runner;
@@ -201,7 +203,7 @@ export async function runInstall(opts: RunInstallOptions): Promise<RunInstallRes
   const valid: Valid = r;
   const hook = valid.profile.install.progress.webhook;
   if (hook) {
-    webhook = webhookSink({ url: hook.url, secret: hook.secret, ca: opts.webhookCa, userAgent: `debvisor-installer/${version()}` });
+    webhook = webhookSink({ url: hook.url, secret: hook.secret, ca: opts.webhookCa, userAgent: `debvisor-installer/${version()}`, ...opts.webhookTuning });
     fan.add(webhook, true);
   }
   events.info(`profile valid: ${valid.profile.node.hostname}`, { step: 'validate' });
@@ -265,7 +267,10 @@ export async function runInstall(opts: RunInstallOptions): Promise<RunInstallRes
   events.info(`install succeeded: ${plan.node.fqdn}`, { data: { kind: 'result', ok: true } });
   await stop();
   say(`${SUCCEEDED}: ${plan.node.fqdn}\n`);
-  if (opts.finishAction) await runner(['systemctl', plan.finish]);
+  if (opts.finishAction) {
+    // The node is installed whatever happens here; a refused reboot is said, not a failure.
+    await runner(['systemctl', plan.finish]).catch((err: Error) => say(`install.finish: systemctl ${plan.finish} failed: ${err.message}\n`));
+  }
   return { ok: true, fqdn: plan.node.fqdn };
 }
 

@@ -47,12 +47,32 @@ export async function enrollTotp(root: string, user: string, label: string, opts
       hint: 'use --force to replace the secret (the old authenticator entry stops working)',
     });
   }
+  const { secret, uri, recoveryCodes: codes } = newTotpSecret(label);
+  await writeTotpState(real, user, secret, codes, { allowSystem: true });
+  return { user, secret, uri, recoveryCodes: codes, path: join(real, node) };
+}
+
+/** Writes a user's TOTP state where the PAM module reads it (root only), the one way into a root: the installer writes the TUI's enrolment onto the new node with it. */
+export async function writeTotpState(root: string, user: string, secret: string, codes: string[], opts: { allowSystem?: boolean } = {}): Promise<void> {
+  assertLoginName(user);
+  await writeFileSet(
+    root,
+    [{ id: 'mfa-secret', path: `${MFA_DIR}/${user}`, content: secretFile(secret, codes), mode: 0o600, owner: 'root', dir: { mode: 0o700 } }],
+    opts.allowSystem ? { allowSystem: true } : {},
+  );
+}
+
+/** A new TOTP secret, its otpauth URI for `label` and recovery codes, written nowhere (the installer's TUI writes them with the node). */
+export function newTotpSecret(label: string): Pick<Enrolment, 'secret' | 'uri' | 'recoveryCodes'> {
   const secret = authenticator.generateSecret(SECRET_BYTES);
-  const codes = recoveryCodes();
-  await writeFileSet(real, [{ id: 'mfa-secret', path: node, content: secretFile(secret, codes), mode: 0o600, owner: 'root', dir: { mode: 0o700 } }], {
-    allowSystem: true,
-  });
-  return { user, secret, uri: authenticator.keyuri(label, 'DebVisor', secret), recoveryCodes: codes, path: join(real, node) };
+  return { secret, uri: authenticator.keyuri(label, 'DebVisor', secret), recoveryCodes: recoveryCodes() };
+}
+
+/** Whether `code` is the TOTP code of `secret` now, within the window the PAM module accepts. */
+export function checkTotpCode(secret: string, code: string): boolean {
+  if (!/^[0-9]{6}$/.test(code)) return false;
+  const totp = authenticator.clone({ window: Math.floor(WINDOW_SIZE / 2) });
+  return totp.check(code, secret);
 }
 
 /** The enrolment view for a terminal: QR code, URI and recovery codes. Goes to the screen only. */

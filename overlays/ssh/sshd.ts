@@ -9,6 +9,8 @@ export const SSHD_DROPIN = '/etc/ssh/sshd_config.d/10-debvisor.conf';
 export const PAM_SSHD = '/etc/pam.d/sshd';
 export const ADMIN_GROUP = 'debvisor-admin';
 export const MFA_DIR = '/var/lib/debvisor/mfa';
+/** The user CAs sshd trusts (`TrustedUserCAKeys`), from security.ssh.userCaKeys. */
+export const USER_CA_KEYS = '/etc/ssh/debvisor_user_ca.pub';
 
 const tpl = (name: string, data: object) => renderTemplate(import.meta.url, `templates/${name}`, data);
 
@@ -34,7 +36,14 @@ export function renderSshdDropin(p: Profile, facts: TargetFacts): string {
     requiredRsaSize: atLeast(facts.openssh, 9, 1) ? MIN_RSA_BITS : undefined,
     algorithms: algorithms(level, facts),
     caAlgorithms: level === 'basic' ? undefined : 'sk-ssh-ed25519@openssh.com,ssh-ed25519,rsa-sha2-512,rsa-sha2-256',
+    trustedUserCaKeys: ssh.userCaKeys?.length ? USER_CA_KEYS : undefined,
   });
+}
+
+/** The user CA keys file (written only when the profile names user CAs). */
+export function renderUserCaKeys(p: Profile): string {
+  const keys = (p.security.ssh.userCaKeys ?? []).map((k) => k.trim());
+  return `# SSH CAs whose user certificates are accepted (security.ssh.userCaKeys). Generated; do not edit.\n${keys.map((k) => `${k}\n`).join('')}`;
 }
 
 export function renderPamSshd(p: Profile): string {

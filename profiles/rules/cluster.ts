@@ -12,7 +12,7 @@ export const checkCluster: Rule = (p) => {
           '/cluster/join',
           'E_JOIN_MISSING',
           'role join needs join.endpoint, join.token and join.caPin',
-          'get all three on a member with `debvisor cluster join-token`',
+          'get the token and the CA pin on the CA holder with `debvisor cluster token create`; the endpoint is https://THAT-NODE:8443',
         ),
       );
     } else {
@@ -21,7 +21,9 @@ export const checkCluster: Rule = (p) => {
           finding('/cluster/join/endpoint', 'E_JOIN_ENDPOINT', 'role join needs the join endpoint of a member', 'for example https://pve1.example.com:8443'),
         );
       if (!j.token)
-        out.push(finding('/cluster/join/token', 'E_JOIN_TOKEN', 'role join needs a join token', 'issue one on a member with `debvisor cluster join-token`'));
+        out.push(
+          finding('/cluster/join/token', 'E_JOIN_TOKEN', 'role join needs a join token', 'issue one on the CA holder with `debvisor cluster token create`'),
+        );
       if (!j.caPin)
         out.push(
           finding(

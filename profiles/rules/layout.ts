@@ -15,6 +15,8 @@ export const ALIGNMENT = MiB;
 /** GRUB's core image on a GPT disk booted by BIOS (type EF02); only on 512-byte-sector disks. */
 export const BIOS_BOOT_BYTES = MiB;
 export const ESP_BYTES_SMALL = 512 * MiB;
+/** The unencrypted /boot of an encrypted install (GRUB reads the kernel there without cryptodisk): room for several kernels. */
+export const BOOT_BYTES = GiB;
 export const ESP_BYTES_LARGE = GiB;
 /** From this disk size the ESP is 1 GiB (room for several kernels or UKIs), as Proxmox does. */
 export const ESP_LARGE_FROM_BYTES = 100 * GiB;
@@ -36,11 +38,13 @@ export const LVM_EXTENT_BYTES = 4 * MiB;
 export const LVM_PV_RESERVE_BYTES = MiB;
 /** What mdadm's 1.2 superblock and data offset take from each member (the default data offset). */
 export const MD_RESERVE_BYTES = 128 * MiB;
+/** What a LUKS2 header (two copies of the metadata and the keyslots area) takes from the front of its device: cryptsetup's default data offset. */
+export const LUKS2_HEADER_BYTES = 16 * MiB;
 /** The volume group's name: Proxmox's, so its storage definitions and habits carry over. */
 export const VG_NAME = 'pve';
 export const ZFS_POOL = 'rpool';
 
-export type PartitionRole = 'bios-boot' | 'esp' | 'lvm' | 'swap' | 'root' | 'zfs';
+export type PartitionRole = 'bios-boot' | 'esp' | 'boot' | 'lvm' | 'swap' | 'root' | 'zfs';
 
 export interface PartitionSpec {
   number: number;
@@ -100,9 +104,13 @@ export function diskSpace(p: Profile, disk: DiskFacts): DiskSpace {
   if (disk.logicalSectorSize !== 4096) add('bios-boot', 'EF02', BIOS_BOOT_BYTES);
   add('esp', 'EF00', espBytes(disk));
   const mdadm = usesMdadm(p);
+  const luks = encrypts(p);
+  // LUKS2 below the system: the kernel and initramfs stay readable on a plain /boot (an md RAID1 across the disks with mdadm).
+  if (luks) add('boot', mdadm ? 'FD00' : '8300', BOOT_BYTES);
   switch (storage.filesystem) {
     case 'lvm-thin':
-      add('lvm', mdadm ? 'FD00' : '8E00', end - at);
+      // 8309: Linux LUKS, what the partition holds first when encrypted.
+      add('lvm', mdadm ? 'FD00' : luks ? '8309' : '8E00', end - at);
       break;
     case 'zfs':
       add('zfs', 'BF01', end - at);
@@ -111,7 +119,7 @@ export function diskSpace(p: Profile, disk: DiskFacts): DiskSpace {
       const swap = alignUp(parseSize(storage.swapSize), ALIGNMENT);
       if (swap > 0) add('swap', mdadm ? 'FD00' : '8200', swap);
       const root = storage.rootSize === undefined ? end - at : Math.min(alignUp(parseSize(storage.rootSize), ALIGNMENT), end - at);
-      add('root', mdadm ? 'FD00' : '8304', root);
+      add('root', mdadm ? 'FD00' : luks ? '8309' : '8304', root);
     }
   }
   return { disk, partitions: parts, unusedBytes: Math.max(0, disk.sizeBytes - at) };
@@ -151,7 +159,13 @@ export function systemBytes(p: Profile, spaces: readonly DiskSpace[]): number {
   const sizes = spaces.map((s) => s.partitions.find((x) => x.role === role)?.sizeBytes ?? 0);
   const smallest = Math.min(...sizes);
   const member = usesMdadm(p) ? Math.max(0, smallest - MD_RESERVE_BYTES) : smallest;
-  return member * raidDataDisks(p.install.storage.raid, spaces.length);
+  const total = member * raidDataDisks(p.install.storage.raid, spaces.length);
+  return encrypts(p) ? Math.max(0, total - LUKS2_HEADER_BYTES) : total;
+}
+
+/** LUKS2 below the system (install.storage.encryption; never on ZFS, which the storage rule refuses). */
+export function encrypts(p: Profile): boolean {
+  return p.install.storage.encryption !== undefined && p.install.storage.filesystem !== 'zfs';
 }
 
 /**

@@ -55,6 +55,26 @@ export const checkStorage: Rule = (p) => {
   if (storage.filesystem !== 'lvm-thin' && storage.minFree !== undefined) {
     out.push(finding('/install/storage/minFree', 'E_LVM_ONLY', 'minFree is only used with filesystem: lvm-thin'));
   }
+  if (storage.encryption && storage.filesystem === 'zfs') {
+    out.push(
+      finding(
+        '/install/storage/encryption',
+        'E_ZFS_ENCRYPTION',
+        'encryption (LUKS2) is not supported with filesystem zfs yet, and ZFS native encryption is not supported either',
+        'choose lvm-thin (LUKS2 below LVM), ext4 or xfs for an encrypted install, or remove install.storage.encryption',
+      ),
+    );
+  }
+  if (storage.encryption && (storage.filesystem === 'ext4' || storage.filesystem === 'xfs') && parseSize(storage.swapSize) > 0) {
+    out.push(
+      finding(
+        '/install/storage/swapSize',
+        'E_ENCRYPTED_SWAP',
+        `an encrypted ${storage.filesystem} install would keep its swap partition unencrypted (memory, keys included, written to disk in clear)`,
+        'set swapSize: 0G, or choose lvm-thin, where swap is a volume inside the encrypted volume group',
+      ),
+    );
+  }
   const { minSize, maxSize } = disks.match;
   if (minSize && maxSize && parseSize(minSize) > parseSize(maxSize)) {
     out.push(finding('/install/disks/match/maxSize', 'E_SIZE_RANGE', `maxSize ${maxSize} is smaller than minSize ${minSize}`));

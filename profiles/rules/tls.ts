@@ -29,6 +29,16 @@ export const checkTls: Rule = (p) => {
   if (acme.ca === 'zerossl' && !acme.eab) {
     out.push(finding('/tls/acme/eab', 'E_ACME_EAB', 'ZeroSSL requires external account binding', 'set tls.acme.eab.kid and hmacKey from your ZeroSSL account'));
   }
+  if (acme.ca === 'google' && !acme.eab) {
+    out.push(
+      finding(
+        '/tls/acme/eab',
+        'E_ACME_EAB',
+        'Google Trust Services requires external account binding',
+        'set tls.acme.eab.kid and hmacKey from `gcloud publicca external-account-keys create`',
+      ),
+    );
+  }
   acme.domains.forEach((d, i) => {
     const path = `/tls/acme/domains/${i}`;
     if (!isDomainName(d, true) || !d.includes('.')) {

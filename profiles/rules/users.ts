@@ -62,6 +62,13 @@ export const checkUsers: Rule = (p) => {
     if (seen.has(id)) out.push(finding(`/users/admin/sshKeys/${i}`, 'E_SSH_KEY_DUPLICATE', `the same key as sshKeys/${seen.get(id)}`));
     else seen.set(id, i);
   });
+  (p.security.ssh.userCaKeys ?? []).forEach((line, i) => {
+    const r = parseSshPublicKey(line);
+    if (!r.ok)
+      out.push(
+        finding(`/security/ssh/userCaKeys/${i}`, 'E_SSH_CA_KEY', `not a usable SSH CA public key: ${r.reason}`, "paste the whole line of the CA's .pub file"),
+      );
+  });
   if (admin.sshKeys.length === 0) {
     const hint =
       admin.passwordHash === undefined ? 'add sshKeys (and a passwordHash for the console and sudo)' : 'add at least one key: password-only SSH login is off';

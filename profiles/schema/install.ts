@@ -17,6 +17,29 @@ import {
 export const DISK_TRANSPORTS = ['sata', 'sas', 'nvme', 'scsi', 'virtio', 'usb', 'mmc'] as const;
 export const FILESYSTEMS = ['ext4', 'xfs', 'lvm-thin', 'zfs'] as const;
 export const RAID_LEVELS = ['single', 'raid0', 'raid1', 'raid10', 'raidz1', 'raidz2', 'raidz3'] as const;
+/** LUKS2 ciphers offered: the kernel's fast XTS modes (AES-NI), and Adiantum for CPUs without AES instructions. */
+export const LUKS_CIPHERS = ['aes-xts-plain64', 'serpent-xts-plain64', 'xchacha12,aes-adiantum-plain64'] as const;
+export const LUKS_PBKDFS = ['argon2id', 'argon2i', 'pbkdf2'] as const;
+/** Shortest passphrase accepted, and the longest (cryptsetup reads at most 512 characters typed at a prompt). */
+export const MIN_PASSPHRASE_LENGTH = 8;
+export const MAX_PASSPHRASE_LENGTH = 512;
+
+export const EncryptionSchema = obj(
+  'Encrypt the system with LUKS2 (below LVM or the root filesystem; /boot and the ESP stay unencrypted). The passphrase is asked at every boot on the console.',
+  {
+    passphrase: secret('The LUKS2 passphrase: asked at boot on the console (and the serial port). Never saved on the node, never logged.', {
+      minLength: MIN_PASSPHRASE_LENGTH,
+      maxLength: MAX_PASSPHRASE_LENGTH,
+      'x-hint': `a passphrase of ${MIN_PASSPHRASE_LENGTH} to ${MAX_PASSPHRASE_LENGTH} characters on one line; a few random words are easier to type at a console than symbols`,
+    }),
+    tpm2: bool(
+      "Also enrol the machine's TPM 2.0 (systemd-cryptenroll, bound to PCR 7, the Secure Boot state) as a second key. Without a TPM in the facts the plan warns and only the passphrase is set.",
+      false,
+    ),
+    cipher: oneOfStrings('LUKS2 cipher (`cryptsetup --cipher`), with a 512-bit key for the XTS modes.', LUKS_CIPHERS, 'aes-xts-plain64'),
+    pbkdf: oneOfStrings('How the passphrase is stretched into a key (`cryptsetup --pbkdf`).', LUKS_PBKDFS, 'argon2id'),
+  },
+);
 
 export const DiskMatchSchema = obj(
   'Properties a target disk must have; every given property must match. Text values are shell-style globs. An empty match takes every disk except the boot medium.',
@@ -58,6 +81,7 @@ export const InstallSchema = obj(
         rootSize: Type.Optional(size('Root volume size; by default what is left after swap and the guest pool share.')),
         diskSize: Type.Optional(size('Use only this much of each disk (leave the rest unpartitioned).')),
         minFree: Type.Optional(size('lvm-thin: space left free in the volume group for snapshots.')),
+        encryption: Type.Optional(EncryptionSchema),
         zfs: obj(
           'ZFS pool settings (only with `filesystem: zfs`).',
           {

@@ -1,4 +1,4 @@
-import { obj, bool, int, oneOfStrings, duration, Type } from '../../core/schema-helpers.js';
+import { obj, bool, int, oneOfStrings, duration, list, str, Type } from '../../core/schema-helpers.js';
 import { FirewallSchema } from './firewall.js';
 
 export const SSH_LEVELS = ['basic', 'standard', 'hardened'] as const;
@@ -14,6 +14,13 @@ export const SecuritySchema = obj(
         rootLogin: bool('Allow root to log in over SSH. Leave off: log in as the admin and use sudo.', false),
         maxAuthTries: int('Authentication attempts per connection.', { minimum: 1, maximum: 10, default: 3 }),
         loginGraceTime: int('Seconds to finish logging in.', { minimum: 10, maximum: 600, default: 30 }),
+        userCaKeys: Type.Optional(
+          list(
+            'SSH CA public keys (whole .pub lines) whose user certificates sshd accepts (`TrustedUserCAKeys`), beside the keys in authorized_keys. The certificate must name the user as a principal; TOTP is still asked.',
+            str('One CA public key, for example `ssh-ed25519 AAAA... ops-user-ca`.'),
+            { maxItems: 16 },
+          ),
+        ),
       },
       { default: {} },
     ),

@@ -1,6 +1,6 @@
 import { obj, str, secret, bool, oneOfStrings, list, httpsUrl, Type } from '../../core/schema-helpers.js';
 
-export const ACME_CAS = ['letsencrypt', 'letsencrypt-staging', 'zerossl', 'buypass', 'custom'] as const;
+export const ACME_CAS = ['letsencrypt', 'letsencrypt-staging', 'zerossl', 'buypass', 'google', 'custom'] as const;
 
 export const TlsSchema = obj(
   'Certificates for the panel and the node.',
@@ -9,7 +9,7 @@ export const TlsSchema = obj(
       'ACME certificates. Until the first one arrives the panel uses a self-signed certificate; it never falls back to plain HTTP.',
       {
         enabled: bool('Request and renew certificates by ACME.', true),
-        ca: oneOfStrings('Certificate authority. `custom` needs `directoryUrl`.', ACME_CAS, 'letsencrypt'),
+        ca: oneOfStrings('Certificate authority. `zerossl` and `google` need `eab`; `custom` needs `directoryUrl`.', ACME_CAS, 'letsencrypt'),
         directoryUrl: Type.Optional(
           httpsUrl('ACME directory URL of a custom CA (https, without user or password).', 'an ACME directory URL is an https:// URL without user or password'),
         ),

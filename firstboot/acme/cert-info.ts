@@ -1,0 +1,66 @@
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+
+/** What status and renewal need to know about a certificate. */
+export interface CertInfo {
+  subject: string;
+  issuer: string;
+  names: string[];
+  notBefore: string;
+  notAfter: string;
+  serial: string;
+  selfSigned: boolean;
+}
+
+export function certInfo(pem: string): CertInfo {
+  const c = new X509Certificate(pem);
+  const names = (c.subjectAltName ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.startsWith('DNS:'))
+    .map((s) => s.slice(4));
+  return {
+    subject: c.subject.replace(/\n/g, ', '),
+    issuer: c.issuer.replace(/\n/g, ', '),
+    names,
+    notBefore: new Date(c.validFrom).toISOString(),
+    notAfter: new Date(c.validTo).toISOString(),
+    serial: c.serialNumber,
+    // checkIssued() would also want keyCertSign, which the stand-in lacks: the signature decides.
+    selfSigned: c.issuer === c.subject && c.verify(c.publicKey),
+  };
+}
+
+export function readCertInfo(file: string): CertInfo | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return certInfo(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Alerts start this long before expiry. */
+export const EXPIRY_WARNING_DAYS = 14;
+const DAY_MS = 86_400_000;
+
+/** Pure: renew once two thirds of the lifetime have passed (Let's Encrypt's advice: day 60 of 90). */
+export function renewalDueAt(info: Pick<CertInfo, 'notBefore' | 'notAfter'>): number {
+  const from = Date.parse(info.notBefore);
+  const to = Date.parse(info.notAfter);
+  return from + Math.floor(((to - from) * 2) / 3);
+}
+
+/** Pure: does this certificate need replacing now? Self-signed, other names, or past 2/3 of its life. */
+export function needsCertificate(info: CertInfo | undefined, names: readonly string[], now: number): string | undefined {
+  if (!info) return 'no certificate';
+  if (info.selfSigned) return 'the self-signed stand-in is in place';
+  const missing = names.filter((n) => !info.names.includes(n));
+  if (missing.length) return `the certificate lacks ${missing.join(', ')}`;
+  if (now >= renewalDueAt(info)) return `two thirds of its lifetime have passed (due ${new Date(renewalDueAt(info)).toISOString()})`;
+  return undefined;
+}
+
+export function expiresWithinWarning(info: Pick<CertInfo, 'notAfter'>, now: number): boolean {
+  return Date.parse(info.notAfter) - now <= EXPIRY_WARNING_DAYS * DAY_MS;
+}

@@ -1,0 +1,171 @@
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as acme from 'acme-client';
+import type { Emitter } from '../../core/events.js';
+import { ACME_WEBROOT } from '../../overlays/panel/nginx.js';
+import { REDACTED } from '../../profiles/redact.js';
+import type { Profile } from '../../profiles/schema/profile.js';
+import { at, readJson, writeAtomic, writeJson } from '../atomic.js';
+import { type DnsTarget, ensureKeyFile, queryPrimary, sendUpdate } from '../dns/nsupdate.js';
+import { ACME_ACCOUNT_KEY, ACME_EAB_FILE, ACME_PENDING_KEY, ACME_STATE_DIR } from '../paths.js';
+import { StepError } from '../step.js';
+import type { StepTools } from '../tools.js';
+import { classifyAcmeError } from './errors.js';
+
+const ACCOUNT_FILE = `${ACME_STATE_DIR}/account.json`;
+/** One HTTP request to the CA; a CA that swallows packets fails the attempt instead of hanging it. */
+export const ACME_HTTP_TIMEOUT_MS = 30_000;
+
+let configured = false;
+/**
+ * acme-client retries failed requests itself (5 times, 5 to 25 s apart: over a minute for a CA
+ * that is down) and then, for an error without a response, throws a TypeError that hides the
+ * cause. The state machine owns retries (backoff, breaker, deadline): acme-client's retry is
+ * turned off, and an error without a response (connection refused, timeout) passes through as
+ * it is, with its code.
+ */
+function configureAcmeHttp(): void {
+  if (configured) return;
+  configured = true;
+  const ax = acme.axios as unknown as {
+    defaults: { timeout?: number; acmeSettings: { retryMaxAttempts: number } };
+    interceptors: { response: { handlers: ({ rejected?: (e: unknown) => unknown } | null)[] } };
+  };
+  ax.defaults.acmeSettings.retryMaxAttempts = 0;
+  ax.defaults.timeout = ACME_HTTP_TIMEOUT_MS;
+  for (const h of ax.interceptors.response.handlers) {
+    if (!h?.rejected) continue;
+    const orig = h.rejected;
+    h.rejected = (e: unknown) => ((e as { response?: unknown }).response ? orig(e) : Promise.reject(e));
+  }
+}
+/** How long a DNS-01 TXT record may take to show at the primary. */
+const TXT_VISIBLE_MS = 10_000;
+
+/** A key kept in a root-only file: made once, then reused (same account, same CSR key across retries). */
+async function keptKey(file: string): Promise<string> {
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  const pem = (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
+  writeAtomic(file, pem, 0o600);
+  return pem;
+}
+
+function eabOf(root: string, a: Profile['tls']['acme']): { kid: string; hmacKey: string } | undefined {
+  if (!a.eab) return undefined;
+  if (a.eab.hmacKey !== REDACTED) return a.eab;
+  const f = at(root, ACME_EAB_FILE);
+  if (!existsSync(f))
+    throw new StepError('E_ACME_EAB', `the EAB HMAC key is not on the node (${ACME_EAB_FILE})`, {
+      retryable: false,
+      hint: 'write it there (mode 0600) and run debvisor firstboot --retry',
+    });
+  return { kid: a.eab.kid, hmacKey: readFileSync(f, 'utf8').trim() };
+}
+
+/** The `_acme-challenge` name of an identifier (a wildcard's is its base name's). */
+export const challengeName = (id: string) => `_acme-challenge.${id.replace(/^\*\./, '')}`;
+
+export interface IssueInput {
+  root: string;
+  profile: Profile;
+  names: string[];
+  directoryUrl: string;
+  dns?: DnsTarget;
+  tools: Pick<StepTools, 'run' | 'acmeBackoffMs'>;
+  emit: Emitter;
+}
+
+/**
+ * Orders a certificate with acme-client. The account key and the certificate key are files that
+ * outlive the attempt, and the account URL is remembered, so a retry reuses the account (no new
+ * registration per attempt). HTTP-01 answers through the panel's port-80 webroot, DNS-01 through
+ * the node's TSIG key. Returns the chain and the key; nothing is deployed here.
+ */
+export async function issueCertificate(inp: IssueInput): Promise<{ certPem: string; keyPem: string }> {
+  try {
+    return await issueOnce(inp);
+  } catch (err) {
+    // The CA forgot the account (a test CA restarted, an account removed): register again with the same key, once.
+    if (!(err instanceof StepError) || !/account .* (not found|does not exist)/i.test(err.message)) throw err;
+    const file = at(inp.root, ACCOUNT_FILE);
+    const known = readJson<Record<string, string>>(file) ?? {};
+    delete known[inp.directoryUrl];
+    writeJson(file, known);
+    inp.emit.warn(`the CA does not know the remembered account any more; registering the same key again`, { step: 'certificate' });
+    return issueOnce(inp);
+  }
+}
+
+async function issueOnce(inp: IssueInput): Promise<{ certPem: string; keyPem: string }> {
+  configureAcmeHttp();
+  const { root, profile, names, directoryUrl, emit } = inp;
+  const a = profile.tls.acme;
+  // Not 0700: the HTTP-01 webroot below it must stay readable by nginx; the keys themselves are 0600.
+  mkdirSync(at(root, ACME_STATE_DIR), { recursive: true, mode: 0o755 });
+  const accountKey = await keptKey(at(root, ACME_ACCOUNT_KEY));
+  const certKey = await keptKey(at(root, ACME_PENDING_KEY));
+  const known = readJson<Record<string, string>>(at(root, ACCOUNT_FILE)) ?? {};
+  const eab = eabOf(root, a);
+  const backoff = inp.tools.acmeBackoffMs;
+  const client = new acme.Client({
+    directoryUrl,
+    accountKey,
+    ...(known[directoryUrl] ? { accountUrl: known[directoryUrl] } : {}),
+    ...(eab ? { externalAccountBinding: eab } : {}),
+    ...(backoff ? { backoffMin: backoff.min, backoffMax: backoff.max } : {}),
+  });
+  const webroot = join(at(root, ACME_WEBROOT), '.well-known', 'acme-challenge');
+  const key = a.challenge === 'dns-01' ? ensureKeyFile(root, profile) : undefined;
+  const [, csr] = await acme.crypto.createCsr({ commonName: names.find((n) => !n.startsWith('*.') && n.length <= 64), altNames: names }, certKey);
+  let certPem: string;
+  try {
+    certPem = await client.auto({
+      csr,
+      ...(a.email ? { email: a.email } : {}),
+      termsOfServiceAgreed: true,
+      challengePriority: [a.challenge],
+      // The CA checks the challenge itself; checking from the node first would need the node's own resolver to see the zone.
+      skipChallengeVerification: true,
+      challengeCreateFn: async (authz, challenge, keyAuthorization) => {
+        if (challenge.type === 'http-01') {
+          mkdirSync(webroot, { recursive: true, mode: 0o755 });
+          writeAtomic(join(webroot, challenge.token), keyAuthorization, 0o644);
+          return;
+        }
+        if (!inp.dns || !key) throw new StepError('E_ACME_DNS01', 'dns-01 needs dns.server and dns.tsig', { retryable: false });
+        const name = challengeName(authz.identifier.value);
+        await sendUpdate(inp.tools.run, key.file, key.key, inp.dns, [{ op: 'add', name, ttl: 60, type: 'TXT', value: keyAuthorization }], emit);
+        const until = Date.now() + TXT_VISIBLE_MS;
+        while (!(await queryPrimary(inp.tools.run, inp.dns, name, 'TXT')).includes(keyAuthorization)) {
+          if (Date.now() > until) throw new StepError('E_ACME_DNS01', `the TXT record ${name} does not show at ${inp.dns.server}`, { retryable: true });
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      },
+      challengeRemoveFn: async (authz, challenge, keyAuthorization) => {
+        if (challenge.type === 'http-01') {
+          rmSync(join(webroot, challenge.token), { force: true });
+          return;
+        }
+        if (inp.dns && key)
+          await sendUpdate(
+            inp.tools.run,
+            key.file,
+            key.key,
+            inp.dns,
+            [{ op: 'delete', name: challengeName(authz.identifier.value), type: 'TXT', value: keyAuthorization }],
+            emit,
+          );
+      },
+    });
+  } catch (err) {
+    throw classifyAcmeError(err, directoryUrl);
+  } finally {
+    try {
+      const url = client.getAccountUrl();
+      if (url && known[directoryUrl] !== url) writeJson(at(root, ACCOUNT_FILE), { ...known, [directoryUrl]: url });
+    } catch {
+      /* no account yet */
+    }
+  }
+  return { certPem, keyPem: certKey };
+}

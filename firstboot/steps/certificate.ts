@@ -1,0 +1,19 @@
+import { ensureCertificate } from '../acme/ensure.js';
+import type { FirstbootStep } from '../step.js';
+import type { StepTools } from '../tools.js';
+
+/** The panel's certificate by ACME; until it arrives nginx keeps serving the self-signed one from the install. */
+export function certificateStep(tools: StepTools): FirstbootStep {
+  return {
+    name: 'certificate',
+    kind: 'remote',
+    skip: ({ profile }) => (profile.tls.acme.enabled ? undefined : 'tls.acme.enabled is off: the panel keeps its self-signed certificate'),
+    async run(ctx) {
+      const r = await ensureCertificate({ root: ctx.root, profile: ctx.profile, tools, emit: ctx.emit });
+      return {
+        summary: `${r.action === 'issued' ? 'issued' : 'in place'}: ${r.info.names.join(', ')} by ${r.info.issuer}, expires ${r.info.notAfter}`,
+        details: { issuer: r.info.issuer, names: r.info.names, notAfter: r.info.notAfter, serial: r.info.serial },
+      };
+    },
+  };
+}

@@ -1,0 +1,221 @@
+import { execa, type ResultPromise } from 'execa';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Lab, createLab } from './netns-lab.js';
+
+/**
+ * The first-boot lab (notes in /work/shared/research/firstboot-testbeds.md): a CA namespace with
+ * Debian's pebble, a DNS namespace with knotd (a per-node key, an ACL restricted by owner), and a
+ * node namespace where the rendered nginx serves a node root and `debvisor firstboot` runs.
+ */
+export const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const OVERLAY = join(repo, 'test/integration/helpers/overlay-root.sh');
+export const ZONE = 'debvisor.test';
+export const FQDN = `node.${ZONE}`;
+const WAIT_MS = 15_000;
+
+export interface FirstbootLab {
+  lab: Lab;
+  dir: string;
+  ca: string;
+  dnsIp: string;
+  nodeIp: string;
+  /** The node's TSIG secret (knot knows it under the key FQDN.). */
+  secret: string;
+  directoryUrl: string;
+  /** The CA that signed pebble's HTTPS listener (the node trusts it through NODE_EXTRA_CA_CERTS). */
+  minica: string;
+  startPebble(opts?: { validitySec?: number; eab?: Record<string, string> }): Promise<string>;
+  stopPebble(): Promise<void>;
+  /** Pebble's issuing root of the current instance (PEM). */
+  pebbleRoot(): Promise<string>;
+  dig(name: string, type: string): Promise<string[]>;
+  cleanup(): Promise<void>;
+}
+
+async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + WAIT_MS;
+  while (Date.now() < end) {
+    if (await probe()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not come up within ${WAIT_MS} ms`);
+}
+
+async function kill(p: ResultPromise | undefined): Promise<void> {
+  if (!p?.pid) return;
+  try {
+    process.kill(p.pid, 'SIGTERM');
+  } catch {
+    /* gone */
+  }
+  await p.catch(() => undefined);
+}
+
+export async function createFirstbootLab(dir: string): Promise<FirstbootLab> {
+  const lab = await createLab(['ca', 'dns', 'node']);
+  const ca = lab.hosts.ca!.v4;
+  const dnsIp = lab.hosts.dns!.v4;
+  const nodeIp = lab.hosts.node!.v4;
+  let pebble: ResultPromise | undefined;
+  let knot: ResultPromise | undefined;
+  const cleanup = async () => {
+    await kill(pebble);
+    await kill(knot);
+    await lab.cleanup();
+  };
+  try {
+    const ssl = (args: string[]) => execa('openssl', args, { cwd: dir, stdin: 'ignore' });
+    await ssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=test minica',
+      '-keyout',
+      'minica.key',
+      '-out',
+      'minica.pem',
+    ]);
+    await ssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=pebble',
+      '-CA',
+      'minica.pem',
+      '-CAkey',
+      'minica.key',
+      '-addext',
+      `subjectAltName=IP:${ca}`,
+      '-keyout',
+      'pebble.key',
+      '-out',
+      'pebble.pem',
+    ]);
+    const secret = (await execa('openssl', ['rand', '-base64', '32'])).stdout.trim();
+    for (const d of ['knot/run', 'knot/db', 'knot/zones']) mkdirSync(join(dir, d), { recursive: true });
+    writeFileSync(
+      join(dir, 'knot/knot.conf'),
+      `server:\n    rundir: "${dir}/knot/run"\n    pidfile: "${dir}/knot/run/knot.pid"\n    user: root:root\n    listen: ${dnsIp}@53\nlog:\n  - target: stdout\n    any: info\ndatabase:\n    storage: "${dir}/knot/db"\nkey:\n  - id: ${FQDN}.\n    algorithm: hmac-sha256\n    secret: ${secret}\nacl:\n  - id: node-self-update\n    key: [ ${FQDN}. ]\n    action: update\n    update-owner: key\n    update-owner-match: sub-or-equal\n    update-type: [ A, AAAA, TXT ]\nzone:\n  - domain: ${ZONE}.\n    storage: "${dir}/knot/zones"\n    file: "${ZONE}.zone"\n    acl: [ node-self-update ]\n    zonefile-sync: -1\n    zonefile-load: difference-no-serial\n    journal-content: all\n`,
+    );
+    writeFileSync(
+      join(dir, `knot/zones/${ZONE}.zone`),
+      `$ORIGIN ${ZONE}.\n$TTL 60\n@ SOA ns1 hostmaster 1 3600 600 86400 60\n  NS ns1\nns1 A ${dnsIp}\nother A 10.77.0.99\nnode A 10.77.0.250\n`,
+    );
+    knot = execa('ip', ['netns', 'exec', lab.hosts.dns!.ns, 'knotd', '-c', join(dir, 'knot/knot.conf')], {
+      stdin: 'ignore',
+      reject: false,
+      stdout: { file: join(dir, 'knotd.log') },
+      stderr: { file: join(dir, 'knotd.log') },
+    });
+    const out: FirstbootLab = {
+      lab,
+      dir,
+      ca,
+      dnsIp,
+      nodeIp,
+      secret,
+      directoryUrl: `https://${ca}:14000/dir`,
+      minica: join(dir, 'minica.pem'),
+      async startPebble(opts = {}) {
+        await kill(pebble);
+        const config = {
+          pebble: {
+            listenAddress: '0.0.0.0:14000',
+            managementListenAddress: '0.0.0.0:15000',
+            certificate: 'pebble.pem',
+            privateKey: 'pebble.key',
+            httpPort: 80,
+            tlsPort: 443,
+            ocspResponderURL: '',
+            externalAccountBindingRequired: Boolean(opts.eab),
+            ...(opts.eab ? { externalAccountMACKeys: opts.eab } : {}),
+            ...(opts.validitySec ? { certificateValidityPeriod: opts.validitySec } : {}),
+          },
+        };
+        writeFileSync(join(dir, 'pebble-config.json'), JSON.stringify(config));
+        pebble = execa('ip', ['netns', 'exec', lab.hosts.ca!.ns, 'pebble', '-config', 'pebble-config.json', '-dnsserver', `${dnsIp}:53`, '-strict=false'], {
+          cwd: dir,
+          stdin: 'ignore',
+          reject: false,
+          stdout: { file: join(dir, 'pebble.log'), append: true },
+          stderr: { file: join(dir, 'pebble.log'), append: true },
+          env: { PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' },
+        });
+        await until(
+          'pebble',
+          async () => (await lab.exec('node', ['curl', '-sf', '--cacert', out.minica, out.directoryUrl], { reject: false })).exitCode === 0,
+        );
+        return out.pebbleRoot();
+      },
+      async stopPebble() {
+        await kill(pebble);
+        pebble = undefined;
+      },
+      async pebbleRoot() {
+        return (await lab.exec('node', ['curl', '-sf', '--cacert', out.minica, `https://${ca}:15000/roots/0`])).stdout;
+      },
+      async dig(name, type) {
+        const r = await lab.exec('node', ['dig', '+short', '+norecurse', `@${dnsIp}`, name, type], { reject: false });
+        return r.stdout.split('\n').filter(Boolean).sort();
+      },
+      cleanup,
+    };
+    await until('knotd', async () => (await out.dig(`ns1.${ZONE}`, 'A')).length > 0);
+    return out;
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+/**
+ * A node root as the installer leaves it: the hardened defaults rendered from the profile
+ * (nginx's panel site), the self-signed stand-in, the installed profile. The test's nginx sees
+ * the root's /etc over this machine's, and the root's /etc/debvisor and /var/lib/debvisor
+ * bound live (first boot changes them while nginx runs).
+ */
+export async function makeNodeRoot(root: string, profileFile: string): Promise<void> {
+  mkdirSync(join(root, 'etc'), { recursive: true });
+  cpSync('/etc/nginx', join(root, 'etc/nginx'), { recursive: true });
+  const dv = (args: string[]) => execa(process.execPath, [join(repo, 'bin/debvisor.js'), ...args], { stdin: 'ignore' });
+  await dv(['render', profileFile, '--root', root, '--target', 'host']);
+  await dv(['tls', 'self-signed', FQDN, '--root', root]);
+  for (const d of ['var/lib/debvisor/acme/http-01', 'etc/ssh', 'var/log/debvisor']) mkdirSync(join(root, d), { recursive: true });
+  // The installer makes the machine ID and host keys; first boot only checks them here.
+  writeFileSync(join(root, 'etc/machine-id'), '0123456789abcdef0123456789abcdef\n');
+  writeFileSync(join(root, 'etc/ssh/ssh_host_ed25519_key'), 'test\n', { mode: 0o600 });
+}
+
+export function nginxArgv(root: string): string[] {
+  const script = 'mount --bind "$0/etc/debvisor" /etc/debvisor && mount --bind "$0/var/lib/debvisor" /var/lib/debvisor && exec "$@"';
+  return ['unshare', '-m', OVERLAY, root, 'sh', '-c', script, root];
+}
+
+/** Starts the rendered nginx of a node root in the node namespace (wrapped: a bare child process is a thenable, and awaiting it would wait for nginx to exit). */
+export async function startNginx(fl: FirstbootLab, root: string): Promise<{ proc: ResultPromise }> {
+  const t = await fl.lab.exec('node', [...nginxArgv(root), 'nginx', '-t'], { reject: false });
+  if (t.exitCode !== 0) throw new Error(`nginx -t: ${t.stderr}`);
+  const p = execa('ip', ['netns', 'exec', fl.lab.hosts.node!.ns, ...nginxArgv(root), 'nginx', '-g', 'daemon off;'], { stdin: 'ignore', reject: false });
+  await until('nginx', async () => (await fl.lab.exec('node', ['bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/443'], { reject: false })).exitCode === 0);
+  return { proc: p };
+}
+
+export function readJsonFile<T>(file: string): T {
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
+}
