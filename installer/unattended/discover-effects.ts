@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { run } from '../../core/run.js';
 import { DHCLIENT_LEASE_DIRS, urlFromDhclientLeases } from './dhcp-lease.js';
 import type { DiscoverEffects } from './discover.js';
@@ -51,4 +51,22 @@ export function liveDiscoverEffects(factsJson: () => Promise<string>): DiscoverE
     factsJson,
     fetch: (url, facts, pin) => fetchProfile(url, facts, { pin }),
   };
+}
+
+/**
+ * After a failure: the support bundle copied onto the stick the profile came from, mounted
+ * read-write only for that (so a successful install leaves the stick as it was). Returns the
+ * bundle's name on the stick.
+ */
+export async function copyBundleToStick(device: string, bundle: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'debvisor-stick-'));
+  await run(['mount', '-o', 'rw,nodev,nosuid,noexec', device, dir]);
+  try {
+    copyFileSync(bundle, join(dir, basename(bundle)));
+    await run(['sync', '-f', join(dir, basename(bundle))]);
+    return basename(bundle);
+  } finally {
+    await run(['umount', dir], { allowFailure: true });
+    rmdirSync(dir);
+  }
 }

@@ -79,7 +79,9 @@ describe('profile discovery, in order', () => {
 
   it('mounts a labelled filesystem read-only and always unmounts it', async () => {
     const m = machine({ cmdline: 'debvisor.profile=label:STICK:/n1.yaml', labels: { STICK: { device: '/dev/vdb', files: { '/n1.yaml': 'n1\n' } } } });
-    expect((await discoverProfile(m)).yaml).toBe('n1\n');
+    const f = await discoverProfile(m);
+    expect(f.yaml).toBe('n1\n');
+    expect(f.device).toBe('/dev/vdb');
     expect(m.calls).toEqual(['mount ro /dev/vdb', 'umount /dev/vdb']);
     const missing = machine({ cmdline: 'debvisor.profile=label:STICK:/n2.yaml', labels: { STICK: { device: '/dev/vdb', files: {} } } });
     expect((await err(discoverProfile(missing))).message).toMatch(/\(\/dev\/vdb\): no \/n2.yaml on the filesystem labelled STICK/);

@@ -35,6 +35,8 @@ export interface FoundProfile {
   yaml: string;
   /** The armored detached signature found with it, if any. */
   signature: string | undefined;
+  /** The device it was read from, when it came from a filesystem by label (the profile stick). */
+  device?: string;
 }
 
 function notFound(source: string, message: string, hint: string): DebvisorError {
@@ -53,7 +55,7 @@ async function fromLabel(fx: DiscoverEffects, label: string, path: string, sourc
   if (!device) return undefined;
   const got = await fx.withReadOnlyMount(device, (dir) => readWithSig(fx, dir, path));
   if (!got) throw notFound(`${source} (${device})`, `no ${path} on the filesystem labelled ${label}`, `put the profile at ${path} on it`);
-  return { source: `${source} (${device})`, ...got };
+  return { source: `${source} (${device})`, ...got, device };
 }
 
 async function fromHttps(fx: DiscoverEffects, url: string, pin: string | undefined, source: string): Promise<FoundProfile> {

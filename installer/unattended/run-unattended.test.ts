@@ -21,10 +21,8 @@ function effects(files: Record<string, string>, cmdline = 'boot=live debvisor.mo
   return {
     cmdline: () => cmdline,
     readFile: (p) => files[p],
-    findLabel: async () => undefined,
-    withReadOnlyMount: async () => {
-      throw new Error('no mount in this test');
-    },
+    findLabel: async (l) => (files[`label:${l}`] !== undefined ? '/dev/vdb' : undefined),
+    withReadOnlyMount: async (_device, use) => use('/stick'),
     dhcpUrl: () => undefined,
     factsJson: async () => '{}',
     fetch: async () => {
@@ -39,6 +37,7 @@ function screen() {
 }
 
 const opened: (readonly string[])[] = [];
+const copied: string[] = [];
 const run = (files: Record<string, string>, extra: { allowedSigners?: string; cmdline?: string; facts?: HardwareFacts } = {}) => {
   const con = screen();
   const json = screen();
@@ -56,6 +55,10 @@ const run = (files: Record<string, string>, extra: { allowedSigners?: string; cm
     bundleDirs: [sub],
     debugSsh: async (keys) => {
       opened.push(keys);
+    },
+    copyToStick: async (device: string, bundle: string) => {
+      copied.push(`${device} ${bundle}`);
+      return 'bundle.tar.gz';
     },
   });
   return done.then((ok) => ({ ok, console: con.text(), json: json.text(), sub }));
@@ -98,6 +101,15 @@ describe('install unattended', () => {
     opened.length = 0;
     await run({ '/run/live/medium/debvisor/profile.yaml': profile.replace('version: 1', 'version: 1\nbogus: 1') });
     expect(opened).toEqual([]);
+  });
+
+  it('a failure with the profile from a stick copies the support bundle onto the stick', async () => {
+    const profile = readFileSync(join(repo, 'test/fixtures/profiles/e2e-unattended-nomatch.yaml'), 'utf8');
+    const r = await run({ 'label:DEBVISOR-PROFILE': '', '/stick/profile.yaml': profile });
+    expect(r.ok).toBe(false);
+    expect(r.console).toContain('profile: filesystem labelled DEBVISOR-PROFILE (/dev/vdb)');
+    expect(copied).toEqual([expect.stringMatching(new RegExp(`^/dev/vdb ${r.sub}/debvisor-install-.*\\.tar\\.gz$`))]);
+    expect(r.console).toContain('support bundle also on the profile stick (/dev/vdb): bundle.tar.gz');
   });
 
   it('no profile anywhere: FAILED before the install, on the console and as a JSON line', async () => {

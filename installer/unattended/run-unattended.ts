@@ -11,7 +11,7 @@ import { gatherFacts } from '../facts/gather.js';
 import type { TextOut } from '../progress/sinks.js';
 import { FAILED, type RunInstallResult, runInstall } from '../run/run-install.js';
 import { type DiscoverEffects, type FoundProfile, LIVE_MEDIUM, discoverProfile } from './discover.js';
-import { liveDiscoverEffects } from './discover-effects.js';
+import { copyBundleToStick, liveDiscoverEffects } from './discover-effects.js';
 
 /** Whose signatures the image accepts (build spec `profileSigners`); without it profiles need no signature. */
 export const ALLOWED_SIGNERS = '/etc/debvisor/profile-signers';
@@ -65,6 +65,8 @@ export interface UnattendedOptions {
   bundleDirs?: string[];
   /** Opens sshd for the profile's install.debugSshKeys (default: debug-ssh.ts). */
   debugSsh?: (keys: readonly string[]) => Promise<void>;
+  /** Copies a support bundle onto the profile stick (default: discover-effects.ts). */
+  copyToStick?: (device: string, bundle: string) => Promise<string>;
 }
 
 /**
@@ -121,7 +123,17 @@ export async function runUnattended(opts: UnattendedOptions): Promise<boolean> {
       await (opts.debugSsh ?? openDebugSsh)(keys);
       say(`remote debugging: sshd started for ${keys.length} key${keys.length === 1 ? '' : 's'} of install.debugSshKeys (root, keys only)\n`);
     }
-    return (await startInstall(profilePath, found, factsPath, opts)).ok;
+    const result = await startInstall(profilePath, found, factsPath, opts);
+    // The engine wrote the bundle to the boot medium or /tmp; a profile stick is where the operator looks.
+    if (!result.ok && result.bundle && found.device) {
+      try {
+        const name = await (opts.copyToStick ?? copyBundleToStick)(found.device, result.bundle);
+        say(`support bundle also on the profile stick (${found.device}): ${name}\n`);
+      } catch (err) {
+        say(`support bundle not copied to the profile stick (${found.device}): ${(err as Error).message}\n`);
+      }
+    }
+    return result.ok;
   } catch (err) {
     // Before the engine: no disk was touched. Said on every console, with what to do.
     const text = err instanceof DebvisorError ? formatError(err) : `internal error: ${(err as Error).stack ?? String(err)}`;

@@ -14,7 +14,7 @@ import { runAndWatch } from './helpers/qemu-watch.js';
  * The short unattended runs from the ISO as a CD, each stopped at the plan (TCG time is dear):
  * 1. the unattended entry with a second disk image labelled DEBVISOR-PROFILE whose profile's disk
  *    selector matches nothing: the refusal and the failure screen on the serial port, no write
- *    to the blank disk (its checksum is unchanged);
+ *    to the blank disk (its checksum is unchanged), the support bundle copied onto the stick;
  * 2. an ISO made by `debvisor iso embed-profile` booted with no key pressed: its own boot menu
  *    picks the unattended entry, the embedded profile is found and planned.
  * 3. the profile from an answer server (`debvisor profile serve`'s code) on the host's loopback
@@ -53,7 +53,7 @@ afterAll(() => {
 
 describe('unattended install from the ISO', () => {
   it(
-    'takes the profile from a stick labelled DEBVISOR-PROFILE, refuses its plan, shows why on the serial port, and writes nothing',
+    'takes the profile from a stick labelled DEBVISOR-PROFILE, refuses its plan, shows why on the serial port, writes no disk, and leaves the support bundle on the stick',
     async () => {
       // The stick: an ext4 image made from a folder (mkfs.ext4 -d), no mount on the host.
       const content = join(dir, 'stick');
@@ -91,7 +91,7 @@ describe('unattended install from the ISO', () => {
           /install\.disks\.match matches no disk/,
           /DebVisor install FAILED at step plan/,
           /Nothing was written to any disk/,
-          /support bundle/,
+          /support bundle also on the profile stick \(\/dev\/vd[a-z]+\): debvisor-install-/,
         ],
         BOOT_TIMEOUT_MS,
         /DebVisor install SUCCEEDED/,
@@ -101,6 +101,9 @@ describe('unattended install from the ISO', () => {
       // The events as JSON lines on the serial port too.
       expect(r.serial).toMatch(/\{"time":"[^"]+","level":"error"/);
       expect(await sha(disk)).toBe(before);
+      // The bundle on the stick, read with debugfs (no mount on the host).
+      const listing = (await execa('debugfs', ['-R', 'ls -l /', stick])).stdout;
+      expect(listing).toMatch(/debvisor-install-\d{8}T\d{6}Z-e2e-node2\.tar\.gz/);
     },
     BOOT_TIMEOUT_MS + 60_000,
   );
