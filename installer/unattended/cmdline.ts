@@ -83,7 +83,6 @@ export function normalizePin(pin: string): string | undefined {
 export function parseSource(raw: string, pinRaw: string | undefined, issues: CmdlineIssue[]): ProfileSource | undefined {
   const arg = `debvisor.profile=${raw}`;
   // Control characters would reach a terminal and a mount option.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
   if (/[\u0000-\u001f\u007f]/.test(raw)) {
     issues.push({ arg, message: 'the value holds control characters', hint: 'give a path, label:NAME or an https:// URL' });
     return undefined;

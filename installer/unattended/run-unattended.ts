@@ -43,7 +43,12 @@ export function openConsoles(paths: string[]): { outs: TextOut[]; close(): void 
       /* not there on this machine */
     }
   }
-  return { outs, close: () => fds.forEach((fd) => closeSync(fd)) };
+  return {
+    outs,
+    close: () => {
+      for (const fd of fds) closeSync(fd);
+    },
+  };
 }
 
 export interface UnattendedOptions {
