@@ -39,7 +39,7 @@ describe('the kernel command line', () => {
     expect(bad('debvisor.profile=label:OK:/x/../../y')[0]!.message).toMatch(/bad path/);
     expect(bad('debvisor.profile=https://u:secret@h/p')[0]!.message).toMatch(/user or password/);
     expect(bad('debvisor.profile=https://h/p debvisor.profile.pin=md5:00')[0]!.message).toMatch(/not a SHA-256 pin/);
-    expect(bad('debvisor.profile=/p.yaml debvisor.profile.pin=sha256:' + PIN)[0]!.message).toMatch(/a pin with a path profile/);
+    expect(bad(`debvisor.profile=/p.yaml debvisor.profile.pin=sha256:${PIN}`)[0]!.message).toMatch(/a pin with a path profile/);
     for (const i of bad('debvisor.profile=http://x')) expect(i.hint.length).toBeGreaterThan(5);
   });
 
