@@ -30,8 +30,9 @@ export function imageName(spec: BuildSpec, version: string): string {
 /** The kernel command line of a boot entry. */
 export function cmdline(spec: BuildSpec, entry: BuildSpec['boot']['entries'][number]): string {
   const serial = entry.serial || entry.mode === 'install-serial' ? ['console=tty0', `console=ttyS0,${spec.boot.serialSpeed}n8`] : [];
-  const profile = entry.mode === 'unattended' && spec.profile ? ['debvisor.profile=/etc/debvisor/profile.yaml'] : [];
-  return ['boot=live', 'components', ...serial, `debvisor.mode=${entry.mode}`, ...profile, ...entry.append].join(' ');
+  // A profile of the spec is found by the installer's discovery (after a DEBVISOR-PROFILE stick), not named here.
+  // systemd.ssh_auto=no: no sshd on AF_VSOCK or AF_UNIX from systemd-ssh-generator in the live system (sshd stays off).
+  return ['boot=live', 'components', ...serial, `debvisor.mode=${entry.mode}`, 'systemd.ssh_auto=no', ...entry.append].join(' ');
 }
 
 /** Which live-build stage an `lb config` argument changes the output of. */
@@ -197,7 +198,7 @@ export const LIVE_MODE_SCRIPT = [
   "mode=$(sed -n 's/.*debvisor\\.mode=\\([a-z-]*\\).*/\\1/p' /proc/cmdline)",
   'case "$mode" in',
   '  install|install-serial) next="The installer is not part of this image yet: log in to use the debvisor tools (debvisor --help)." ;;',
-  '  unattended) next="The unattended installer is not part of this image yet: log in to use the debvisor tools (debvisor --help)." ;;',
+  '  unattended) next="Unattended install: its progress and any errors are shown above (journalctl -u debvisor-unattended)." ;;',
   '  rescue) next="Rescue system: log in to inspect or repair a node; nothing on its disks is mounted or changed." ;;',
   '  *) next="Log in to use the debvisor tools (debvisor --help)." ;;',
   'esac',
@@ -226,6 +227,94 @@ export const LIVE_ISSUE_UNIT = [
   '',
   '[Install]',
   'WantedBy=multi-user.target',
+  '',
+].join('\n');
+
+/**
+ * The unattended installer: only when the boot entry says so, on tty1 and the serial port
+ * (the command opens both), before their gettys so its screen is not cleared under it.
+ */
+export const UNATTENDED_UNIT = [
+  '[Unit]',
+  'Description=DebVisor unattended install (profile from the command line, a stick, the ISO or DHCP)',
+  'ConditionKernelCommandLine=debvisor.mode=unattended',
+  'After=live-config.service debvisor-live-firewall.service network-online.target systemd-udev-settle.service',
+  'Wants=network-online.target',
+  'Before=getty@tty1.service serial-getty@ttyS0.service',
+  '',
+  '[Service]',
+  'Type=oneshot',
+  'ExecStart=/usr/bin/debvisor install unattended',
+  'StandardInput=null',
+  'StandardOutput=journal',
+  'StandardError=journal',
+  'TimeoutStartSec=infinity',
+  'RemainAfterExit=yes',
+  '',
+  '[Install]',
+  'WantedBy=multi-user.target',
+  '',
+].join('\n');
+
+/**
+ * The live system's firewall: nothing comes in but answers to its own connections, DHCP and
+ * the ICMP a network needs. Its own table, loaded only in the live system (boot=live), so the
+ * unit copied onto a node with the image does nothing there.
+ */
+export const LIVE_FIREWALL = [
+  '#!/usr/sbin/nft -f',
+  "# DebVisor live system: deny inbound. The unattended installer adds tcp/22 only for a profile's install.debugSsh keys.",
+  'table inet debvisor_live',
+  'delete table inet debvisor_live',
+  'table inet debvisor_live {',
+  '  chain input {',
+  '    type filter hook input priority filter; policy drop;',
+  '    ct state established,related accept',
+  '    ct state invalid drop',
+  '    iif lo accept',
+  '    meta l4proto ipv6-icmp accept',
+  '    icmp type { echo-request, destination-unreachable, time-exceeded, parameter-problem } accept',
+  '    udp sport 67 udp dport 68 accept',
+  '    udp sport 547 udp dport 546 accept',
+  '  }',
+  '  chain forward {',
+  '    type filter hook forward priority filter; policy drop;',
+  '  }',
+  '}',
+  '',
+].join('\n');
+
+export const LIVE_FIREWALL_UNIT = [
+  '[Unit]',
+  'Description=DebVisor live system: firewall (deny inbound)',
+  'ConditionKernelCommandLine=boot=live',
+  'DefaultDependencies=no',
+  'Before=network-pre.target',
+  'Wants=network-pre.target',
+  '',
+  '[Service]',
+  'Type=oneshot',
+  'ExecStart=/usr/sbin/nft -f /etc/debvisor/live-firewall.nft',
+  'RemainAfterExit=yes',
+  '',
+  '[Install]',
+  'WantedBy=sysinit.target',
+  '',
+].join('\n');
+
+/**
+ * The live system has no account with a password: live-config's user-setup (user `user`,
+ * password `live`, sudo) is taken out, root stays locked, and sshd is off (the installed node
+ * enables its own, hardened). The components live in the packages layer, so a hook removes them.
+ */
+export const LIVE_HARDENING_HOOK = [
+  '#!/bin/sh',
+  'set -e',
+  'rm -f /usr/lib/live/config/0030-user-setup /usr/lib/live/config/0030-live-debconfig_passwd /usr/lib/live/config/0040-sudo',
+  '# root must stay without a password (debootstrap leaves it locked).',
+  "grep -q '^root:[*!]' /etc/shadow",
+  'systemctl disable ssh.service',
+  'systemctl enable debvisor-live-firewall.service debvisor-unattended.service',
   '',
 ].join('\n');
 
@@ -288,8 +377,14 @@ export function liveBuildFiles(
     content: '#!/bin/sh\nset -e\nsystemctl enable debvisor-live.service debvisor-live-issue.service\n',
     mode: 0o755,
   });
+  files.push({ path: 'config/includes.chroot/etc/systemd/system/debvisor-unattended.service', content: UNATTENDED_UNIT, mode: 0o644 });
+  files.push({ path: 'config/includes.chroot/etc/systemd/system/debvisor-live-firewall.service', content: LIVE_FIREWALL_UNIT, mode: 0o644 });
+  files.push({ path: 'config/includes.chroot/etc/debvisor/live-firewall.nft', content: LIVE_FIREWALL, mode: 0o644 });
+  files.push({ path: 'config/hooks/normal/0600-debvisor-live-hardening.hook.chroot', content: LIVE_HARDENING_HOOK, mode: 0o755 });
   files.push({ path: 'config/includes.chroot/etc/debvisor/kernel-fragment.config', content: readRepo(spec.kernel.fragment), mode: 0o644 });
   if (spec.profile) files.push({ path: 'config/includes.chroot/etc/debvisor/profile.yaml', content: readRepo(spec.profile), mode: 0o600 });
+  // Whose profile signatures the unattended installer accepts (installer/unattended/run-unattended.ts ALLOWED_SIGNERS).
+  if (spec.profileSigners) files.push({ path: 'config/includes.chroot/etc/debvisor/profile-signers', content: readRepo(spec.profileSigners), mode: 0o644 });
   files.push({ path: 'config/rootfs/excludes', content: SQUASHFS_EXCLUDES, mode: 0o644 });
   files.push(...bootloaderFiles(spec, version));
   return files;

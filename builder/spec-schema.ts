@@ -78,6 +78,11 @@ export const BuildSpecSchema = obj('What `npm run iso` / `debvisor build` makes:
     { default: {} },
   ),
   profile: Type.Optional(str('A profile to embed in the image, used by the unattended entry.')),
+  profileSigners: Type.Optional(
+    str(
+      'An OpenSSH allowed-signers file (ssh-keygen(1)): the unattended installer then accepts only profiles signed (debvisor profile sign) by a key it lists, in the namespace debvisor-profile.',
+    ),
+  ),
   signingKey: Type.Optional(str('GnuPG key id: sign SHA256SUMS with a detached signature.')),
 });
 

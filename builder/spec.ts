@@ -34,6 +34,8 @@ export function specFindings(spec: BuildSpec, exists: (path: string) => boolean)
   if (!exists(spec.kernel.fragment))
     out.push({ path: '/kernel/fragment', code: 'E_SPEC_FRAGMENT', message: `kernel fragment ${spec.kernel.fragment} does not exist` });
   if (spec.profile && !exists(spec.profile)) out.push({ path: '/profile', code: 'E_SPEC_PROFILE', message: `profile ${spec.profile} does not exist` });
+  if (spec.profileSigners && !exists(spec.profileSigners))
+    out.push({ path: '/profileSigners', code: 'E_SPEC_SIGNERS', message: `allowed-signers file ${spec.profileSigners} does not exist` });
   if (spec.squashfs.level !== undefined && spec.squashfs.compression !== 'zstd')
     out.push({ path: '/squashfs/level', code: 'E_SPEC_LEVEL', message: `a level is only used with zstd (compression is ${spec.squashfs.compression})` });
   return out;

@@ -24,6 +24,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('../profiles/commands/profile-schema.js'),
   },
   {
+    words: ['profile', 'sign'],
+    summary: 'sign a profile with an SSH key (ssh-keygen -Y sign): writes PROFILE.sig for images built with allowed signers',
+    load: () => import('../profiles/commands/profile-sign.js'),
+  },
+  {
+    words: ['profile', 'serve'],
+    summary: 'answer installers over HTTPS: the profile for each machine by DMI UUID, serial or MAC from its POSTed facts, else default.yaml',
+    load: () => import('../installer/commands/profile-serve.js'),
+  },
+  {
     words: ['render'],
     summary: "write a node's hardened configuration (firewall, IDS, SSH, sudo, panel) from a profile under a root directory",
     load: () => import('../overlays/commands/render.js'),
@@ -105,6 +115,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('../installer/commands/install-apply.js'),
   },
   {
+    words: ['install', 'unattended'],
+    summary: 'find the profile (kernel command line, DEBVISOR-PROFILE stick, embedded, DHCP), check it, plan and install (the unattended boot entry runs this)',
+    load: () => import('../installer/commands/install-unattended.js'),
+  },
+  {
     words: ['install', 'tui'],
     summary: 'the interactive installer (keyboard only, 80x25, serial console): fills a profile, shows the plan, installs through install apply',
     load: () => import('../installer/commands/install-tui.js'),
@@ -183,6 +198,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     words: ['build'],
     summary: 'build the DebVisor ISO, netboot files, checksums, SBOM and build report (as root)',
     load: () => import('../builder/commands/build.js'),
+  },
+  {
+    words: ['iso', 'embed-profile'],
+    summary: 'write a new ISO that boots straight into the unattended install with a profile (no rebuild; xorriso)',
+    load: () => import('../builder/commands/iso-embed-profile.js'),
   },
 ];
 

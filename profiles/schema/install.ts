@@ -106,6 +106,11 @@ export const InstallSchema = obj(
       line({ description: 'One argument.', pattern: KERNEL_ARG_PATTERN, 'x-hint': KERNEL_ARG_HINT }),
       { default: [], maxItems: 64 },
     ),
+    debugSshKeys: list(
+      'SSH public keys (authorized_keys format) that may log in as root to the live system while the unattended install runs, to debug it remotely; with none, sshd stays off and the live firewall closed.',
+      line({ description: 'One public key, one line.' }),
+      { default: [], maxItems: 16 },
+    ),
     progress: obj(
       'Where install progress goes besides the console.',
       {
