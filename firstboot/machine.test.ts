@@ -69,7 +69,10 @@ describe('the first-boot state machine', () => {
         calls++;
         throw down();
       }),
-      step('handoff', 'local', async () => (handoff.push('start'), { summary: 'started' })),
+      step('handoff', 'local', async () => {
+        handoff.push('start');
+        return { summary: 'started' };
+      }),
     ];
     const r = await runMachine({ root, profile, steps, emit: silentEmitter, timing, random: () => 0.5, now: t.now, sleep: t.sleep });
     expect(r.state).toBe('ready (degraded)');
@@ -154,7 +157,10 @@ describe('the first-boot state machine', () => {
       step('hook-x', 'local', async () => {
         throw new StepError('E_HOOK_FAILED', 'hook x failed', { retryable: false });
       }),
-      step('handoff', 'local', async () => (ran.push('handoff'), { summary: 'ok' })),
+      step('handoff', 'local', async () => {
+        ran.push('handoff');
+        return { summary: 'ok' };
+      }),
     ];
     const r = await runMachine({ root, profile, steps, emit: silentEmitter, ...fakeTime() });
     expect(r.state).toBe('failed');
@@ -171,7 +177,10 @@ describe('the first-boot state machine', () => {
       step('a', 'local', async () => {
         throw new Error('a must not run again');
       }),
-      step('b', 'remote', async (ctx) => (seen.push(ctx.state.orderUrl), { summary: 'b ok' })),
+      step('b', 'remote', async (ctx) => {
+        seen.push(ctx.state.orderUrl);
+        return { summary: 'b ok' };
+      }),
     ];
     const r = await runMachine({ root, profile, steps, emit: silentEmitter, ...fakeTime() });
     expect(r.state).toBe('ready');

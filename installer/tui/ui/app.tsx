@@ -6,7 +6,7 @@ import type { FieldContext } from '../model/fields.js';
 import { keysRead, onKey, passwordHashed, type Effect, type KeyPress, type TuiEnv, type TuiState } from '../model/navigation.js';
 import { TUI_TEXT } from '../model/text.js';
 import { BODY_LINES, finishLines, formLines, mfaLines, summaryBody, titleOf, welcomeLines } from './lines.js';
-import { ASCII_BORDER, fit, INNER, LookContext, SCREEN } from './look.js';
+import { ASCII_BORDER, fitLine, INNER, LookContext, SCREEN } from './look.js';
 
 /** How the TUI ended: installed (or planned, in a dry run), failed, or aborted with nothing touched. */
 export type TuiExit = { code: 'aborted' } | { code: 'done'; ok: boolean };
@@ -25,15 +25,15 @@ function Frame({ title, body, status, keys }: { title: string; body: string[]; s
   const lines = [...body.slice(0, BODY_LINES), ...Array(Math.max(0, BODY_LINES - body.length)).fill('')];
   return (
     <Box flexDirection="column" width={SCREEN.columns} height={SCREEN.rows} borderStyle={ascii ? ASCII_BORDER : 'single'} paddingX={1}>
-      <Text wrap="truncate">{fit(title, INNER, ascii)}</Text>
+      <Text wrap="truncate">{fitLine(title, INNER, ascii)}</Text>
       {lines.map((l, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: lines have no identity but their place
         <Text key={i} wrap="truncate">
-          {fit(l, INNER, ascii) || ' '}
+          {fitLine(l, INNER, ascii) || ' '}
         </Text>
       ))}
-      <Text wrap="truncate">{fit(status ?? ' ', INNER, ascii)}</Text>
-      <Text wrap="truncate">{fit(keys, INNER, ascii)}</Text>
+      <Text wrap="truncate">{fitLine(status ?? ' ', INNER, ascii)}</Text>
+      <Text wrap="truncate">{fitLine(keys, INNER, ascii)}</Text>
     </Box>
   );
 }
@@ -170,7 +170,9 @@ export function App({ initial, env, engine, dryRun, onExit }: AppProps) {
       const step = [...events].reverse().find((e) => e.step)?.step ?? 'starting';
       const tail = events.filter((e) => e.level !== 'debug').map((e) => `${e.level === 'error' ? '! ' : ''}${e.message}`);
       const body = [`step: ${step}`, bar(last?.progress ?? 0, 50, ascii), '', ...tail.slice(-(BODY_LINES - 3))];
-      return <Frame title={`DebVisor installer - ${dryRun ? 'planning (dry run)' : 'installing'}`} body={body} keys="the install is running; every step is logged" />;
+      return (
+        <Frame title={`DebVisor installer - ${dryRun ? 'planning (dry run)' : 'installing'}`} body={body} keys="the install is running; every step is logged" />
+      );
     }
     case 'finish': {
       const lines = finishLines(end?.text ?? '');
@@ -180,7 +182,14 @@ export function App({ initial, env, engine, dryRun, onExit }: AppProps) {
           : `DebVisor is installed. Enter: ${s.outcome?.ok ? s.outcome.plan.finish : 'reboot'} (install.finish).`
         : 'The install failed.';
       const body = [head, '', ...lines.slice(scroll, scroll + BODY_LINES - 2)];
-      return <Frame title={`DebVisor installer - ${end?.ok ? 'finished' : 'failed'}`} body={body} status={`lines ${scroll + 1}-${Math.min(lines.length, scroll + BODY_LINES - 2)} of ${lines.length}`} keys="Up/Down PgUp/PgDn scroll   Enter or q leave" />;
+      return (
+        <Frame
+          title={`DebVisor installer - ${end?.ok ? 'finished' : 'failed'}`}
+          body={body}
+          status={`lines ${scroll + 1}-${Math.min(lines.length, scroll + BODY_LINES - 2)} of ${lines.length}`}
+          keys="Up/Down PgUp/PgDn scroll   Enter or q leave"
+        />
+      );
     }
     default:
       return (

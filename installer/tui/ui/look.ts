@@ -23,7 +23,7 @@ export const SCREEN = { columns: 80, rows: 24 } as const;
 export const INNER = SCREEN.columns - 4;
 
 /** Cuts a line to `width` columns, marking the cut. */
-export function fit(text: string, width: number, ascii: boolean): string {
+export function fitLine(text: string, width: number, ascii: boolean): string {
   const chars = [...text];
   if (chars.length <= width) return text;
   return `${chars.slice(0, width - 1).join('')}${ascii ? '>' : '…'}`;
