@@ -51,7 +51,7 @@ async function login(opts: { user: string; key?: string; code?: string; password
   return JSON.parse(String(r.stdout)) as { ok: boolean; output?: string; error?: string };
 }
 
-function profileWithKey(pub: string, level = 'hardened'): string {
+function profileWithKey(pub: string, level = 'hardened', userCa?: string): string {
   return [
     'version: 1',
     'node: { hostname: node, domain: lab.example.com }',
@@ -61,7 +61,7 @@ function profileWithKey(pub: string, level = 'hardened'): string {
     `    passwordHash: '${YESCRYPT_OF_DEBVISOR}'`,
     `    sshKeys: ['${pub}']`,
     'security:',
-    `  ssh: { level: ${level} }`,
+    userCa ? `  ssh: { level: ${level}, userCaKeys: ['${userCa}'] }` : `  ssh: { level: ${level} }`,
     'dns: { register: false }',
     '',
   ].join('\n');
@@ -72,7 +72,12 @@ beforeAll(async () => {
   root = makeSystemRoot(join(dir, 'root'));
   key = join(dir, 'id_ed25519');
   await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'alice@test', '-f', key]);
-  writeFileSync(join(dir, 'node.yaml'), profileWithKey(readFileSync(`${key}.pub`, 'utf8').trim()));
+  // The operators' user CA the profile trusts (TrustedUserCAKeys), and another CA it does not.
+  for (const ca of ['user-ca', 'other-ca']) await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', ca, '-f', join(dir, ca)]);
+  writeFileSync(
+    join(dir, 'node.yaml'),
+    profileWithKey(readFileSync(`${key}.pub`, 'utf8').trim(), 'hardened', readFileSync(join(dir, 'user-ca.pub'), 'utf8').trim()),
+  );
   const r = await dv(['render', join(dir, 'node.yaml'), '--root', root, '--target', 'host']);
   if (r.exitCode !== 0) throw new Error(r.stderr + r.stdout);
   const hk = await dv(['ssh', 'hostkeys', 'generate', '--root', root]);
@@ -83,6 +88,9 @@ beforeAll(async () => {
   secret = state[0]!;
   await addEnrolledUser('carol');
   recovery = await addEnrolledUser('dave');
+  // erin has no authorized_keys: only a user certificate (and TOTP) can let her in.
+  await addEnrolledUser('erin');
+  rmSync(join(root, 'home/erin/.ssh/authorized_keys'));
   // Root gets the same key, so "root fails" proves the policy and not a missing key.
   mkdirSync(join(root, 'root/.ssh'), { recursive: true });
   copyFileSync(`${key}.pub`, join(root, 'root/.ssh/authorized_keys'));
@@ -216,6 +224,55 @@ describe('logging in to the real sshd', () => {
     expect((await login({ user: 'dave', key, code: recovery[0] })).ok).toBe(true);
     expect((await login({ user: 'dave', key, code: recovery[0] })).ok).toBe(false);
     expect((await login({ user: 'dave', key, code: recovery[1] })).ok).toBe(true);
+  });
+  it("a user certificate from the profile's CA plus a valid code logs in; without the code, or from another CA, it fails", async () => {
+    // OpenSSH's own client (ssh2 has no certificates); the TOTP prompt is answered through SSH_ASKPASS.
+    const erinKey = join(dir, 'erin');
+    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'erin@test', '-f', erinKey]);
+    const askpass = join(dir, 'askpass.sh');
+    const certLogin = async (ca: string, code: string | undefined) => {
+      await execa('ssh-keygen', ['-q', '-s', join(dir, ca), '-I', `erin-${ca}`, '-n', 'erin', '-V', '-5m:+1h', `${erinKey}.pub`]);
+      writeFileSync(askpass, code === undefined ? '#!/bin/sh\nexit 1\n' : `#!/bin/sh\necho ${code}\n`, { mode: 0o700 });
+      const r = await execa(
+        'ip',
+        [
+          'netns',
+          'exec',
+          NS,
+          'ssh',
+          '-F',
+          '/dev/null',
+          '-i',
+          erinKey,
+          '-o',
+          `CertificateFile=${erinKey}-cert.pub`,
+          '-o',
+          'IdentitiesOnly=yes',
+          '-o',
+          'StrictHostKeyChecking=no',
+          '-o',
+          'UserKnownHostsFile=/dev/null',
+          '-o',
+          'NumberOfPasswordPrompts=1',
+          '-o',
+          'ConnectTimeout=10',
+          '-o',
+          'PreferredAuthentications=publickey,keyboard-interactive',
+          '-p',
+          '22',
+          'erin@127.0.0.1',
+          'id',
+          '-un',
+        ],
+        { reject: false, stdin: 'ignore', timeout: 30_000, env: { SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' } },
+      );
+      return { ok: r.exitCode === 0 && String(r.stdout).trim() === 'erin', out: `${r.stdout}\n${r.stderr}` };
+    };
+    const withCode = await certLogin('user-ca', codeAt(0, secrets.erin));
+    expect(withCode.ok, withCode.out).toBe(true);
+    expect((await certLogin('user-ca', undefined)).ok).toBe(false);
+    const foreign = await certLogin('other-ca', codeAt(1, secrets.erin));
+    expect(foreign.ok, foreign.out).toBe(false);
   });
   it('ssh-audit passes the hardening policy for this OpenSSH version, and a weaker level fails it', async () => {
     const ver = /OpenSSH_(\d+\.\d+)/.exec(String((await execa('sshd', ['-V'], { reject: false })).stderr))![1];
