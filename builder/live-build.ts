@@ -272,7 +272,7 @@ export const LIVE_FIREWALL = [
   '    ct state established,related accept',
   '    ct state invalid drop',
   '    iif lo accept',
-  '    meta l4proto ipv6-icmp accept',
+  '    meta l4proto icmpv6 accept', // nft's keyword: ipv6-icmp needs /etc/protocols (netbase), which a minimal host lacks
   '    icmp type { echo-request, destination-unreachable, time-exceeded, parameter-problem } accept',
   '    udp sport 67 udp dport 68 accept',
   '    udp sport 547 udp dport 546 accept',

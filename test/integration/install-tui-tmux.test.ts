@@ -25,6 +25,8 @@ const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEuWckL1NtDTIOYh5bLjRD1Ot+xL7dk
 const PASSWORD = 'correct-horse-9';
 /** Bound on each wait for a screen. */
 const SCREEN_WAIT_S = 30;
+/** The first screen: Node loading Ink and the profile schema on a loaded two-core machine can take a while. */
+const START_WAIT_S = 120;
 
 let dir: string;
 const screensDir = process.env.DEBVISOR_TUI_SCREENS;
@@ -68,6 +70,8 @@ function fits(s: string) {
 
 async function startTui(args: string[]): Promise<void> {
   const cmd = ['node', 'bin/debvisor.js', 'install', 'tui', ...args].map((a) => `'${a}'`).join(' ');
+  // A session an earlier, failed test left behind must not make this one fail too.
+  await tmux('kill-session', '-t', 'tui');
   const r = await tmux('new-session', '-d', '-x', '80', '-y', '25', '-s', 'tui', '-c', repo, `${cmd}; echo $? > '${dir}/exit'; sleep 60`);
   expect(r.exitCode, r.stderr).toBe(0);
 }
@@ -99,7 +103,7 @@ describe('debvisor install tui in tmux (mock mode: recorded facts, dry run)', ()
   it('types a whole install; the exported profile is the expected one and plans to the expected plan', async () => {
     const exported = join(dir, 'answers.yaml');
     await startTui(['--facts', FACTS, '--dry-run', '--export', exported]);
-    fits(await waitFor('Press Enter to accept the licence'));
+    fits(await waitFor('Press Enter to accept the licence', START_WAIT_S));
     await settle('01-welcome');
     await keys('Enter');
     await waitFor('Target disks (2/10)');
@@ -223,7 +227,7 @@ describe('debvisor install tui in tmux (mock mode: recorded facts, dry run)', ()
   it('on a serial console (ASCII), abort asks first and leaves with nothing touched', async () => {
     rmSync(join(dir, 'exit'), { force: true });
     await startTui(['--facts', join(repo, 'test/fixtures/facts/no-link.json'), '--dry-run', '--ascii']);
-    const first = await waitFor('Press Enter to accept the licence');
+    const first = await waitFor('Press Enter to accept the licence', START_WAIT_S);
     expect(first.split('\n')[0]).toMatch(/^\+-+\+$/);
     expect([...first].every((c) => c.charCodeAt(0) < 128)).toBe(true);
     await keys('C-c');

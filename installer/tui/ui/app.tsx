@@ -5,6 +5,7 @@ import type { InstallEnd, TuiEngine } from '../engine.js';
 import type { FieldContext } from '../model/fields.js';
 import { keysRead, onKey, passwordHashed, type Effect, type KeyPress, type TuiEnv, type TuiState } from '../model/navigation.js';
 import { TUI_TEXT } from '../model/text.js';
+import { keysOfChunk } from '../model/chunk.js';
 import { BODY_LINES, finishLines, formLines, mfaLines, summaryBody, titleOf, welcomeLines } from './lines.js';
 import { ASCII_BORDER, fitLine, INNER, LookContext, SCREEN } from './look.js';
 
@@ -140,8 +141,11 @@ export function App({ initial, env, engine, dryRun, onExit }: AppProps) {
       }
       return;
     }
-    const r = onKey(s, input, key as KeyPress, env);
-    perform(r.state, r.effect);
+    // Text and Enter read together (serial line, busy terminal) are handled as the keys they are.
+    for (const [text, k] of keysOfChunk(input, key as KeyPress)) {
+      const r = onKey(current.current, text, k, env);
+      perform(r.state, r.effect);
+    }
   });
 
   if (s.dialog === 'abort') {
