@@ -36,7 +36,7 @@ function stubs(dir: string, debvisorExit: number): string {
     chmodSync(join(bin, name), 0o755);
   };
   write('debvisor', `echo "$*" >> ${dir}/calls\nif [ "$1" = facts ]; then echo '{"disks": []}' > "$3"; exit 0; fi\necho "TUI RAN"\nexit ${debvisorExit}`);
-  for (const t of ['stty', 'systemctl', 'timeout', 'mkdir']) write(t, 'exit 0');
+  for (const t of ['stty', 'systemctl', 'timeout', 'mkdir', 'dmesg']) write(t, 'exit 0');
   // The script loops for ever: the second wait for Enter ends the test run.
   write('sleep', 'kill -TERM $PPID');
   return bin;
@@ -100,6 +100,7 @@ describe('the interactive installer in the live image', () => {
     expect(r.stdout).toContain('--- facts ---\n{"disks": []}\n--- end of facts ---');
     expect(r.stdout).toContain('Press Enter to start the installer again.');
     expect(r.stdout).not.toMatch(/login/i);
+    expect(readFileSync(script, 'utf8')).toContain('dmesg -n 1');
   });
 
   it('runs the real installer without the parameter, and says so when it is left', async () => {

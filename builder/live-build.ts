@@ -271,6 +271,8 @@ export const INSTALLER_CONSOLE_SCRIPT = [
   'if [ -n "$1" ]; then stty "$1" 2>/dev/null; fi',
   '# A serial line has no size: the installer is made for 80x25.',
   'case "$(stty size 2>/dev/null)" in "" | "0 "*) stty rows 25 cols 80 2>/dev/null ;; esac',
+  '# Kernel messages would cut into the screen: only emergencies reach the console (all stay in dmesg).',
+  'dmesg -n 1 2>/dev/null',
   'echo "Starting the DebVisor installer..."',
   'timeout 120 systemctl is-system-running --wait >/dev/null 2>&1',
   'dry=',

@@ -125,6 +125,9 @@ beforeAll(async () => {
   const qemu = [
     'qemu-system-x86_64',
     ...TCG,
+    // q35: no floppy drive (an empty one is listed among the disks).
+    '-machine',
+    'q35',
     '-m',
     '2048',
     '-smp',
