@@ -14,7 +14,7 @@ import { TCG } from './helpers/qemu.js';
 /**
  * The installer as an operator meets it on a serial console: the built ISO's kernel and initrd
  * boot under TCG with the command line of the ISO's own `install-serial` entry (read from its
- * grub.cfg, the same in isolinux.cfg) plus `debvisor.dryrun=1`, one blank sparse virtio disk
+ * grub.cfg, the same in isolinux.cfg) plus `debvisor.dryrun=1`, one blank sparse 128 GiB virtio disk
  * and one NIC. QEMU runs inside tmux with its serial port on stdio, so tmux is the serial
  * terminal: capture-pane reads the screen, send-keys types. The whole install is typed (a wrong
  * TOTP code first, then the right one computed with otplib from the secret on screen), the
@@ -121,7 +121,7 @@ beforeAll(async () => {
   const built = await build({ repo, spec: join(repo, 'iso/build.yaml'), out });
   if (!built.iso || !existsSync(built.iso)) throw new Error(`the build made no ISO in ${out}`);
   entryCmdline = await entryOf(built.iso, 'install-serial');
-  await execa('truncate', ['-s', String(16 * 1024 ** 3), join(dir, 'disk.img')]);
+  await execa('truncate', ['-s', String(128 * 1024 ** 3), join(dir, 'disk.img')]);
   const qemu = [
     'qemu-system-x86_64',
     ...TCG,
