@@ -217,6 +217,7 @@ describe('the install-serial entry in QEMU (dry run)', () => {
       await type(PASSWORD);
       await keys('Down');
       await type(KEY);
+      await settle();
       await keys('Enter');
       await settle();
       await keys('C-n');
@@ -225,11 +226,14 @@ describe('the install-serial entry in QEMU (dry run)', () => {
       expect(secret).toMatch(/^[A-Z2-7]{32}$/);
       const right = authenticator.generate(secret);
       await type(String((Number(right) + 500_000) % 1_000_000).padStart(6, '0'));
+      // Over a serial line typed text and Enter can arrive in one read: Enter only once the text is drawn, as a person would.
+      await settle();
       await keys('Enter');
       await waitFor('wrong code for this secret');
       await settle();
       // Computed just before it is typed: the guest's clock is the host's (QEMU's RTC).
       await type(authenticator.generate(secret));
+      await settle();
       await keys('Enter');
       const network = await waitFor('Network (6/10)');
       expect(network).toContain(MAC);
@@ -283,6 +287,7 @@ describe('the install-serial entry in QEMU (dry run)', () => {
 
       await keys('Down');
       await type('yes');
+      await settle();
       await keys('Enter');
       const plan = await waitFor('Dry run: this is the plan; nothing was touched.', SCREEN_WAIT_S * 2);
       const b = body(plan);
