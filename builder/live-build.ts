@@ -197,7 +197,8 @@ export const LIVE_MODE_SCRIPT = [
   '#!/bin/sh',
   "mode=$(sed -n 's/.*debvisor\\.mode=\\([a-z-]*\\).*/\\1/p' /proc/cmdline)",
   'case "$mode" in',
-  '  install|install-serial) next="The installer is not part of this image yet: log in to use the debvisor tools (debvisor --help)." ;;',
+  '  install) next="The installer runs on the screen (tty1); boot the install-serial entry for it on the serial console." ;;',
+  '  install-serial) next="The installer runs on the serial console (ttyS0); boot the install entry for it on the screen." ;;',
   '  unattended) next="Unattended install: its progress and any errors are shown above (journalctl -u debvisor-unattended)." ;;',
   '  rescue) next="Rescue system: log in to inspect or repair a node; nothing on its disks is mounted or changed." ;;',
   '  *) next="Log in to use the debvisor tools (debvisor --help)." ;;',
@@ -253,6 +254,109 @@ export const UNATTENDED_UNIT = [
   '',
   '[Install]',
   'WantedBy=multi-user.target',
+  '',
+].join('\n');
+
+/**
+ * The interactive installer on its console, started by the debvisor-installer-tty1 and -ttyS0 units: it waits
+ * for the boot to finish (its messages would cut into the screen), then runs `debvisor install
+ * tui` and, when it is left, says so and offers to start it again. Never a login prompt: the live
+ * system has no account. `debvisor.dryrun=1` on the kernel command line makes it a dry run,
+ * planned on this machine's facts recorded once, which it prints after the plan (a profile
+ * exported in the run can then be planned elsewhere on the same facts).
+ */
+export const INSTALLER_CONSOLE_SCRIPT = [
+  '#!/bin/sh',
+  '# $1: the line speed of a serial console (none for a screen).',
+  'if [ -n "$1" ]; then stty "$1" 2>/dev/null; fi',
+  '# A serial line has no size: the installer is made for 80x25.',
+  'case "$(stty size 2>/dev/null)" in "" | "0 "*) stty rows 25 cols 80 2>/dev/null ;; esac',
+  '# Kernel messages would cut into the screen: only emergencies reach the console (all stay in dmesg).',
+  'dmesg -n 1 2>/dev/null',
+  'echo "Starting the DebVisor installer..."',
+  'timeout 120 systemctl is-system-running --wait >/dev/null 2>&1',
+  'dry=',
+  'case " $(cat /proc/cmdline) " in *" debvisor.dryrun=1 "*) dry=1 ;; esac',
+  'facts=/run/debvisor/installer-facts.json',
+  'while :; do',
+  '  if [ -n "$dry" ]; then',
+  '    mkdir -p /run/debvisor',
+  '    [ -s "$facts" ] || debvisor facts --out "$facts" >/dev/null 2>&1',
+  '    debvisor install tui --dry-run --facts "$facts"',
+  '  else',
+  '    debvisor install tui',
+  '  fi',
+  '  rc=$?',
+  '  echo',
+  '  if [ "$rc" = 0 ] && [ -n "$dry" ]; then',
+  '    echo "DebVisor installer: the dry run ended at the plan; nothing was touched."',
+  '    echo "The facts it planned with (debvisor facts):"',
+  '    echo "--- facts ---"',
+  '    cat "$facts"',
+  '    echo "--- end of facts ---"',
+  '  elif [ "$rc" = 0 ]; then',
+  '    echo "DebVisor installer: the install is done; the machine restarts as the profile says (install.finish)."',
+  '  else',
+  '    echo "DebVisor installer: left without installing (aborted: nothing was touched; a failure is described above and in journalctl -u debvisor-installer-*)."',
+  '  fi',
+  '  echo "Press Enter to start the installer again."',
+  '  # No terminal to read from: wait instead of spinning.',
+  '  read -r _ || sleep 10',
+  'done',
+  '',
+].join('\n');
+
+/**
+ * The installer on one console, a unit per boot mode: `debvisor-installer-tty1` for the
+ * install entry, `debvisor-installer-ttyS0` (vt220: the ASCII look) for install-serial. The
+ * console's getty is masked for that boot by debvisor-installer-generator.
+ */
+export function installerUnit(tty: 'tty1' | 'ttyS0', speed: number): string {
+  const serial = tty === 'ttyS0';
+  return [
+    '[Unit]',
+    `Description=DebVisor installer on ${serial ? 'the serial console' : 'the screen'} (${tty})`,
+    `ConditionKernelCommandLine=debvisor.mode=${serial ? 'install-serial' : 'install'}`,
+    'After=live-config.service debvisor-live-firewall.service systemd-udev-settle.service systemd-user-sessions.service',
+    `Before=${serial ? 'serial-getty@ttyS0.service' : 'getty@tty1.service'}`,
+    '',
+    '[Service]',
+    // idle: started once the boot's jobs are out, so systemd's status lines do not cut into it.
+    'Type=idle',
+    `ExecStart=/usr/libexec/debvisor-installer-console${serial ? ` ${speed}` : ''}`,
+    `Environment=TERM=${serial ? 'vt220' : 'linux'}`,
+    'StandardInput=tty',
+    'StandardOutput=tty',
+    'StandardError=tty',
+    `TTYPath=/dev/${tty}`,
+    'TTYReset=yes',
+    'TTYVHangup=yes',
+    ...(serial ? [] : ['TTYVTDisallocate=yes']),
+    // The script loops by itself; this only covers it being killed.
+    'Restart=always',
+    'RestartSec=2',
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Masks, for this boot only, the getty of the console the installer takes (a login prompt with
+ * no account would be all it offered). A generator, since the boot mode is known only at boot.
+ */
+export const INSTALLER_GENERATOR = [
+  '#!/bin/sh',
+  '# $2: the early generator directory (before /etc): a mask there wins over the getty generator.',
+  'early="${2:-/run/systemd/generator.early}"',
+  'case " $(cat /proc/cmdline) " in',
+  '  *" debvisor.mode=install "*) unit=getty@tty1.service ;;',
+  '  *" debvisor.mode=install-serial "*) unit=serial-getty@ttyS0.service ;;',
+  '  *) exit 0 ;;',
+  'esac',
+  'mkdir -p "$early"',
+  'ln -sf /dev/null "$early/$unit"',
   '',
 ].join('\n');
 
@@ -314,7 +418,7 @@ export const LIVE_HARDENING_HOOK = [
   '# root must stay without a password (debootstrap leaves it locked).',
   "grep -q '^root:[*!]' /etc/shadow",
   'systemctl disable ssh.service',
-  'systemctl enable debvisor-live-firewall.service debvisor-unattended.service',
+  'systemctl enable debvisor-live-firewall.service debvisor-unattended.service debvisor-installer-tty1.service debvisor-installer-ttyS0.service',
   '',
 ].join('\n');
 
@@ -378,6 +482,18 @@ export function liveBuildFiles(
     mode: 0o755,
   });
   files.push({ path: 'config/includes.chroot/etc/systemd/system/debvisor-unattended.service', content: UNATTENDED_UNIT, mode: 0o644 });
+  files.push({
+    path: 'config/includes.chroot/etc/systemd/system/debvisor-installer-tty1.service',
+    content: installerUnit('tty1', spec.boot.serialSpeed),
+    mode: 0o644,
+  });
+  files.push({
+    path: 'config/includes.chroot/etc/systemd/system/debvisor-installer-ttyS0.service',
+    content: installerUnit('ttyS0', spec.boot.serialSpeed),
+    mode: 0o644,
+  });
+  files.push({ path: 'config/includes.chroot/usr/libexec/debvisor-installer-console', content: INSTALLER_CONSOLE_SCRIPT, mode: 0o755 });
+  files.push({ path: 'config/includes.chroot/usr/lib/systemd/system-generators/debvisor-installer-generator', content: INSTALLER_GENERATOR, mode: 0o755 });
   files.push({ path: 'config/includes.chroot/etc/systemd/system/debvisor-live-firewall.service', content: LIVE_FIREWALL_UNIT, mode: 0o644 });
   files.push({ path: 'config/includes.chroot/etc/debvisor/live-firewall.nft', content: LIVE_FIREWALL, mode: 0o644 });
   files.push({ path: 'config/hooks/normal/0600-debvisor-live-hardening.hook.chroot', content: LIVE_HARDENING_HOOK, mode: 0o755 });

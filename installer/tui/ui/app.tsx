@@ -6,7 +6,7 @@ import type { FieldContext } from '../model/fields.js';
 import { keysRead, onKey, passwordHashed, type Effect, type KeyPress, type TuiEnv, type TuiState } from '../model/navigation.js';
 import { TUI_TEXT } from '../model/text.js';
 import { keysOfChunk } from '../model/chunk.js';
-import { BODY_LINES, finishLines, formLines, mfaLines, summaryBody, titleOf, welcomeLines } from './lines.js';
+import { BODY_LINES, finishLines, formLines, mfaLines, profileScreenLines, summaryBody, titleOf, welcomeLines } from './lines.js';
 import { ASCII_BORDER, fitLine, INNER, LookContext, SCREEN } from './look.js';
 
 /** How the TUI ended: installed (or planned, in a dry run), failed, or aborted with nothing touched. */
@@ -152,7 +152,7 @@ export function App({ initial, env, engine, dryRun, onExit }: AppProps) {
     return <Frame title={titleOf(s)} body={['', TUI_TEXT.abortQuestion, '', TUI_TEXT.abortKeys]} keys="y abort   n back" />;
   }
   if (s.dialog === 'profile') {
-    const lines = (s.outcome?.yaml ?? '').split('\n');
+    const lines = profileScreenLines(s.outcome?.yaml ?? '');
     return (
       <Frame
         title="DebVisor installer - the profile of these answers"

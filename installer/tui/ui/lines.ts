@@ -1,3 +1,4 @@
+import { isScalar, parseDocument, visit } from 'yaml';
 import { describeContents } from '../../../profiles/facts.js';
 import { formatBytes } from '../../../core/sizes.js';
 import { searchList } from '../model/choices.js';
@@ -262,4 +263,26 @@ export function finishLines(text: string): string[] {
     .split('\n')
     .filter((l) => !/^\d{4}-\d\d-\d\dT/.test(l))
     .flatMap((l) => breakLine(l));
+}
+
+/**
+ * The profile as the "show profile" dialog prints it: the same YAML document, with every long
+ * unbreakable string (a password hash, a key) double-quoted so YAML itself breaks it with escaped
+ * line ends. Every line fits the width (the frame would cut it), and what is read off the screen
+ * parses to exactly the exported profile.
+ */
+export function profileScreenLines(yaml: string, width = INNER): string[] {
+  const doc = parseDocument(yaml);
+  visit(doc, {
+    Scalar(_key, node) {
+      if (isScalar(node) && typeof node.value === 'string' && /\S{40,}/.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  // YAML's fold does not always count the key before a value: narrower until every line fits.
+  let lines: string[] = [];
+  for (let w = width; w >= 30; w -= 4) {
+    lines = doc.toString({ lineWidth: w, minContentWidth: 20 }).replace(/\n$/, '').split('\n');
+    if (lines.every((l) => [...l].length <= width)) break;
+  }
+  return lines;
 }
