@@ -75,6 +75,12 @@ describe('a saved profile, secrets withheld', () => {
     expect(r.issues).toEqual([]);
     expect(r.ok && r.profile.users.admin.passwordHash).toBe(REDACTED);
   });
+  it('refuses a TOTP secret that is not base32 of 160 bits or more, without repeating it', () => {
+    const bad = { ...full, users: { admin: { ...full.users.admin, mfa: { totpSecret: 'not-base32-1' } } } };
+    const r = validateProfile('bad.yaml', { read: read(stringify(bad)) });
+    expect(r.issues.map((i) => `${i.path} ${i.code}`)).toEqual(['/users/admin/mfa/totpSecret E_TOTP_SECRET']);
+    expect(JSON.stringify(r.issues)).not.toContain('not-base32-1');
+  });
   it('still refuses a real problem beside withheld secrets', () => {
     const r = validateProfile('saved.yaml', {
       read: read(stringify({ ...saved, node: { hostname: 'Not_A_Name', domain: 'lab.example.com' } })),
