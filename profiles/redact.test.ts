@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { redactSecrets, secretPaths, REDACTED } from './redact.js';
-import { applyDefaults } from './validate.js';
+import { applyDefaults, validateProfile, withheldSecretPaths } from './validate.js';
+import { stringify } from 'yaml';
 
 describe('redaction', () => {
   const p = applyDefaults({
@@ -39,7 +40,53 @@ describe('redaction', () => {
       '/install/progress/webhook/secret',
       '/install/storage/encryption/passphrase',
       '/tls/acme/eab/hmacKey',
+      '/users/admin/mfa/totpSecret',
       '/users/admin/passwordHash',
     ]);
+  });
+});
+
+describe('a saved profile, secrets withheld', () => {
+  const full = {
+    version: 1,
+    node: { hostname: 'n1', domain: 'lab.example.com' },
+    users: {
+      admin: {
+        name: 'ops',
+        passwordHash: '$y$j9T$acrhuYhRJDsGQYJNuubr81$YZItglN4LP/5Tq1L4hC5.Xl50yr.hpH8hMoUVdnqj9.',
+        sshKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEuWckL1NtDTIOYh5bLjRD1Ot+xL7dkjRPIjSUTMVpVa alice@laptop'],
+        mfa: { totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
+      },
+    },
+    dns: { server: 'ns1.example.com', tsig: { name: 'k', secret: 'c2VjcmV0c2VjcmV0c2VjcmV0' } },
+  };
+  const saved = redactSecrets(full);
+  const read = (text: string) => () => text;
+  it('finds the secret keys that hold the marker, and no other key', () => {
+    expect([...withheldSecretPaths({ ...saved, node: { hostname: REDACTED } })].sort()).toEqual([
+      '/dns/tsig/secret',
+      '/users/admin/mfa/totpSecret',
+      '/users/admin/passwordHash',
+    ]);
+  });
+  it('plans with withheldSecrets, and is refused without', () => {
+    expect(validateProfile('saved.yaml', { read: read(stringify(saved)) }).ok).toBe(false);
+    const r = validateProfile('saved.yaml', { read: read(stringify(saved)), withheldSecrets: true });
+    expect(r.issues).toEqual([]);
+    expect(r.ok && r.profile.users.admin.passwordHash).toBe(REDACTED);
+  });
+  it('refuses a TOTP secret that is not base32 of 160 bits or more, without repeating it', () => {
+    const bad = { ...full, users: { admin: { ...full.users.admin, mfa: { totpSecret: 'not-base32-1' } } } };
+    const r = validateProfile('bad.yaml', { read: read(stringify(bad)) });
+    expect(r.issues.map((i) => `${i.path} ${i.code}`)).toEqual(['/users/admin/mfa/totpSecret E_TOTP_SECRET']);
+    expect(JSON.stringify(r.issues)).not.toContain('not-base32-1');
+  });
+  it('still refuses a real problem beside withheld secrets', () => {
+    const r = validateProfile('saved.yaml', {
+      read: read(stringify({ ...saved, node: { hostname: 'Not_A_Name', domain: 'lab.example.com' } })),
+      withheldSecrets: true,
+    });
+    expect(r.ok).toBe(false);
+    expect(r.issues.map((i) => i.path)).toEqual(['/node/hostname']);
   });
 });

@@ -9,6 +9,7 @@ import type { Profile } from './schema/profile.js';
 import type { PlainObject } from './merge.js';
 import { schemaOrder } from './order.js';
 import { ProfileSchema } from './schema/profile.js';
+import { REDACTED, redactSecrets } from './redact.js';
 
 export type ValidationResult =
   | { ok: true; file: string; profile: Profile; loaded: LoadedProfile; issues: [] }
@@ -50,6 +51,33 @@ export interface ValidateOptions {
   facts?: HardwareFacts;
   /** Reads each file of the `extends` chain (tests); a regular file of bounded size by default. */
   read?: ReadText;
+  /**
+   * A saved profile (/etc/debvisor/installed-profile.yaml) has its secrets replaced by
+   * `<redacted>`: accept the marker where the schema says secret, so it still plans (replay).
+   * Only for planning: an install needs the real values.
+   */
+  withheldSecrets?: boolean;
+}
+
+/** JSON pointers of the secret keys whose value is the redaction marker. */
+export function withheldSecretPaths(data: unknown): Set<string> {
+  const out = new Set<string>();
+  // Swap the marker for another string so that only the schema's secrets come back as REDACTED.
+  const swap = (v: unknown): unknown =>
+    v === REDACTED
+      ? 'x'
+      : Array.isArray(v)
+        ? v.map(swap)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x)]))
+          : v;
+  const walk = (orig: unknown, red: unknown, path: string) => {
+    if (orig === REDACTED && red === REDACTED) out.add(path);
+    else if (orig && typeof orig === 'object' && red && typeof red === 'object')
+      for (const [k, v] of Object.entries(orig)) walk(v, (red as Record<string, unknown>)[k], `${path}/${k}`);
+  };
+  walk(data, redactSecrets(swap(data)), '');
+  return out;
 }
 
 /** Load, merge `extends`, check the shape, fill defaults, check the meaning: every issue at once. */
@@ -58,6 +86,11 @@ export function validateProfile(file: string, opts: ValidateOptions = {}): Valid
   if (!loaded.ok) return { ok: false, file, issues: sortIssues(loaded.issues) };
   const { profile: lp } = loaded;
   const r = checkYamlData(lp.data, lp.chain, profileKind(opts.facts), lp.issues);
-  if (!r.ok) return { ok: false, file, issues: r.issues, loaded: lp };
+  if (!r.ok) {
+    const withheld = opts.withheldSecrets ? withheldSecretPaths(lp.data) : new Set<string>();
+    const issues = r.issues.filter((i) => !withheld.has(i.path));
+    if (issues.length === 0) return { ok: true, file, profile: applyDefaults(lp.data), loaded: lp, issues: [] };
+    return { ok: false, file, issues, loaded: lp };
+  }
   return { ok: true, file, profile: r.value, loaded: lp, issues: [] };
 }

@@ -118,7 +118,8 @@ export function classifyUpdateFailure(output: string, names: string[], keyName: 
 /** Sends one UPDATE with nsupdate, the key read from its root-only file. */
 export async function sendUpdate(run: Runner, keyFile: string, key: TsigKey, t: DnsTarget, ops: readonly UpdateOp[], events?: Emitter): Promise<void> {
   const remote = `dns:${t.server}`;
-  const r = await run(['nsupdate', '-k', keyFile, '-t', String(Math.ceil(DNS_TIMEOUT_MS / 1000))], {
+  // TCP (-v): one connection, no UDP fragments, and it passes through TCP-only paths (NAT, tunnels, QEMU's guestfwd).
+  const r = await run(['nsupdate', '-v', '-k', keyFile, '-t', String(Math.ceil(DNS_TIMEOUT_MS / 1000))], {
     input: renderUpdateScript(t, ops),
     allowFailure: true,
     timeoutMs: DNS_TIMEOUT_MS + 5_000,
@@ -133,7 +134,7 @@ export async function sendUpdate(run: Runner, keyFile: string, key: TsigKey, t: 
 
 /** The records of one name and type as the primary serves them (no recursion, no cache). */
 export async function queryPrimary(run: Runner, t: DnsTarget, name: string, type: string): Promise<string[]> {
-  const r = await run(['dig', '+short', '+norecurse', '+time=3', '+tries=2', '-p', String(t.port), `@${t.server}`, fq(name), type], {
+  const r = await run(['dig', '+tcp', '+short', '+norecurse', '+time=3', '+tries=2', '-p', String(t.port), `@${t.server}`, fq(name), type], {
     allowFailure: true,
     timeoutMs: DNS_TIMEOUT_MS,
   }).catch((err: Error) => ({ exitCode: -1, stdout: '', stderr: err.message }));

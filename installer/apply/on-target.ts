@@ -2,6 +2,7 @@ import { writeFileSet } from '../../core/fileset.js';
 import { TRIXIE } from '../../core/facts.js';
 import { renderFiles } from '../../overlays/render.js';
 import { adminAccount, applyAccounts, planAccounts } from '../../overlays/ssh/accounts.js';
+import { writeTotpState } from '../../overlays/ssh/mfa.js';
 import type { ApplyContext } from './context.js';
 
 /** Root locked, the admin created with shadow-utils' --root (overlays/ssh/accounts.ts, as `debvisor render` does). */
@@ -16,4 +17,10 @@ export async function renderDefaultsOnTarget(ctx: ApplyContext): Promise<void> {
   const res = await writeFileSet(ctx.target, renderFiles(ctx.profile, TRIXIE, { adminHome: plan.admin.home }), { events: ctx.events });
   for (const u of res.unchecked) ctx.events.warn(`${u.path} was not checked with ${u.check}: ${u.reason}`, { step: 'render-defaults' });
   ctx.events.info(`wrote ${res.written.length} files, removed ${res.removed.length}`, { step: 'render-defaults' });
+  // An unattended install has nobody to enrol TOTP at the console: the profile may carry the secret.
+  const mfa = ctx.profile.users.admin.mfa;
+  if (mfa.totp && mfa.totpSecret) {
+    await writeTotpState(ctx.target, ctx.profile.users.admin.name, mfa.totpSecret, []);
+    ctx.events.info(`TOTP secret of ${ctx.profile.users.admin.name} written from the profile`, { step: 'render-defaults' });
+  }
 }

@@ -24,7 +24,14 @@ export default defineCommand({
     if (values.facts !== undefined && !existsSync(values.facts))
       throw new UsageError(`no such file: ${values.facts}`, 'give a facts file written by debvisor facts --out');
     // The profile alone first: its shape and meaning. The hardware is the plan's to judge.
-    const inputs = await readPlanInputs(file, values.facts, io, { profile: 'no plan: fix the profile first', facts: 'no plan: the facts file is not valid' });
+    // A plan writes nothing: a saved installed-profile, its secrets redacted, replays to the same plan.
+    const inputs = await readPlanInputs(
+      file,
+      values.facts,
+      io,
+      { profile: 'no plan: fix the profile first', facts: 'no plan: the facts file is not valid' },
+      { withheldSecrets: true },
+    );
     if (!inputs) return EXIT.failed;
     const { profile: r, facts } = inputs;
     const plan = planInstall(r.profile, facts);

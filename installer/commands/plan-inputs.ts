@@ -22,8 +22,9 @@ export async function readPlanInputs(
   factsFile: string | undefined,
   io: Io,
   refusal: { profile: string; facts: string },
+  opts: { withheldSecrets?: boolean } = {},
 ): Promise<PlanInputs | undefined> {
-  const r = validateProfile(file);
+  const r = validateProfile(file, opts);
   if (!r.ok) {
     for (const i of r.issues) io.stderr.write(`${formatIssue(i)}\n`);
     io.stderr.write(`${refusal.profile}\n`);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname as machineHostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -254,7 +254,10 @@ export async function runInstall(opts: RunInstallOptions): Promise<RunInstallRes
     return { ok: true, fqdn: plan.node.fqdn };
   }
 
-  // 4. Apply.
+  // 4. Apply. The facts and the plan go with the logs onto the node (save-logs): with
+  // /etc/debvisor/installed-profile.yaml they replay the plan (`install plan --facts`).
+  writeFileSync(join(log.dir, 'facts.json'), `${JSON.stringify(facts, null, 2)}\n`, { mode: 0o640 });
+  writeFileSync(join(log.dir, 'plan.txt'), formatPlan(plan), { mode: 0o640 });
   try {
     await applyPlan({
       plan,

@@ -44,6 +44,17 @@ export const checkUsers: Rule = (p) => {
     // The message never repeats the value: it may be a real password.
     if (!r.ok) out.push(finding('/users/admin/passwordHash', 'E_PASSWORD_HASH', r.reason, r.hint));
   }
+  const totp = admin.mfa.totpSecret;
+  // The message never repeats the value: it is a secret.
+  if (totp !== undefined && !/^[A-Z2-7]{32,128}$/.test(totp))
+    out.push(
+      finding(
+        '/users/admin/mfa/totpSecret',
+        'E_TOTP_SECRET',
+        'the TOTP secret is not base32 of at least 160 bits',
+        "base32 (A-Z, 2-7), at least 32 characters: `debvisor mfa enroll` shows one, or any authenticator app's export",
+      ),
+    );
   const seen = new Map<string, number>();
   admin.sshKeys.forEach((line, i) => {
     const r = parseSshPublicKey(line);
