@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import { silentEmitter } from '../../core/events.js';
 import { startAnswerServer, type RunningAnswerServer } from '../../installer/unattended/answer-server.js';
 import { fetchProfile } from '../../installer/unattended/fetch-pinned.js';
+import { makeTestCert } from './helpers/test-cert.js';
 
 /**
  * `debvisor profile serve` and the installer's pinned client, both real, on loopback: a
@@ -30,28 +31,7 @@ const facts = (over: object = {}) =>
     ...over,
   });
 
-async function makeCert(name: string): Promise<{ cert: string; key: string }> {
-  const cert = join(dir, `${name}.pem`);
-  const key = join(dir, `${name}.key`);
-  await execa('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${name}`,
-    '-keyout',
-    key,
-    '-out',
-    cert,
-  ]);
-  return { cert, key };
-}
+const makeCert = (name: string) => makeTestCert(dir, name);
 
 async function opensslPin(cert: string): Promise<string> {
   const { stdout } = await execa('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', cert]);

@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Lab, createLab } from './netns-lab.js';
+import { makeTestCert } from './test-cert.js';
 
 /**
  * The first-boot lab (notes in /work/shared/research/firstboot-testbeds.md): a CA namespace with
@@ -66,47 +67,8 @@ export async function createFirstbootLab(dir: string): Promise<FirstbootLab> {
     await lab.cleanup();
   };
   try {
-    const ssl = (args: string[]) => execa('openssl', args, { cwd: dir, stdin: 'ignore' });
-    await ssl([
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=test minica',
-      '-keyout',
-      'minica.key',
-      '-out',
-      'minica.pem',
-    ]);
-    await ssl([
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=pebble',
-      '-CA',
-      'minica.pem',
-      '-CAkey',
-      'minica.key',
-      '-addext',
-      `subjectAltName=IP:${ca}`,
-      '-keyout',
-      'pebble.key',
-      '-out',
-      'pebble.pem',
-    ]);
+    const minica = await makeTestCert(dir, 'minica', { cn: 'test minica' });
+    await makeTestCert(dir, 'pebble', { ca: minica, san: `IP:${ca}` });
     const secret = (await execa('openssl', ['rand', '-base64', '32'])).stdout.trim();
     for (const d of ['knot/run', 'knot/db', 'knot/zones']) mkdirSync(join(dir, d), { recursive: true });
     writeFileSync(
