@@ -23,6 +23,10 @@ export default defineCommand({
       if (file !== undefined && !existsSync(file)) throw new UsageError(`no such file: ${file}`, `give an existing file to ${opt}`);
     }
     if (!process.stdin.isTTY) throw new UsageError('the installer needs a terminal', 'run it on a console, or use install apply with a profile');
+    // Ink draws nothing but its last frame when CI is set (is-in-ci, read once as Ink loads): the
+    // installer is interactive on a terminal and must draw, so Ink loads without it.
+    const ciVars = ['CI', 'CONTINUOUS_INTEGRATION'].map((k) => [k, process.env[k]] as const);
+    for (const [k] of ciVars) delete process.env[k];
     // Ink and React load only when the installer runs (not for --help).
     const [{ runTui }, { liveEngine }, { wantsAscii }, { loadProfile }, { loadFactsFile }, { gatherFacts }, { version }] = await Promise.all([
       import('../tui/run-tui.js'),
@@ -33,6 +37,7 @@ export default defineCommand({
       import('../facts/gather.js'),
       import('../../core/cli/run-cli.js'),
     ]);
+    for (const [k, v] of ciVars) if (v !== undefined) process.env[k] = v;
     let facts: HardwareFacts;
     if (values.facts !== undefined) {
       const f = loadFactsFile(values.facts);

@@ -69,7 +69,9 @@ function fits(s: string) {
 }
 
 async function startTui(args: string[]): Promise<void> {
-  const cmd = ['node', 'bin/debvisor.js', 'install', 'tui', ...args].map((a) => `'${a}'`).join(' ');
+  // CI=true as on a CI runner, whatever this machine has: Ink then draws only its last frame unless
+  // the installer loads it without (the suite failed in CI on exactly that, with a blank screen).
+  const cmd = `CI=true ${['node', 'bin/debvisor.js', 'install', 'tui', ...args].map((a) => `'${a}'`).join(' ')}`;
   // A session an earlier, failed test left behind must not make this one fail too.
   await tmux('kill-session', '-t', 'tui');
   const r = await tmux('new-session', '-d', '-x', '80', '-y', '25', '-s', 'tui', '-c', repo, `${cmd}; echo $? > '${dir}/exit'; sleep 60`);
