@@ -20,11 +20,25 @@ import { closeEncryption } from './steps-crypt.js';
 /** Packages the live system needs and an installed node must not keep (live-boot's initramfs hooks above all). */
 export const LIVE_PACKAGES = ['live-boot', 'live-boot-initramfs-tools', 'live-config', 'live-config-systemd', 'live-tools'];
 /** The live system's own units and files (builder/live-build.ts puts them in the image); an installed node has none of them. */
-export const LIVE_UNITS = ['debvisor-live.service', 'debvisor-live-issue.service'];
+/**
+ * The live system's own units and files (builder/live-build.ts puts them in the image): the node
+ * must not keep them, even where their kernel-command-line conditions would stop them.
+ */
+export const LIVE_UNITS = [
+  'debvisor-live.service',
+  'debvisor-live-issue.service',
+  'debvisor-live-firewall.service',
+  'debvisor-unattended.service',
+  'debvisor-installer-tty1.service',
+  'debvisor-installer-ttyS0.service',
+];
 export const LIVE_FILES = [
-  '/etc/systemd/system/debvisor-live.service',
-  '/etc/systemd/system/debvisor-live-issue.service',
+  ...LIVE_UNITS.map((u) => `/etc/systemd/system/${u}`),
   '/usr/libexec/debvisor-live-mode',
+  '/usr/libexec/debvisor-installer-console',
+  '/usr/lib/systemd/system-generators/debvisor-installer-generator',
+  '/etc/debvisor/live-firewall.nft',
+  '/etc/debvisor/profile-signers',
   '/etc/live',
   '/etc/debvisor/profile.yaml',
   '/usr/share/debvisor/packages',
