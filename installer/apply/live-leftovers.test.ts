@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { liveBuildFiles } from '../../builder/live-build.js';
 import { loadBuildSpec } from '../../builder/spec.js';
 import { LIVE_FILES, LIVE_UNITS } from './steps-system.js';
+import { testDir } from '../../test/unit/helpers/temp-dir.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 /** What the image adds that the node keeps. */
@@ -13,7 +13,7 @@ const NODE_KEEPS = ['/etc/debvisor/kernel-fragment.config'];
 
 function imageFiles() {
   const { spec } = loadBuildSpec(join(repo, 'iso/build.yaml'), repo);
-  const dir = mkdtempSync(join(tmpdir(), 'live-leftovers-'));
+  const dir = testDir('live-leftovers-');
   writeFileSync(join(dir, 'd.deb'), 'deb');
   // profileSigners and profile set, so their files are in the list too.
   return liveBuildFiles({ ...spec, profile: 'p.yaml', profileSigners: 'signers' }, '0.1.0', { repo, debPath: join(dir, 'd.deb'), debFile: 'd.deb' }, () => 'x');
