@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DebvisorError } from '../../core/errors.js';
-import type { RunOptions, RunResult } from '../../core/run.js';
+import { CommandError, type RunOptions, type RunResult } from '../../core/run.js';
 import { runDhcpAsk } from './dhcp-ask-run.js';
 
 // The real dhclient against a real DHCP server is test/integration/unattended-dhcp-url.test.ts;
@@ -40,6 +40,15 @@ describe('runDhcpAsk', () => {
     expect(calls[1]!.argv.slice(-7)).toEqual(['-cf', join(dir, 'dhclient.conf'), '-lf', join(dir, 'eth0.leases'), '-pf', join(dir, 'eth0.pid'), 'eth0']);
     expect(calls[1]!.opts.timeoutMs).toBe(6000);
     expect(readFileSync(join(dir, 'dhclient.conf'), 'utf8')).toMatch(/^timeout 1;$/m);
+  });
+
+  it('dhclient killed at the bound (the runner throws for a signal): no answer, no URL', async () => {
+    const exec = async (argv: string[]): Promise<RunResult> => {
+      if (argv[0] === 'ip') return { argv, exitCode: 0, stdout: LINKS, stderr: '', durationMs: 1 };
+      throw new CommandError(argv, undefined, [], 'timed out after 10000 ms');
+    };
+    const r = await runDhcpAsk({ dir, dhclient: '/bin/sh', exec });
+    expect(r.answers).toEqual([{ iface: 'eth0', lease: false, url: undefined }]);
   });
 
   it('dhclient failing otherwise: names the interface, exit code and command, with its last lines', async () => {
