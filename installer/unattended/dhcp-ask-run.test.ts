@@ -42,13 +42,20 @@ describe('runDhcpAsk', () => {
     expect(readFileSync(join(dir, 'dhclient.conf'), 'utf8')).toMatch(/^timeout 1;$/m);
   });
 
-  it('dhclient killed at the bound (the runner throws for a signal): no answer, no URL', async () => {
+  it('dhclient killed at the bound (the runner throws for a signal): no answer, no URL; one that cannot start is an error', async () => {
     const exec = async (argv: string[]): Promise<RunResult> => {
       if (argv[0] === 'ip') return { argv, exitCode: 0, stdout: LINKS, stderr: '', durationMs: 1 };
       throw new CommandError(argv, undefined, [], 'timed out after 10000 ms');
     };
     const r = await runDhcpAsk({ dir, dhclient: '/bin/sh', exec });
     expect(r.answers).toEqual([{ iface: 'eth0', lease: false, url: undefined }]);
+    const noStart = async (argv: string[]): Promise<RunResult> => {
+      if (argv[0] === 'ip') return { argv, exitCode: 0, stdout: LINKS, stderr: '', durationMs: 1 };
+      throw new CommandError(argv, undefined, [], 'spawn /bin/sh EACCES');
+    };
+    const err = (await runDhcpAsk({ dir, dhclient: '/bin/sh', exec: noStart }).catch((e: unknown) => e)) as DebvisorError;
+    expect(err.message).toMatch(/^URL from DHCP: dhclient on eth0 did not run: command failed \(spawn \/bin\/sh EACCES\)/);
+    expect(err.hint).toBe('check that /bin/sh runs here (isc-dhcp-client)');
   });
 
   it('dhclient failing otherwise: names the interface, exit code and command, with its last lines', async () => {

@@ -93,7 +93,11 @@ async function askOne(iface: string, o: Required<DhcpAskOptions>): Promise<DhcpA
     stderr = r.stderr;
   } catch (err) {
     // Killed at the bound (the runner throws when a command ends by a signal): no answer in time.
-    if (!(err instanceof CommandError)) throw err;
+    if (!(err instanceof CommandError && /timed out/.test(err.message)))
+      throw new DebvisorError('E_PROFILE_SOURCE', `URL from DHCP: dhclient on ${iface} did not run: ${(err as Error).message}`, {
+        hint: `check that ${o.dhclient} runs here (isc-dhcp-client)`,
+        cause: err,
+      });
   } finally {
     await endDaemon(files.pid, files.leases, exitCode === 0 ? PID_FILE_WAIT_MS : 0);
   }
