@@ -37,6 +37,7 @@ export const LIVE_FILES = [
   '/usr/libexec/debvisor-installer-console',
   '/usr/lib/systemd/system-generators/debvisor-installer-generator',
   '/etc/debvisor/live-firewall.nft',
+  '/etc/systemd/system/networking.service.d/debvisor-live.conf',
   '/etc/debvisor/profile-signers',
   '/etc/live',
   '/etc/debvisor/profile.yaml',
