@@ -95,7 +95,7 @@ describe('the interactive installer in the live image', () => {
     const calls = readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n');
     const facts = join(dir, 'installer-facts.json');
     // Facts are read once; the TUI ran twice (Enter started it again), both times on them.
-    expect(calls).toEqual([`facts --out ${facts}`, `install tui --dry-run --facts ${facts}`, `install tui --dry-run --facts ${facts}`]);
+    expect(calls).toEqual([`facts --out ${facts}`, `install tui --discover --dry-run --facts ${facts}`, `install tui --discover --dry-run --facts ${facts}`]);
     expect(r.stdout).toContain('the dry run ended at the plan; nothing was touched');
     expect(r.stdout).toContain('--- facts ---\n{"disks": []}\n--- end of facts ---');
     expect(r.stdout).toContain('Press Enter to start the installer again.');
@@ -108,7 +108,7 @@ describe('the interactive installer in the live image', () => {
     const bin = stubs(dir, 1);
     const script = withCmdline(INSTALLER_CONSOLE_SCRIPT.replaceAll('/run/debvisor', dir), dir, 'boot=live debvisor.mode=install');
     const r = await execa('sh', [script], { env: { PATH: `${bin}:/usr/bin:/bin` }, input: '', reject: false });
-    expect(readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n')).toEqual(['install tui']);
+    expect(readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n')).toEqual(['install tui --discover']);
     expect(r.stdout).toContain('left without installing (aborted: nothing was touched');
     expect(r.stdout).toContain('Press Enter to start the installer again.');
   });

@@ -15,6 +15,8 @@ export interface TuiOptions {
   dryRun: boolean;
   ascii: boolean;
   exportPath?: string;
+  /** Where `base` came from, shown on the welcome screen. */
+  preloadedFrom?: string;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
 }
@@ -27,7 +29,10 @@ export function tuiEnv(facts: HardwareFacts): TuiEnv {
 /** Runs the installer on a terminal until it is left: installed, failed, or aborted. */
 export async function runTui(opts: TuiOptions): Promise<TuiExit> {
   const env = tuiEnv(opts.facts);
-  const initial = startState(opts.base, env.ctx, opts.exportPath ? { exportPath: opts.exportPath } : {});
+  const initial = startState(opts.base, env.ctx, {
+    ...(opts.exportPath ? { exportPath: opts.exportPath } : {}),
+    ...(opts.preloadedFrom ? { preloadedFrom: opts.preloadedFrom } : {}),
+  });
   let result: TuiExit = { code: 'aborted' };
   const out = opts.stdout ?? process.stdout;
   // A clean screen: Ink then draws from the top, and the frame stays in place.

@@ -15,7 +15,7 @@ const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEuWckL1NtDTIOYh5bLjRD1Ot+xL7dk
 const K = { enter: '\r', down: '\x1b[B', up: '\x1b[A', right: '\x1b[C', esc: '\x1b', ctrlC: '\x03', ctrlN: '\x0e', bs: '\x7f' };
 const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
 
-function start(f: HardwareFacts, opts: { ascii?: boolean; base?: Record<string, unknown>; install?: TuiEngine['install'] } = {}) {
+function start(f: HardwareFacts, opts: { ascii?: boolean; base?: Record<string, unknown>; install?: TuiEngine['install']; from?: string } = {}) {
   const env: TuiEnv = {
     ctx: { facts: f },
     newTotp: () => ({
@@ -45,7 +45,13 @@ function start(f: HardwareFacts, opts: { ascii?: boolean; base?: Record<string, 
     createElement(
       LookContext.Provider,
       { value: { ascii: opts.ascii ?? false } },
-      createElement(App, { initial: startState(opts.base ?? {}, env.ctx), env, engine, dryRun: true, onExit: (e: TuiExit) => exits.push(e) }),
+      createElement(App, {
+        initial: startState(opts.base ?? {}, env.ctx, opts.from ? { preloadedFrom: opts.from } : {}),
+        env,
+        engine,
+        dryRun: true,
+        onExit: (e: TuiExit) => exits.push(e),
+      }),
     ),
   );
   const press = async (...keys: string[]) => {
@@ -208,9 +214,12 @@ describe('the installer TUI, frame by frame', () => {
 
   it('a partial profile preloads its answers and skips the screens it answers; the summary shows the plan', async () => {
     const base = PRELOADED;
-    const { app, press, saved } = start(facts('one-disk'), { base });
+    const from = `filesystem labelled DEBVISOR-PROFILE (/dev/sdb1) ${'x'.repeat(60)}`;
+    const { app, press, saved } = start(facts('one-disk'), { base, from });
     await tick();
     expect(app.lastFrame()).toContain('From the profile (not asked again');
+    // install tui --discover names where the answers came from, cut to the frame.
+    expect(app.lastFrame()).toContain('Answers preloaded from filesystem labelled DEBVISOR-PROFILE (/dev/sdb1)');
     let f = await press(K.enter);
     expect(f).toContain('Summary (2/2)');
     expect(f).toContain('/dev/nvme0n1');

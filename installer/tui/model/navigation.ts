@@ -56,6 +56,8 @@ export interface TuiState {
   check: FormCheck;
   /** Form screens a preloaded profile answered: not asked. */
   skipped: ScreenId[];
+  /** Where the preloaded profile came from, in words (`--discover`: the unattended install's sources). */
+  preloadedFrom?: string;
   at: ScreenId;
   focus: number;
   /** Fields the operator edited: their problems show as they type. */
@@ -98,13 +100,27 @@ export function flow(s: TuiState): ScreenId[] {
   return out;
 }
 
-export function startState(base: PlainObject, ctx: FieldContext, opts: { exportPath?: string } = {}): TuiState {
+export function startState(base: PlainObject, ctx: FieldContext, opts: { exportPath?: string; preloadedFrom?: string } = {}): TuiState {
   const form = startForm(base, ctx);
   if (opts.exportPath) form.answers.exportPath = opts.exportPath;
   const check = checkForm(form);
   const skipped = FORM_SCREENS.map((s) => s.id).filter((id) => screenPreloaded(form, id, check));
   form.skipped = skipped;
-  return { form, check, skipped, at: 'welcome', focus: 0, touched: [], tried: [], search: {}, cursor: {}, keyLine: '', totpWrong: false, scroll: 0 };
+  return {
+    form,
+    check,
+    skipped,
+    ...(opts.preloadedFrom ? { preloadedFrom: opts.preloadedFrom } : {}),
+    at: 'welcome',
+    focus: 0,
+    touched: [],
+    tried: [],
+    search: {},
+    cursor: {},
+    keyLine: '',
+    totpWrong: false,
+    scroll: 0,
+  };
 }
 
 export function visibleFields(s: TuiState): Field[] {

@@ -119,7 +119,9 @@ export function welcomeLines(s: TuiState): string[] {
   return [
     ...TUI_TEXT.welcome,
     '',
-    ...(preloaded.length ? ['From the profile (not asked again, shown on the summary):', `  ${preloaded.join(', ')}`, ''] : []),
+    // The source can be long (a device, a URL): one line, cut to the frame.
+    ...(s.preloadedFrom ? [`Answers preloaded from ${s.preloadedFrom}`.slice(0, 76)] : []),
+    ...(preloaded.length ? ['From the profile (not asked again, shown on the summary):', `  ${preloaded.join(', ')}`, ''] : s.preloadedFrom ? [''] : []),
     TUI_TEXT.welcomeGo,
   ];
 }
