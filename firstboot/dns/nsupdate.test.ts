@@ -57,3 +57,22 @@ describe('dns keygen', () => {
     expect(k.bind).not.toMatch(/subdomain|wildcard|zonesub/);
   });
 });
+
+describe('a DNS tool missing on the node', () => {
+  it('is said as such, not as an unreachable server, and not retried', async () => {
+    const { queryPrimary, sendUpdate } = await import('./nsupdate.js');
+    const { run } = await import('../../core/run.js');
+    // The real runner, PATH without the tools: the spawn fails with ENOENT as on a node without bind9-dnsutils.
+    const noTools = (argv: string[], o?: Parameters<typeof run>[1]) => run([`/nonexistent/${argv[0]}`, ...argv.slice(1)], o);
+    const t = { server: '127.0.0.1', port: 53, zone: 'example.com' };
+    await expect(queryPrimary(noTools, t, 'n.example.com', 'A')).rejects.toMatchObject({
+      code: 'E_DNS_TOOL',
+      retryable: false,
+      message: 'dig is not installed on this node',
+    });
+    await expect(sendUpdate(noTools, '/nonexistent/key', key, t, [{ op: 'delete', name: 'n.example.com', type: 'A' }])).rejects.toMatchObject({
+      code: 'E_DNS_TOOL',
+      message: 'nsupdate is not installed on this node',
+    });
+  });
+});

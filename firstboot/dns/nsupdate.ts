@@ -115,6 +115,13 @@ export function classifyUpdateFailure(output: string, names: string[], keyName: 
   });
 }
 
+/** A run that did not start, as a failed run; a DNS tool missing on the node is no network problem: said as what it is, not retried. */
+function didNotRun(err: Error, tool: string): { exitCode: number; stdout: string; stderr: string } {
+  if (/ENOENT/.test(err.message))
+    throw new StepError('E_DNS_TOOL', `${tool} is not installed on this node`, { retryable: false, hint: 'install bind9-dnsutils (nsupdate and dig)' });
+  return { exitCode: -1, stdout: '', stderr: err.message };
+}
+
 /** Sends one UPDATE with nsupdate, the key read from its root-only file. */
 export async function sendUpdate(run: Runner, keyFile: string, key: TsigKey, t: DnsTarget, ops: readonly UpdateOp[], events?: Emitter): Promise<void> {
   const remote = `dns:${t.server}`;
@@ -126,7 +133,7 @@ export async function sendUpdate(run: Runner, keyFile: string, key: TsigKey, t: 
     events,
     step: 'dns',
     redact: [key.secret],
-  }).catch((err: Error) => ({ exitCode: -1, stdout: '', stderr: err.message }));
+  }).catch((err: Error) => didNotRun(err, 'nsupdate'));
   if (r.exitCode === 0) return;
   const names = [...new Set(ops.map((o) => o.name))];
   throw classifyUpdateFailure(`${r.stdout}\n${r.stderr}`.split(key.secret).join('***'), names, key.name, remote);
@@ -137,7 +144,7 @@ export async function queryPrimary(run: Runner, t: DnsTarget, name: string, type
   const r = await run(['dig', '+tcp', '+short', '+norecurse', '+time=3', '+tries=2', '-p', String(t.port), `@${t.server}`, fq(name), type], {
     allowFailure: true,
     timeoutMs: DNS_TIMEOUT_MS,
-  }).catch((err: Error) => ({ exitCode: -1, stdout: '', stderr: err.message }));
+  }).catch((err: Error) => didNotRun(err, 'dig'));
   if (r.exitCode !== 0 || /connection timed out|communications error|no servers could be reached/i.test(r.stdout))
     throw new StepError('E_DNS_UNREACHABLE', `the name server ${t.server}:${t.port} did not answer a query for ${name} ${type}`, {
       retryable: true,
