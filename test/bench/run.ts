@@ -1,12 +1,15 @@
 import { benchCli } from './cli.js';
 import { benchFirewall } from './firewall.js';
 import { benchLoader } from './loader.js';
+import { benchNode } from './node.js';
 
 // Figures, not pass/fail: targets live here, never in timed tests.
 const benches: Record<string, () => Promise<Record<string, string | number>>> = {
   cli: benchCli,
   firewall: benchFirewall,
   loader: benchLoader,
+  // QEMU under TCG, about 30 minutes: the install by PXE, first boot, a plain boot, the unsquashfs floor.
+  node: benchNode,
 };
 
 const only = process.argv.slice(2);

@@ -1,0 +1,127 @@
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from '../../builder/build.js';
+import { FQDN, HOSTNAME, machine, startNodeLab, stepTimes } from '../e2e/helpers/node-lab.js';
+import { GUEST_HTTP, TCG } from '../e2e/helpers/qemu.js';
+import { runAndWatch, type WatchResult } from '../e2e/helpers/qemu-watch.js';
+import { freePort } from '../e2e/helpers/acme-dns.js';
+
+/**
+ * A node's life under TCG, measured (figures, not pass/fail; issue 11 and 13 goals):
+ * 1. the unattended install by PXE (the e2e's lab: answer server, two disks, RAID1 + LVM-thin);
+ *    its time from the first step to the end of the last, and the time of each step;
+ * 2. the first boot of the installed disks with knot and pebble up, to `ready` on the console;
+ * 3. a plain boot of the same disks (first boot done) to the login prompt: 2 next to 3 is the
+ *    first-boot ratio (goal <= 1.2);
+ * 4. the floor: in the same VM (memory, CPUs, disks), the live system unsquashes the same image
+ *    onto the first disk (ext4, made just before); the install next to it is the install ratio
+ *    (goal <= 2.0). The floor writes one plain disk; the install writes a mirror under LVM-thin.
+ */
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const INSTALL_MS = 1_800_000;
+const BOOT_MS = 900_000;
+const FLOOR_SCRIPT = [
+  'exec >/dev/ttyS0 2>&1',
+  'set -e',
+  'mkfs.ext4 -q -F /dev/vda',
+  'mount /dev/vda /mnt',
+  'read a rest </proc/uptime',
+  'unsquashfs -q -f -d /mnt/root /run/live/medium/live/filesystem.squashfs >/dev/null',
+  'sync',
+  'read b rest </proc/uptime',
+  'echo "FLOOR start=$a end=$b"',
+  '',
+].join('\n');
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+function must(r: WatchResult, what: string): WatchResult {
+  if (!r.matched) throw new Error(`${what}: not there after ${r.seconds} s; serial:\n${r.serial.slice(-3000)}`);
+  return r;
+}
+
+/** The install's time from the first step's start to the last step's end, from the events' own times. */
+function installSeconds(serial: string): number {
+  const times: number[] = [];
+  for (const line of serial.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const e = JSON.parse(line) as { time?: string; data?: { kind?: string; index?: number }; message?: string; step?: string };
+      if ((e.data?.kind === 'step' && e.data.index === 1) || (e.step === 'finish' && /done in/.test(e.message ?? ''))) times.push(Date.parse(e.time!));
+    } catch {
+      /* a broken line */
+    }
+  }
+  if (times.length < 2) throw new Error('the install events have no first step or no end');
+  return (Math.max(...times) - Math.min(...times)) / 1000;
+}
+
+export async function benchNode(): Promise<Record<string, string | number>> {
+  const out = join(repo, 'out');
+  await build({ repo, spec: join(repo, 'iso/build.yaml'), out });
+  const parent = mkdtempSync(join(tmpdir(), 'debvisor-bench-node-'));
+  const lab = await startNodeLab(parent, out);
+  try {
+    const log = (name: string) => join(lab.dir, `serial-${name}.log`);
+    const vm = (mib: number, name: string) => [...TCG, ...machine(mib), '-serial', `file:${log(name)}`];
+
+    const install = must(
+      await runAndWatch([...vm(4096, 'install'), ...lab.pxeArgs(), ...lab.diskArgs()], log('install'), [/DebVisor install SUCCEEDED/], INSTALL_MS, /DebVisor install FAILED/),
+      'the install',
+    );
+    copyFileSync(log('install'), join(out, 'bench-install-serial.log'));
+    const installS = installSeconds(install.serial);
+    const steps = stepTimes(install.serial);
+
+    const nodeNet = async () => lab.nodeArgs(await freePort(), await freePort());
+    const ready = new RegExp(`DebVisor node ${FQDN.replace(/\./g, '\\.')}: ready(?! \\(degraded)`);
+    const first = must(await runAndWatch([...vm(2048, 'firstboot'), ...(await nodeNet()), ...lab.diskArgs()], log('firstboot'), [ready], BOOT_MS), 'first boot to ready');
+    const plain = must(
+      await runAndWatch([...vm(2048, 'plain'), ...(await nodeNet()), ...lab.diskArgs()], log('plain'), [new RegExp(`${HOSTNAME} login:`)], BOOT_MS),
+      'a plain boot to the login prompt',
+    );
+
+    // The floor: the same image, VM and disks; the live system fetched as the install fetched it.
+    writeFileSync(join(lab.dir, 'www', 'floor.sh'), FLOOR_SCRIPT);
+    const run = `for i in 1 2 3 4 5 6 7 8 9 10; do curl -sf http://${GUEST_HTTP}/floor.sh -o /run/floor.sh && break; sleep 3; done; sh /run/floor.sh`;
+    const netboot = join(out, 'netboot');
+    const floor = must(
+      await runAndWatch(
+        [
+          ...vm(4096, 'floor'),
+          ...lab.pxeArgs(),
+          ...lab.diskArgs(),
+          '-kernel',
+          join(netboot, 'vmlinuz'),
+          '-initrd',
+          join(netboot, 'initrd.img'),
+          '-append',
+          `boot=live components console=ttyS0,115200n8 fetch=http://${GUEST_HTTP}/filesystem.squashfs systemd.run="/bin/sh -c '${run}'"`,
+        ],
+        log('floor'),
+        [/FLOOR start=[0-9.]+ end=[0-9.]+/],
+        BOOT_MS,
+      ),
+      'the floor (unsquashfs in the live system)',
+    );
+    const m = /FLOOR start=([0-9.]+) end=([0-9.]+)/.exec(floor.serial)!;
+    const floorS = Number(m[2]) - Number(m[1]);
+
+    const figures: Record<string, string | number> = {
+      'install (s)': round(installS),
+      'floor: unsquashfs (s)': round(floorS),
+      'install / floor (goal <= 2.0)': round(installS / floorS),
+    };
+    for (const s of steps) figures[`  step ${s.step} (s)`] = s.seconds;
+    figures['first boot to ready (s)'] = first.seconds;
+    figures['plain boot to login (s)'] = plain.seconds;
+    figures['first boot / plain (goal <= 1.2)'] = round(first.seconds / plain.seconds);
+    figures['(times from QEMU start, polled every 2 s)'] = '';
+    return figures;
+  } finally {
+    await lab.close();
+    rmSync(parent, { recursive: true, force: true });
+  }
+}
