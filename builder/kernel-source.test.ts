@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newestPackage, packageEntries, pruneKernelCache } from './kernel-source.js';
+import { testDir } from '../test/unit/helpers/temp-dir.js';
 
 const stanza = (name: string, version: string) =>
   `Package: ${name}\nVersion: ${version}\nFilename: pool/main/l/linux/${name}_${version}_all.deb\nSHA256: ${version.length}abc\n`;
@@ -26,7 +26,7 @@ describe('kernel packages in a Debian index', () => {
     ]);
   });
   it('prunes what only older kernel versions used, and keeps built packages and indexes', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kcache-'));
+    const dir = testDir('kcache-');
     for (const d of [
       'src-6.12.107-1',
       'src-6.12.117-1',

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { INSTALLER_CONSOLE_SCRIPT, INSTALLER_GENERATOR, bootloaderFiles, cmdline, liveBuildFiles } from './live-build.js';
 import { loadBuildSpec } from './spec.js';
+import { testDir } from '../test/unit/helpers/temp-dir.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const { spec } = loadBuildSpec(join(repo, 'iso/build.yaml'), repo);
 
 function files() {
-  const dir = mkdtempSync(join(tmpdir(), 'lbfiles-'));
+  const dir = testDir('lbfiles-');
   writeFileSync(join(dir, 'd.deb'), 'deb');
   const all = liveBuildFiles(spec, '0.1.0', { repo, debPath: join(dir, 'd.deb'), debFile: 'd.deb' });
   return (path: string) => all.find((f) => f.path === path);
@@ -79,7 +79,7 @@ describe('the interactive installer in the live image', () => {
       ['install-serial', 'serial-getty@ttyS0.service'],
       ['unattended', undefined],
     ] as const) {
-      const dir = mkdtempSync(join(tmpdir(), 'gen-'));
+      const dir = testDir('gen-');
       const script = withCmdline(INSTALLER_GENERATOR, dir, `boot=live components debvisor.mode=${mode} systemd.ssh_auto=no`);
       await execa('sh', [script, join(dir, 'normal'), join(dir, 'early'), join(dir, 'late')]);
       if (masked) expect(readlinkSync(join(dir, 'early', masked))).toBe('/dev/null');
@@ -88,7 +88,7 @@ describe('the interactive installer in the live image', () => {
   });
 
   it('runs a dry run on recorded facts with debvisor.dryrun=1, prints the facts after it, and offers to start again', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'console-'));
+    const dir = testDir('console-');
     const bin = stubs(dir, 0);
     const script = withCmdline(INSTALLER_CONSOLE_SCRIPT.replaceAll('/run/debvisor', dir), dir, 'boot=live debvisor.mode=install-serial debvisor.dryrun=1');
     const r = await execa('sh', [script, '115200'], { env: { PATH: `${bin}:/usr/bin:/bin` }, input: '\n', reject: false });
@@ -104,7 +104,7 @@ describe('the interactive installer in the live image', () => {
   });
 
   it('runs the real installer without the parameter, and says so when it is left', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'console-'));
+    const dir = testDir('console-');
     const bin = stubs(dir, 1);
     const script = withCmdline(INSTALLER_CONSOLE_SCRIPT.replaceAll('/run/debvisor', dir), dir, 'boot=live debvisor.mode=install');
     const r = await execa('sh', [script], { env: { PATH: `${bin}:/usr/bin:/bin` }, input: '', reject: false });

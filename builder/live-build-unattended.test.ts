@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cmdline, liveBuildFiles } from './live-build.js';
 import { loadBuildSpec } from './spec.js';
+import { testDir } from '../test/unit/helpers/temp-dir.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const { spec } = loadBuildSpec(join(repo, 'iso/build.yaml'), repo);
 
 function files(s = spec, read?: (p: string) => string) {
-  const dir = mkdtempSync(join(tmpdir(), 'lbfiles-'));
+  const dir = testDir('lbfiles-');
   writeFileSync(join(dir, 'd.deb'), 'deb');
   const all = liveBuildFiles(s, '0.1.0', { repo, debPath: join(dir, 'd.deb'), debFile: 'd.deb' }, read);
   return (path: string) => all.find((f) => f.path === path);

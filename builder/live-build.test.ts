@@ -2,8 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { loadBuildSpec } from './spec.js';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { testDir } from '../test/unit/helpers/temp-dir.js';
 import { lbConfigArgs, bootloaderFiles, cmdline, volumeId, liveBuildFiles } from './live-build.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -38,7 +38,7 @@ describe('live-build configuration', () => {
     expect(arg(args, '--linux-flavours')).toBe('6.12.107-debvisor');
   });
   it('puts the custom kernel image in the local repository and keeps image and headers for the installer', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lbfiles-'));
+    const dir = testDir('lbfiles-');
     const p = (f: string) => {
       writeFileSync(join(dir, f), f);
       return { file: f, path: join(dir, f) };
@@ -54,7 +54,7 @@ describe('live-build configuration', () => {
     for (const k of kernelDebs) expect(paths).toContain(`config/includes.chroot/usr/share/debvisor/packages/${k.file}`);
   });
   it('brands the live system: host name debvisor, the boot mode and next steps on the login screen', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lbfiles-'));
+    const dir = testDir('lbfiles-');
     writeFileSync(join(dir, 'd.deb'), 'deb');
     const files = liveBuildFiles(spec, '0.1.0', { repo, debPath: join(dir, 'd.deb'), debFile: 'd.deb' });
     const file = (path: string) => String(files.find((f) => f.path === path)?.content ?? '');

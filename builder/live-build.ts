@@ -388,6 +388,18 @@ export const LIVE_FIREWALL = [
   '',
 ].join('\n');
 
+/**
+ * The live system's network is the initramfs's (the PXE boot, or `ip=dhcp`): ifupdown2 stays off
+ * it. Given live-boot's interfaces file it ran a second DHCP client on the interface the
+ * initramfs had set up, and the PXE-booted installer lost its address. Only the node runs it.
+ */
+export const LIVE_NETWORKING_DROPIN = [
+  '# DebVisor live system only (install apply removes this file from the node).',
+  '[Unit]',
+  'ConditionKernelCommandLine=!boot=live',
+  '',
+].join('\n');
+
 export const LIVE_FIREWALL_UNIT = [
   '[Unit]',
   'Description=DebVisor live system: firewall (deny inbound)',
@@ -496,6 +508,7 @@ export function liveBuildFiles(
   files.push({ path: 'config/includes.chroot/usr/lib/systemd/system-generators/debvisor-installer-generator', content: INSTALLER_GENERATOR, mode: 0o755 });
   files.push({ path: 'config/includes.chroot/etc/systemd/system/debvisor-live-firewall.service', content: LIVE_FIREWALL_UNIT, mode: 0o644 });
   files.push({ path: 'config/includes.chroot/etc/debvisor/live-firewall.nft', content: LIVE_FIREWALL, mode: 0o644 });
+  files.push({ path: 'config/includes.chroot/etc/systemd/system/networking.service.d/debvisor-live.conf', content: LIVE_NETWORKING_DROPIN, mode: 0o644 });
   files.push({ path: 'config/hooks/normal/0600-debvisor-live-hardening.hook.chroot', content: LIVE_HARDENING_HOOK, mode: 0o755 });
   files.push({ path: 'config/includes.chroot/etc/debvisor/kernel-fragment.config', content: readRepo(spec.kernel.fragment), mode: 0o644 });
   if (spec.profile) files.push({ path: 'config/includes.chroot/etc/debvisor/profile.yaml', content: readRepo(spec.profile), mode: 0o600 });

@@ -1,10 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { createProgressParser, readBytes, squashfsProgress, treeBytes } from './progress.js';
 import { createEmitter, memorySink } from '../core/events.js';
 import { throttledProgress } from './build.js';
+import { testDir } from '../test/unit/helpers/temp-dir.js';
 
 /** Lines as live-build, apt and xorriso write them into a stage's log. */
 const CAPTURED = [
@@ -48,7 +48,7 @@ describe('progress from the build logs', () => {
     expect(parse('xorriso : UPDATE :  1.00% done\rxorriso : UPDATE :  2.00% done')?.fraction).toBe(0.02);
   });
   it('measures mksquashfs by the bytes it read against the tree it packs, found by its root', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dv-progress-'));
+    const dir = testDir('dv-progress-');
     const tree = join(dir, 'lb/chroot');
     mkdirSync(join(tree, 'usr'), { recursive: true });
     writeFileSync(join(tree, 'usr/a'), Buffer.alloc(3000));

@@ -1,6 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { run, CommandError } from './run.js';
 import { createEmitter, memorySink } from './events.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { testDir } from '../test/unit/helpers/temp-dir.js';
 
 describe('run', () => {
   it('returns stdout and the exit code', async () => {
@@ -36,10 +39,7 @@ describe('run', () => {
 
 describe('run with a log file', () => {
   it('appends output to the file and quotes its tail on failure', async () => {
-    const { mkdtempSync, readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const log = join(mkdtempSync(join(tmpdir(), 'dv-run-')), 'stage.log');
+    const log = join(testDir('dv-run-'), 'stage.log');
     await run(['sh', '-c', 'echo first'], { logFile: log });
     const err = (await run(['sh', '-c', 'echo out-line; echo E: broken >&2; exit 100'], { logFile: log }).catch((e: unknown) => e)) as CommandError;
     expect(readFileSync(log, 'utf8')).toBe('first\nout-line\nE: broken\n');
@@ -47,10 +47,7 @@ describe('run with a log file', () => {
     expect(err.stderrTail).toEqual(['first', 'out-line', 'E: broken']);
   });
   it('hands each line to onLine as it comes and still logs the same bytes', async () => {
-    const { mkdtempSync, readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const log = join(mkdtempSync(join(tmpdir(), 'dv-run-')), 'stage.log');
+    const log = join(testDir('dv-run-'), 'stage.log');
     const lines: string[] = [];
     await run(['sh', '-c', 'echo one; echo two >&2; printf "three"'], { logFile: log, onLine: (l, s) => lines.push(`${s}:${l}`) });
     expect(lines.sort()).toEqual(['stderr:two', 'stdout:one', 'stdout:three']);

@@ -1,7 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { silentEmitter } from '../../core/events.js';
 import { loadBuildSpec } from '../spec.js';
@@ -11,12 +10,13 @@ import { layerFiles, layerInputs } from '../packages-layer.js';
 import { imageLbFiles } from '../lb-tree.js';
 import { STAGE_TABLE, STAGES, type BuildContext, type Stage, type StageName } from './index.js';
 import type { BuildSpec } from '../spec-schema.js';
+import { testDir } from '../../test/unit/helpers/temp-dir.js';
 
 const source = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A repository with the build inputs only (iso/, the boot menu templates), and a context over it. */
 function fixture(change: (spec: BuildSpec) => BuildSpec = (s) => s, version = '0.1.0') {
-  const repo = mkdtempSync(join(tmpdir(), 'dv-stages-'));
+  const repo = testDir('dv-stages-');
   cpSync(join(source, 'iso'), join(repo, 'iso'), { recursive: true });
   cpSync(join(source, 'builder/templates'), join(repo, 'builder/templates'), { recursive: true });
   mkdirSync(join(repo, 'work/deb'), { recursive: true });

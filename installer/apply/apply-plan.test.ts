@@ -61,6 +61,9 @@ function context(profile: ApplyContext['profile'], facts: HardwareFacts, plan: I
   const logDir = mkdtempSync(join(tmpdir(), 'debvisor-apply-log-'));
   const keyDirParent = mkdtempSync(join(tmpdir(), 'debvisor-apply-run-'));
   roots.push(target, logDir, keyDirParent);
+  // What copy-system brings from the image and a step reads: initramfs-tools' setting (bound over, never changed, while the live packages go).
+  mkdirSync(join(target, 'etc/initramfs-tools'), { recursive: true });
+  writeFileSync(join(target, 'etc/initramfs-tools/update-initramfs.conf'), 'update_initramfs=yes\n');
   const sink = memorySink();
   const ctx: ApplyContext = {
     plan,

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, lstatSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, lstatSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileSet, type RenderedFile } from '../../core/fileset.js';
 import type { ApplyContext } from './context.js';
@@ -19,12 +19,26 @@ import { closeEncryption } from './steps-crypt.js';
 
 /** Packages the live system needs and an installed node must not keep (live-boot's initramfs hooks above all). */
 export const LIVE_PACKAGES = ['live-boot', 'live-boot-initramfs-tools', 'live-config', 'live-config-systemd', 'live-tools'];
-/** The live system's own units and files (builder/live-build.ts puts them in the image); an installed node has none of them. */
-export const LIVE_UNITS = ['debvisor-live.service', 'debvisor-live-issue.service'];
+/**
+ * The live system's own units and files (builder/live-build.ts puts them in the image): the node
+ * must not keep them, even where their kernel-command-line conditions would stop them.
+ */
+export const LIVE_UNITS = [
+  'debvisor-live.service',
+  'debvisor-live-issue.service',
+  'debvisor-live-firewall.service',
+  'debvisor-unattended.service',
+  'debvisor-installer-tty1.service',
+  'debvisor-installer-ttyS0.service',
+];
 export const LIVE_FILES = [
-  '/etc/systemd/system/debvisor-live.service',
-  '/etc/systemd/system/debvisor-live-issue.service',
+  ...LIVE_UNITS.map((u) => `/etc/systemd/system/${u}`),
   '/usr/libexec/debvisor-live-mode',
+  '/usr/libexec/debvisor-installer-console',
+  '/usr/lib/systemd/system-generators/debvisor-installer-generator',
+  '/etc/debvisor/live-firewall.nft',
+  '/etc/systemd/system/networking.service.d/debvisor-live.conf',
+  '/etc/debvisor/profile-signers',
   '/etc/live',
   '/etc/debvisor/profile.yaml',
   '/usr/share/debvisor/packages',
@@ -70,8 +84,26 @@ export async function removeLivePackages(ctx: ApplyContext): Promise<void> {
       .map((l) => l.split(' ')[0]),
   );
   const remove = LIVE_PACKAGES.filter((p) => installed.has(p));
-  if (remove.length)
-    await ctx.run(chroot(ctx, ['dpkg', '--purge', ...remove]), { ...o, env: { DEBIAN_FRONTEND: 'noninteractive' }, logFile: join(ctx.logDir, 'dpkg.log') });
+  if (remove.length) {
+    // The purge triggers initramfs-tools, which would build an initramfs here that update-initramfs
+    // builds again later, with crypttab, mdadm.conf and fstab (four minutes of a TCG install).
+    // update_initramfs=no is bound over its setting for the purge only: the file is not changed.
+    const conf = join(ctx.target, 'etc/initramfs-tools/update-initramfs.conf');
+    const hold = existsSync(conf);
+    const off = join(ctx.logDir, 'update-initramfs-off.conf');
+    if (hold) {
+      writeFileSync(off, '# Bound over the target one by install apply while the live packages are purged.\nupdate_initramfs=no\n');
+      await ctx.run(['mount', '--bind', off, conf], o);
+    }
+    try {
+      await ctx.run(chroot(ctx, ['dpkg', '--purge', ...remove]), { ...o, env: { DEBIAN_FRONTEND: 'noninteractive' }, logFile: join(ctx.logDir, 'dpkg.log') });
+    } finally {
+      if (hold) {
+        await ctx.run(['umount', conf], o);
+        rmSync(off, { force: true });
+      }
+    }
+  }
   await ctx.run(['systemctl', `--root=${ctx.target}`, 'disable', ...LIVE_UNITS], { ...o, allowFailure: true });
   for (const f of LIVE_FILES) rmSync(join(ctx.target, f), { recursive: true, force: true });
 }

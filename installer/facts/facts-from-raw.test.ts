@@ -42,6 +42,27 @@ describe('lsblk', () => {
       ['nvme0n1p3', 'LVM2_member'],
     ]);
   });
+  it('skips a floppy drive (QEMU pc machine: fd0, a 4 KiB disk with no transport)', () => {
+    const lsblk = JSON.stringify({
+      blockdevices: [
+        { name: 'fd0', kname: 'fd0', path: '/dev/fd0', type: 'disk', size: 4096, 'log-sec': 512, 'phy-sec': 512, rota: true, rm: true, ro: false, tran: null },
+        {
+          name: 'vda',
+          kname: 'vda',
+          path: '/dev/vda',
+          type: 'disk',
+          size: 17179869184,
+          'log-sec': 512,
+          'phy-sec': 512,
+          rota: true,
+          rm: false,
+          ro: false,
+          subsystems: 'block:virtio:pci',
+        },
+      ],
+    });
+    expect(parseLsblk(lsblk).map((d) => d.name)).toEqual(['vda']);
+  });
   it('classifies libblkid types', () => {
     expect(['gpt', 'ext4', 'swap', 'LVM2_member', 'linux_raid_member', 'isw_raid_member', 'zfs_member', 'crypto_LUKS', 'BitLocker'].map(signatureKind)).toEqual(
       ['partition-table', 'filesystem', 'swap', 'lvm', 'md-raid', 'md-raid', 'zfs', 'luks', 'other'],

@@ -31,8 +31,11 @@ interface LsblkDevice {
 
 /** Mount points that mean "the system runs from here": live-boot's medium, casper's, and a running root. */
 export const BOOT_MOUNTS = ['/run/live/medium', '/lib/live/mount/medium', '/run/initramfs/live', '/cdrom', '/'];
-/** Kernel disks that are never install targets: memory and network-backed block devices. */
-const NOT_DISKS = /^(zram|ram|loop|nbd|drbd|rbd)[0-9]/;
+/**
+ * Kernel disks that are never install targets: memory and network-backed block devices, and
+ * floppy drives (QEMU's pc machine and old servers have one; lsblk shows it as a 4 KiB disk).
+ */
+const NOT_DISKS = /^(zram|ram|loop|nbd|drbd|rbd|fd)[0-9]/;
 
 const bool = (v: unknown) => v === true || v === '1' || v === 1;
 const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && /^[0-9]+$/.test(v) ? Number(v) : undefined);

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmdir
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { run } from '../../core/run.js';
+import { type DhcpAskOptions, runDhcpAsk } from './dhcp-ask-run.js';
 import { DHCLIENT_LEASE_DIRS, urlFromDhclientLeases } from './dhcp-lease.js';
 import type { DiscoverEffects } from './discover.js';
 import { fetchProfile } from './fetch-pinned.js';
@@ -15,8 +16,8 @@ function readIfThere(path: string): string | undefined {
   }
 }
 
-/** The real machine: /proc/cmdline, blkid, a read-only mount, dhclient's leases, HTTPS. */
-export function liveDiscoverEffects(factsJson: () => Promise<string>): DiscoverEffects {
+/** The real machine: /proc/cmdline, blkid, a read-only mount, dhclient's leases or a DHCP ask, HTTPS. */
+export function liveDiscoverEffects(factsJson: () => Promise<string>, dhcpAsk: DhcpAskOptions = {}): DiscoverEffects {
   return {
     cmdline: () => readFileSync('/proc/cmdline', 'utf8'),
     readFile: readIfThere,
@@ -36,7 +37,8 @@ export function liveDiscoverEffects(factsJson: () => Promise<string>): DiscoverE
         rmdirSync(dir);
       }
     },
-    dhcpUrl() {
+    async dhcpUrl() {
+      // A lease some dhclient already holds first (one configured to ask for option 114)...
       for (const d of DHCLIENT_LEASE_DIRS) {
         if (!existsSync(d)) continue;
         for (const f of readdirSync(d)
@@ -46,7 +48,8 @@ export function liveDiscoverEffects(factsJson: () => Promise<string>): DiscoverE
           if (url) return url;
         }
       }
-      return undefined;
+      // ...else ask the server once: the initramfs's DHCP client did not ask for option 114.
+      return (await runDhcpAsk(dhcpAsk)).url;
     },
     factsJson,
     fetch: (url, facts, pin) => fetchProfile(url, facts, { pin }),

@@ -22,8 +22,8 @@ export interface DiscoverEffects {
   findLabel(label: string): Promise<string | undefined>;
   /** Mounts a device read-only, runs `use` on the mount point, unmounts. */
   withReadOnlyMount<T>(device: string, use: (dir: string) => T): Promise<T>;
-  /** The profile URL a DHCP server handed out, or undefined. */
-  dhcpUrl(): string | undefined;
+  /** The profile URL a DHCP server handed out (the live machine asks the server when no lease has one), or undefined. */
+  dhcpUrl(): string | undefined | Promise<string | undefined>;
   /** This machine's facts as JSON, for the answer server. */
   factsJson(): Promise<string>;
   fetch(url: string, factsJson: string, pin: string | undefined): Promise<Answer>;
@@ -124,7 +124,7 @@ export async function discoverProfile(fx: DiscoverEffects): Promise<FoundProfile
   if (onMedium) return { source: `profile embedded in the ISO (${LIVE_MEDIUM}${EMBEDDED_PROFILE})`, ...onMedium };
   const builtIn = readWithSig(fx, '', BUILT_IN_PROFILE);
   if (builtIn) return { source: `profile built into the image (${BUILT_IN_PROFILE})`, ...builtIn };
-  const url = fx.dhcpUrl();
+  const url = await fx.dhcpUrl();
   if (url) {
     // Held to the command line's rules: https only, no user or password, no control characters.
     const issues: CmdlineIssue[] = [];

@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, statSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync, statSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { testDir } from './helpers/temp-dir.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = (args: string[]) => execa('node', [join(root, 'bin/debvisor.js'), ...args], { cwd: root, reject: false, stdin: 'ignore' });
@@ -19,7 +19,7 @@ describe('debvisor command (the real bin entry)', () => {
   it('validate: 0 for valid, 1 for invalid with file:line:col lines, 2 for usage errors', async () => {
     const ok = await cli(['profile', 'validate', 'profiles/examples/standalone.yaml', 'profiles/examples/fleet-rack-a.yaml']);
     expect(ok.exitCode).toBe(0);
-    const dir = mkdtempSync(join(tmpdir(), 'debvisor-cli-'));
+    const dir = testDir('debvisor-cli-');
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'version: 1\nnode:\n  hostname: a_b\n  domain: example.com\nusers:\n  admin: { name: ops, password: x }\n');
     const r = await cli(['profile', 'validate', bad]);
@@ -32,7 +32,6 @@ describe('debvisor command (the real bin entry)', () => {
     const doc = JSON.parse(json.stdout) as { valid: boolean; profiles: { issues: { path: string; line: number }[] }[] };
     expect(doc.valid).toBe(false);
     expect(doc.profiles[0]!.issues.some((i) => i.path === '/node/hostname' && i.line === 3)).toBe(true);
-    rmSync(dir, { recursive: true, force: true });
     expect((await cli(['profile', 'validate'])).exitCode).toBe(2);
     expect((await cli(['profile', 'validate', '--nope', 'x'])).exitCode).toBe(2);
     expect((await cli(['profile', 'validate', '/no/such/file.yaml'])).exitCode).toBe(2);
@@ -49,7 +48,7 @@ describe('debvisor command (the real bin entry)', () => {
     expect(r.stdout).not.toContain('$y$j9T');
   });
   it('render: writes the files with their modes, and nothing at all for an invalid profile', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'debvisor-render-'));
+    const dir = testDir('debvisor-render-');
     // The root must exist (issue 9, point 17): a mistyped --root is refused, not created.
     mkdirSync(join(dir, 'good'));
     const ok = await cli(['render', 'profiles/examples/standalone.yaml', '--root', join(dir, 'good')]);
@@ -68,10 +67,9 @@ describe('debvisor command (the real bin entry)', () => {
     expect(r.stderr).toContain('nothing was written');
     expect(existsSync(join(dir, 'bad'))).toBe(false);
     expect((await cli(['render', 'profiles/examples/standalone.yaml'])).exitCode).toBe(2);
-    rmSync(dir, { recursive: true, force: true });
   });
   it('validate: a value with a line break and ANSI escapes cannot forge a line on the terminal', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'debvisor-cli-'));
+    const dir = testDir('debvisor-cli-');
     const bad = join(dir, 'forge.yaml');
     writeFileSync(bad, `version: 1\nextends: ${join(root, 'profiles/examples/standalone.yaml')}\nnode:\n  hostname: "x\\n\\e[2K${bad}: valid"\n`);
     for (const args of [
@@ -91,10 +89,9 @@ describe('debvisor command (the real bin entry)', () => {
     const r = await cli(['profile', 'validate', named]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe(`${join(dir, 'a')}\\n\\x1b[2Kb.yaml: valid`);
-    rmSync(dir, { recursive: true, force: true });
   });
   it('validate and show never print a secret or URL credentials, in text or --json', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'debvisor-cli-'));
+    const dir = testDir('debvisor-cli-');
     const parent = join(root, 'profiles/examples/standalone.yaml');
     const bad = join(dir, 'secrets.yaml');
     writeFileSync(
@@ -124,7 +121,6 @@ describe('debvisor command (the real bin entry)', () => {
       expect(r.stdout).toContain('https://<redacted>@inv.example.com/x');
       expect(r.stdout).not.toContain('hunter2');
     }
-    rmSync(dir, { recursive: true, force: true });
   });
   it('schema: prints the published JSON Schema', async () => {
     const r = await cli(['profile', 'schema']);

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { readdirSync, mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateProfile } from '../../profiles/validate.js';
+import { suiteDir } from './helpers/temp-dir.js';
 
 const examples = new URL('../../profiles/examples/', import.meta.url);
 const ED25519 = readFileSync(new URL('../fixtures/keys/ed25519.pub', import.meta.url), 'utf8').trim();
@@ -42,7 +42,7 @@ describe('valid profiles', () => {
     expect(r.loaded.chain.map((d) => d.file.split('/').pop())).toEqual(['fleet-rack-a.yaml', 'fleet-base.yaml']);
   });
 
-  const dir = mkdtempSync(join(tmpdir(), 'debvisor-valid-'));
+  const dir = suiteDir('debvisor-valid-');
   for (const [name, text] of Object.entries(EXTRA)) {
     it(`${name} is valid`, () => {
       writeFileSync(join(dir, name), text);
@@ -50,5 +50,4 @@ describe('valid profiles', () => {
       expect(r.issues).toEqual([]);
     });
   }
-  it('cleans up', () => rmSync(dir, { recursive: true, force: true }));
 });
