@@ -292,13 +292,24 @@ describe('the full install in QEMU', () => {
           "grep -q '^ARRAY /dev/md' /etc/mdadm/mdadm.conf && echo 'mdadm.conf names the array'",
           "grep -E '^md[0-9]+ : active raid1 vd[ab]3\\[[01]\\] vd[ab]3\\[[01]\\]' /proc/mdstat | sed 's/^/mdstat: /'",
           'echo "logs: $(ls /var/log/debvisor | tr "\\n" " ")"',
+          // Nothing of the live system's own: its units, the drop-in keeping ifupdown2 off, the installer's consoles.
+          'echo "live files left: $(ls -d /etc/systemd/system/debvisor-unattended.service /etc/systemd/system/debvisor-live-firewall.service /etc/systemd/system/networking.service.d/debvisor-live.conf /etc/live 2>/dev/null | wc -l)"',
+          'systemctl is-active networking.service | sed "s/^/networking: /"',
           `echo "live packages left: $(dpkg-query -W -f '\${Package} \${db:Status-Status}\\n' 'live-*' 2>/dev/null | grep -c ' installed$')"`,
           '',
         ].join('\n'),
       );
       expect(state.stdout, state.stderr).toMatch(/redacted secrets: [1-9]/);
       expect(state.stdout).not.toContain('SECRET LEAKED');
-      for (const line of ['totp state root only', 'removable path on vda2', 'removable path on vdb2', 'mdadm.conf names the array', 'live packages left: 0'])
+      for (const line of [
+        'totp state root only',
+        'removable path on vda2',
+        'removable path on vdb2',
+        'mdadm.conf names the array',
+        'live packages left: 0',
+        'live files left: 0',
+        'networking: active',
+      ])
         expect(state.stdout, state.stderr).toContain(line);
       expect(state.stdout).toMatch(/mdstat: md\d+ : active raid1/);
       expect(state.stdout).toMatch(/logs: .*events\.jsonl.*facts\.json.*install\.log/);
