@@ -10,32 +10,42 @@ import { build } from '../../builder/build.js';
 import { createEmitter, memorySink } from '../../core/events.js';
 import { startAnswerServer, type RunningAnswerServer } from '../../installer/unattended/answer-server.js';
 import { GUEST_HTTP, OVMF_CODE, OVMF_VARS, TCG } from './helpers/qemu.js';
-import { runAndWatch } from './helpers/qemu-watch.js';
+import { bootAndKeep, runAndWatch, type RunningVm } from './helpers/qemu-watch.js';
 import { serveDirectory, type StaticServer } from './helpers/http-serve.js';
+import { canLogin, sshBanner, sshLogin, type Session } from './helpers/ssh.js';
+import { freePort, startLoopbackAcmeDns, type LoopbackAcmeDns } from './helpers/acme-dns.js';
+import { makeTestCert } from '../integration/helpers/test-cert.js';
 
 /**
  * The one full install of the end-to-end suite (TCG time is dear), as a fleet node gets it:
- * 1. the node boots by PXE (QEMU's TFTP hands its built-in iPXE ROM a boot script over HTTP:
+ * 1. the node boots by PXE (QEMU's TFTP hands its built-in iPXE ROM a boot script over HTTP,
  *    the netboot files of out/netboot/ with `debvisor.mode=unattended`), POSTs its facts to an
  *    answer server on the host's loopback over HTTPS with a pinned certificate, and installs the
  *    profile it gets (test/fixtures/profiles/e2e-install.yaml with this run's SSH key and TOTP
  *    secret) onto two blank sparse 16 GiB virtio disks (RAID1 under LVM-thin), then powers off;
- * 2. the installed disks boot alone with SeaBIOS to a login prompt with the profile's host name,
- *    first boot having run (its status line on the console);
- * 3. the same disks boot with OVMF and empty UEFI variables (the removable path).
+ * 2. the installed disks boot alone with SeaBIOS; through a forwarded port the test logs in as the
+ *    admin with the key and a TOTP code (otplib), runs `sudo debvisor audit` (grade A), sees root
+ *    and password-only logins refused, node-unique machine-id and host keys, the saved profile
+ *    replaying to the plan of the install, and what the install left on the disks;
+ * 3. last on that boot (it bans the host's forwarded address): failed logins get banned by the
+ *    rendered fail2ban jail (journald backend);
+ * 4. the same disks boot with OVMF and empty UEFI variables (the removable path).
  * The guest's network is restricted (restrict=on) to the servers the test forwards.
  */
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const PROFILE = join(repo, 'test/fixtures/profiles/e2e-install.yaml');
 const HOSTNAME = 'e2e-node1';
-const FQDN = `${HOSTNAME}.lab.example.com`;
 const ADMIN = 'alice';
+/** The password whose yescrypt hash the fixture profile carries (sudo asks for it). */
+const PASSWORD = 'debvisor';
 const DISK_BYTES = 16 * 1024 ** 3;
 const DISKS = ['disk-a.img', 'disk-b.img'];
 /** Both disks of the mirror, as virtio disks in this order (vda, vdb). */
 const diskArgs = (): string[] => DISKS.flatMap((d) => ['-drive', `file=${join(dir, d)},if=virtio,format=raw`]);
 const INSTALL_TIMEOUT_MS = 1_500_000;
 const BOOT_TIMEOUT_MS = 600_000;
+/** Bound on everything done over SSH on the booted node. */
+const CHECKS_TIMEOUT_MS = 600_000;
 const BRIDGE = fileURLToPath(new URL('./helpers/tcp-bridge.mjs', import.meta.url));
 /** A guest address:port whose TCP connections QEMU hands to a server on the host's loopback. */
 const fwd = (ip: string, port: number, to: number) => `guestfwd=tcp:${ip}:${port}-cmd:${process.execPath} ${BRIDGE} ${to}`;
@@ -46,43 +56,70 @@ let out: string;
 let http: StaticServer;
 let answers: RunningAnswerServer;
 const answerEvents = memorySink();
+let key: string;
 let totpSecret: string;
 let tsigSecret: string;
+let vm: RunningVm | undefined;
+let remotes: LoopbackAcmeDns;
+/** Where the guest finds knot (TCP 53) and pebble (HTTPS 14000): QEMU forwards them to the host's loopback. */
+const GUEST_DNS = '10.0.2.101';
+const GUEST_ACME = '10.0.2.102';
+const FQDN = `${HOSTNAME}.lab.example.com`;
+/** QEMU user networking's guest address: the A record first boot registers. */
+const GUEST_IP = '10.0.2.15';
+
+/** pam_google_authenticator refuses a code used before: each login waits for a fresh 30 s step. */
+let lastStep = -1;
+async function freshCode(): Promise<string> {
+  const step = () => Math.floor(Date.now() / 30_000);
+  while (step() <= lastStep) await new Promise((r) => setTimeout(r, 1000));
+  lastStep = step();
+  return authenticator.generate(totpSecret);
+}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'debvisor-install-'));
   out = join(repo, 'out');
   await build({ repo, spec: join(repo, 'iso/build.yaml'), out });
   // This run's admin key and TOTP secret go into the profile the answer server gives.
-  const key = join(dir, 'id_ed25519');
+  key = join(dir, 'id_ed25519');
   await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'alice@e2e', '-f', key]);
   totpSecret = authenticator.generateSecret(20);
   const profile = parse(readFileSync(PROFILE, 'utf8'));
   profile.users.admin.sshKeys = [readFileSync(`${key}.pub`, 'utf8').trim()];
   profile.users.admin.mfa = { totpSecret };
   tsigSecret = profile.dns.tsig.secret;
+  // First boot against knot and pebble on the host's loopback: DNS-01 (pebble asks knot itself),
+  // and a before-network hook puts the test CA of pebble's HTTPS listener in the node's trust store.
+  remotes = await startLoopbackAcmeDns(mkdtempSync(join(dir, 'remotes-')), {
+    zone: profile.dns.zone,
+    keyName: profile.dns.tsig.name,
+    algorithm: profile.dns.tsig.algorithm,
+    secret: tsigSecret,
+    acmeGuestIp: GUEST_ACME,
+  });
+  profile.dns = { ...profile.dns, server: GUEST_DNS, records: ['A'], ttl: 60 };
+  profile.tls = { acme: { ...profile.tls.acme, ca: 'custom', directoryUrl: `https://${GUEST_ACME}:14000/dir`, challenge: 'dns-01' } };
+  profile.firstboot = {
+    hooks: [
+      {
+        name: 'trust-test-ca',
+        ordering: 'before-network',
+        // Profile strings are single lines: the certificate goes as its base64 body, folded back into PEM on the node.
+        run: [
+          'sh',
+          '-c',
+          'mkdir -p /usr/local/share/ca-certificates && { echo "-----BEGIN CERTIFICATE-----"; echo "$1" | fold -w 64; echo "-----END CERTIFICATE-----"; } > /usr/local/share/ca-certificates/e2e-acme.crt && update-ca-certificates',
+          'sh',
+          remotes.minicaPem.replace(/-----[A-Z ]+-----|\s/g, ''),
+        ],
+      },
+    ],
+  };
   const profiles = join(dir, 'answers');
   mkdirSync(profiles);
   writeFileSync(join(profiles, 'default.yaml'), stringify(profile));
-  const cert = join(dir, 'cert.pem');
-  const certKey = join(dir, 'key.pem');
-  await execa('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=answers',
-    '-keyout',
-    certKey,
-    '-out',
-    cert,
-  ]);
+  const { cert, key: certKey } = await makeTestCert(dir, 'answers');
   answers = await startAnswerServer({ dir: profiles, host: '127.0.0.1', port: 0, cert, key: certKey, events: createEmitter({ sinks: [answerEvents] }) });
   // The netboot files as built, with a boot script for the unattended mode and the pinned server.
   const www = join(dir, 'www');
@@ -99,6 +136,8 @@ beforeAll(async () => {
 }, 3_000_000);
 
 afterAll(async () => {
+  await vm?.stop();
+  await remotes?.close();
   await http?.close();
   await answers?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -106,7 +145,7 @@ afterAll(async () => {
 
 describe('the full install in QEMU', () => {
   it(
-    'PXE, unattended over pinned HTTPS, onto two blank disks (RAID1); the disks boot by themselves (SeaBIOS, then OVMF) to a login prompt, first boot having run',
+    'PXE, unattended over pinned HTTPS, onto two blank disks (RAID1); the node boots by itself (SeaBIOS), takes the admin with key and TOTP, grades A, bans failed logins, and boots with OVMF',
     async () => {
       // 1. PXE and the unattended install.
       const installLog = join(dir, 'serial-install.log');
@@ -140,24 +179,161 @@ describe('the full install in QEMU', () => {
       expect(install.serial).not.toContain(totpSecret);
       expect(install.serial).not.toContain(tsigSecret);
       expect(install.serial).toContain(`TOTP secret of ${ADMIN} written from the profile`);
+      // To look into a later step without a new install: DEBVISOR_E2E_KEEP_DISKS=DIR keeps a copy of the installed disks.
+      const keep = process.env.DEBVISOR_E2E_KEEP_DISKS;
+      if (keep) for (const d of DISKS) await execa('cp', ['--sparse=always', join(dir, d), join(keep, d)]);
 
-      // 2. The installed disks alone (SeaBIOS), with no network.
+      // 2. The installed disks alone (SeaBIOS), SSH and the panel forwarded from the host's loopback, knot and pebble to it.
+      const sshPort = await freePort();
+      const panelPort = await freePort();
       const bootLog = join(dir, 'serial-boot.log');
-      const boot = await runAndWatch(
-        [...TCG, ...machine(2048), '-nic', 'none', '-serial', `file:${bootLog}`, ...diskArgs()],
+      vm = await bootAndKeep(
+        [
+          ...TCG,
+          ...machine(2048),
+          '-serial',
+          `file:${bootLog}`,
+          '-netdev',
+          `user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:${sshPort}-:22,hostfwd=tcp:127.0.0.1:${panelPort}-:443,${fwd(GUEST_DNS, 53, remotes.knotPort)},${fwd(GUEST_ACME, 14000, remotes.pebblePort)}`,
+          '-device',
+          'virtio-net-pci,netdev=n0',
+          ...diskArgs(),
+        ],
         bootLog,
         // First boot's status goes to the console (journal+console) when its run ends.
         [new RegExp(`${HOSTNAME} login:`), new RegExp(`DebVisor node ${FQDN.replace(/\./g, '\\.')}: \\w`)],
         BOOT_TIMEOUT_MS,
       );
       copyFileSync(bootLog, join(out, 'e2e-installed-boot-serial.log'));
-      expect(boot.matched, `after ${boot.seconds} s; serial:\n${boot.serial.slice(-6000)}`).toBe(true);
+      expect(vm.matched, `after ${vm.seconds} s; serial:\n${vm.serial.slice(-6000)}`).toBe(true);
       // The live system's boot is gone: no live-boot on the installed node (its banner says the boot mode).
-      expect(boot.serial).not.toMatch(/DebVisor live system, boot mode/);
+      expect(vm.serial).not.toMatch(/DebVisor live system, boot mode/);
       // The saved profile, its TOTP secret redacted, loads in first boot (no "cannot be used").
-      expect(boot.serial).not.toMatch(/node profile .* cannot be used/);
+      expect(vm.serial).not.toMatch(/node profile .* cannot be used/);
 
-      // 3. UEFI with fresh variables (no boot entries): the firmware finds EFI/BOOT/BOOTX64.EFI by itself.
+      const host = '127.0.0.1';
+      const checksStarted = Date.now();
+      let s: Session | undefined;
+      // sshd may still be starting after the login prompt: a few tries, bounded.
+      for (let i = 0; i < 6 && !s; i++) {
+        try {
+          s = await sshLogin({ host, port: sshPort, user: ADMIN, key, code: await freshCode() });
+        } catch (err) {
+          if (i === 5) throw new Error(`no SSH login as ${ADMIN}: ${(err as Error).message}\nserial:\n${vm.serialNow().slice(-4000)}`);
+        }
+      }
+      const session = s!;
+      const run = async (cmd: string, input?: string) => session.exec(cmd, input);
+      /** sudo asks for the admin's password (sudoers: a password every time after 5 minutes); -k makes it ask now, on stdin. */
+      const sudo = (cmd: string, input = '') => run(`sudo -k -S -p '' ${cmd}`, `${PASSWORD}\n${input}`);
+
+      expect((await run('id -un')).stdout.trim()).toBe(ADMIN);
+
+      // First boot to ready with no manual step: the name in knot, a certificate from pebble on 443.
+      // `--wait` returns once first boot has settled, `ready (degraded)` included; the timer's reruns may still make it ready.
+      let st = await sudo('debvisor status --wait --timeout 420 --json');
+      const stateNow = () => (JSON.parse(st.stdout || '{}') as { state?: string }).state;
+      for (const end = Date.now() + 420_000; stateNow() !== 'ready' && Date.now() < end; ) {
+        await new Promise((r) => setTimeout(r, 15_000));
+        st = await sudo('debvisor status --json');
+      }
+      const status = JSON.parse(st.stdout || '{}') as { state?: string; certificate?: { selfSigned: boolean; issuer: string } };
+      expect(status.state, `${st.stdout}\n${st.stderr}\nserial:\n${vm.serialNow().slice(-4000)}`).toBe('ready');
+      expect(status.certificate?.selfSigned).toBe(false);
+      expect(await remotes.dig(FQDN, 'A')).toEqual([GUEST_IP]);
+      const pebbleRoot = join(dir, 'pebble-root.pem');
+      writeFileSync(pebbleRoot, await remotes.pebbleRoot());
+      const tls = await execa(
+        'openssl',
+        ['s_client', '-connect', `127.0.0.1:${panelPort}`, '-servername', FQDN, '-CAfile', pebbleRoot, '-verify_return_error'],
+        {
+          input: '',
+          reject: false,
+        },
+      );
+      expect(tls.stdout, tls.stderr).toMatch(/Verify return code: 0 \(ok\)/);
+      expect(tls.stdout).toMatch(/issuer=.*Pebble Intermediate/);
+      const audit = await sudo('debvisor audit');
+      expect(audit.stdout, audit.stderr).toMatch(/^grade: A$/m);
+      expect(audit.code).toBe(0);
+
+      // Node-unique: machine-id and host keys are not the image's (read from the squashfs served).
+      const squashfs = join(out, 'netboot/filesystem.squashfs');
+      const fromImage = async (p: string) => (await execa('unsquashfs', ['-cat', squashfs, p], { reject: false })).stdout.trim();
+      const nodeId = (await run('cat /etc/machine-id')).stdout.trim();
+      expect(nodeId).toMatch(/^[0-9a-f]{32}$/);
+      expect(nodeId).not.toBe(await fromImage('etc/machine-id'));
+      const pubs = (await run('ls /etc/ssh')).stdout.split('\n').filter((f) => /^ssh_host_.*_key\.pub$/.test(f));
+      expect(pubs.length).toBeGreaterThanOrEqual(2);
+      for (const p of pubs) {
+        const node = (await run(`cat /etc/ssh/${p}`)).stdout.split(' ')[1];
+        expect(node).toMatch(/^AAAA/);
+        expect(node).not.toBe((await fromImage(`etc/ssh/${p}`)).split(' ')[1]);
+      }
+      expect((await run(`cat /etc/ssh/ssh_host_ed25519_key.pub`)).stdout.split(' ')[1]).toBe(session.hostKey);
+
+      // The saved profile (secrets removed) with the saved facts plans as the install did.
+      const replay = await sudo('debvisor install plan /etc/debvisor/installed-profile.yaml --facts /var/log/debvisor/facts.json');
+      expect(replay.code, replay.stderr).toBe(0);
+      const planned = await sudo('cat /var/log/debvisor/plan.txt');
+      expect(planned.stdout).toContain(`DebVisor install plan for ${HOSTNAME}.lab.example.com`);
+      expect(replay.stdout).toBe(planned.stdout);
+
+      // What the install left on the disks.
+      const state = await sudo(
+        'sh -s',
+        [
+          'set -u',
+          `echo "redacted secrets: $(grep -c '<redacted>' /etc/debvisor/installed-profile.yaml)"`,
+          `grep -qe '${tsigSecret}' -e '${totpSecret}' /etc/debvisor/installed-profile.yaml && echo "SECRET LEAKED"`,
+          `test "$(stat -c %a /var/lib/debvisor/mfa/${ADMIN})" = 600 && echo "totp state root only"`,
+          // Both ESPs (one is /boot/efi): each has the removable path.
+          'for d in vda2 vdb2; do m=$(findmnt -rn -S /dev/$d -o TARGET | head -n1); if [ -z "$m" ]; then m=/run/esp-$d; mkdir -p $m; mount -o ro /dev/$d $m; fi; test -s $m/EFI/BOOT/BOOTX64.EFI && echo "removable path on $d"; done',
+          "grep -q '^ARRAY /dev/md' /etc/mdadm/mdadm.conf && echo 'mdadm.conf names the array'",
+          "grep -E '^md[0-9]+ : active raid1 vd[ab]3\\[[01]\\] vd[ab]3\\[[01]\\]' /proc/mdstat | sed 's/^/mdstat: /'",
+          'echo "logs: $(ls /var/log/debvisor | tr "\\n" " ")"',
+          // Nothing of the live system's own: its units, the drop-in keeping ifupdown2 off, the installer's consoles.
+          'echo "live files left: $(ls -d /etc/systemd/system/debvisor-unattended.service /etc/systemd/system/debvisor-live-firewall.service /etc/systemd/system/networking.service.d/debvisor-live.conf /etc/live 2>/dev/null | wc -l)"',
+          'systemctl is-active networking.service | sed "s/^/networking: /"',
+          `echo "live packages left: $(dpkg-query -W -f '\${Package} \${db:Status-Status}\\n' 'live-*' 2>/dev/null | grep -c ' installed$')"`,
+          '',
+        ].join('\n'),
+      );
+      expect(state.stdout, state.stderr).toMatch(/redacted secrets: [1-9]/);
+      expect(state.stdout).not.toContain('SECRET LEAKED');
+      for (const line of [
+        'totp state root only',
+        'removable path on vda2',
+        'removable path on vdb2',
+        'mdadm.conf names the array',
+        'live packages left: 0',
+        'live files left: 0',
+        'networking: active',
+      ])
+        expect(state.stdout, state.stderr).toContain(line);
+      expect(state.stdout).toMatch(/mdstat: md\d+ : active raid1/);
+      expect(state.stdout).toMatch(/logs: .*events\.jsonl.*facts\.json.*install\.log/);
+      session.end();
+
+      // Refused: root (locked, not in the login group), the admin with the password alone, the key without the code.
+      const root = await canLogin({ host, port: sshPort, user: 'root', key, password: PASSWORD });
+      expect(root.ok).toBe(false);
+      const passwordOnly = await canLogin({ host, port: sshPort, user: ADMIN, password: PASSWORD, code: PASSWORD });
+      expect(passwordOnly.ok).toBe(false);
+      expect(Date.now() - checksStarted).toBeLessThan(CHECKS_TIMEOUT_MS);
+
+      // 3. Last on this boot: failed logins from the forwarded address (QEMU's 10.0.2.2) get it banned.
+      expect(await sshBanner(host, sshPort, 15_000)).toMatch(/^SSH-2\.0-OpenSSH/);
+      let banned = false;
+      for (let i = 0; i < 12 && !banned; i++) {
+        await canLogin({ host, port: sshPort, user: `nosuchuser${i}`, password: 'wrong' });
+        banned = (await sshBanner(host, sshPort, 10_000)) === undefined;
+      }
+      expect(banned, `still answering after 12 failed logins; serial:\n${vm.serialNow().slice(-3000)}`).toBe(true);
+      await vm.stop();
+      vm = undefined;
+
+      // 4. UEFI with fresh variables (no boot entries): the firmware finds EFI/BOOT/BOOTX64.EFI by itself.
       const uefiLog = join(dir, 'serial-boot-uefi.log');
       const vars = join(dir, 'vars.fd');
       copyFileSync(OVMF_VARS, vars);
@@ -184,6 +360,6 @@ describe('the full install in QEMU', () => {
       copyFileSync(uefiLog, join(out, 'e2e-installed-boot-uefi-serial.log'));
       expect(uefi.matched, `after ${uefi.seconds} s; serial:\n${uefi.serial.slice(-6000)}`).toBe(true);
     },
-    INSTALL_TIMEOUT_MS + 2 * BOOT_TIMEOUT_MS + 120_000,
+    INSTALL_TIMEOUT_MS + 2 * BOOT_TIMEOUT_MS + CHECKS_TIMEOUT_MS + 120_000,
   );
 });

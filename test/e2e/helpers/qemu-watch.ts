@@ -52,3 +52,50 @@ export async function runAndWatch(args: string[], serialLog: string, patterns: R
   if (!matched) matched = patterns.every((p) => p.test(serial));
   return { serial, seconds: Math.round((Date.now() - started) / 1000), matched, failed, exited };
 }
+
+export interface RunningVm extends WatchResult {
+  /** The serial log as it is now. */
+  serialNow(): string;
+  /** Stops QEMU (by its own pid) and waits for it to end. */
+  stop(): Promise<void>;
+}
+
+/**
+ * As runAndWatch, but QEMU keeps running once every pattern has appeared (the test then talks to
+ * the guest through forwarded ports); the caller stops it. It is stopped here when the patterns
+ * did not all appear.
+ */
+export async function bootAndKeep(args: string[], serialLog: string, patterns: RegExp[], timeoutMs: number, failOn?: RegExp): Promise<RunningVm> {
+  const started = Date.now();
+  const vm: ResultPromise = execa('qemu-system-x86_64', args, { stdin: 'ignore', reject: false });
+  let exited = false;
+  void vm.finally(() => (exited = true));
+  const read = () => (existsSync(serialLog) ? readFileSync(serialLog, 'latin1') : '');
+  const stop = async () => {
+    if (vm.pid && !exited) {
+      try {
+        process.kill(vm.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    await vm.catch(() => undefined);
+  };
+  let serial = '';
+  let matched = false;
+  let failed = false;
+  while (Date.now() - started < timeoutMs && !exited) {
+    await new Promise((r) => setTimeout(r, 2000));
+    serial = read();
+    if (patterns.every((p) => p.test(serial))) {
+      matched = true;
+      break;
+    }
+    if (failOn?.test(serial)) {
+      failed = true;
+      break;
+    }
+  }
+  if (!matched) await stop();
+  return { serial, seconds: Math.round((Date.now() - started) / 1000), matched, failed, exited, serialNow: read, stop };
+}
