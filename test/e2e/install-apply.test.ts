@@ -1,31 +1,29 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { authenticator } from 'otplib';
-import { parse, stringify } from 'yaml';
 import { build } from '../../builder/build.js';
-import { createEmitter, memorySink } from '../../core/events.js';
-import { startAnswerServer, type RunningAnswerServer } from '../../installer/unattended/answer-server.js';
 import { GUEST_HTTP, OVMF_CODE, OVMF_VARS, TCG } from './helpers/qemu.js';
 import { bootAndKeep, runAndWatch, type RunningVm } from './helpers/qemu-watch.js';
-import { serveDirectory, type StaticServer } from './helpers/http-serve.js';
 import { canLogin, sshBanner, sshLogin, type Session } from './helpers/ssh.js';
-import { freePort, startLoopbackAcmeDns, type LoopbackAcmeDns } from './helpers/acme-dns.js';
-import { makeTestCert } from '../integration/helpers/test-cert.js';
+import { freePort } from './helpers/acme-dns.js';
+import { ADMIN, DISKS, FQDN, GUEST_IP, HOSTNAME, PASSWORD, machine, startNodeLab, type NodeLab } from './helpers/node-lab.js';
 
 /**
- * The one full install of the end-to-end suite (TCG time is dear), as a fleet node gets it:
+ * The one full install of the end-to-end suite (TCG time is dear), as a fleet node gets it, in the
+ * lab of helpers/node-lab.ts (netboot files, answer server, knot and pebble on the host's loopback):
  * 1. the node boots by PXE (QEMU's TFTP hands its built-in iPXE ROM a boot script over HTTP,
  *    the netboot files of out/netboot/ with `debvisor.mode=unattended`), POSTs its facts to an
  *    answer server on the host's loopback over HTTPS with a pinned certificate, and installs the
  *    profile it gets (test/fixtures/profiles/e2e-install.yaml with this run's SSH key and TOTP
  *    secret) onto two blank sparse 16 GiB virtio disks (RAID1 under LVM-thin), then powers off;
- * 2. the installed disks boot alone with SeaBIOS; through a forwarded port the test logs in as the
- *    admin with the key and a TOTP code (otplib), runs `sudo debvisor audit` (grade A), sees root
- *    and password-only logins refused, node-unique machine-id and host keys, the saved profile
+ * 2. the installed disks boot alone with SeaBIOS: first boot reaches `ready` with its name in knot
+ *    and a certificate from pebble on 443; through a forwarded port the test logs in as the admin
+ *    with the key and a TOTP code (otplib), runs `sudo debvisor audit` (grade A), sees root and
+ *    password-only logins refused, node-unique machine-id and host keys, the saved profile
  *    replaying to the plan of the install, and what the install left on the disks;
  * 3. last on that boot (it bans the host's forwarded address): failed logins get banned by the
  *    rendered fail2ban jail (journald backend);
@@ -33,40 +31,15 @@ import { makeTestCert } from '../integration/helpers/test-cert.js';
  * The guest's network is restricted (restrict=on) to the servers the test forwards.
  */
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const PROFILE = join(repo, 'test/fixtures/profiles/e2e-install.yaml');
-const HOSTNAME = 'e2e-node1';
-const ADMIN = 'alice';
-/** The password whose yescrypt hash the fixture profile carries (sudo asks for it). */
-const PASSWORD = 'debvisor';
-const DISK_BYTES = 16 * 1024 ** 3;
-const DISKS = ['disk-a.img', 'disk-b.img'];
-/** Both disks of the mirror, as virtio disks in this order (vda, vdb). */
-const diskArgs = (): string[] => DISKS.flatMap((d) => ['-drive', `file=${join(dir, d)},if=virtio,format=raw`]);
 const INSTALL_TIMEOUT_MS = 1_500_000;
 const BOOT_TIMEOUT_MS = 600_000;
 /** Bound on everything done over SSH on the booted node. */
 const CHECKS_TIMEOUT_MS = 600_000;
-const BRIDGE = fileURLToPath(new URL('./helpers/tcp-bridge.mjs', import.meta.url));
-/** A guest address:port whose TCP connections QEMU hands to a server on the host's loopback. */
-const fwd = (ip: string, port: number, to: number) => `guestfwd=tcp:${ip}:${port}-cmd:${process.execPath} ${BRIDGE} ${to}`;
-const machine = (mib: number) => ['-m', String(mib), '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot'];
 
-let dir: string;
+let parent: string;
 let out: string;
-let http: StaticServer;
-let answers: RunningAnswerServer;
-const answerEvents = memorySink();
-let key: string;
-let totpSecret: string;
-let tsigSecret: string;
+let lab: NodeLab;
 let vm: RunningVm | undefined;
-let remotes: LoopbackAcmeDns;
-/** Where the guest finds knot (TCP 53) and pebble (HTTPS 14000): QEMU forwards them to the host's loopback. */
-const GUEST_DNS = '10.0.2.101';
-const GUEST_ACME = '10.0.2.102';
-const FQDN = `${HOSTNAME}.lab.example.com`;
-/** QEMU user networking's guest address: the A record first boot registers. */
-const GUEST_IP = '10.0.2.15';
 
 /** pam_google_authenticator refuses a code used before: each login waits for a fresh 30 s step. */
 let lastStep = -1;
@@ -74,82 +47,30 @@ async function freshCode(): Promise<string> {
   const step = () => Math.floor(Date.now() / 30_000);
   while (step() <= lastStep) await new Promise((r) => setTimeout(r, 1000));
   lastStep = step();
-  return authenticator.generate(totpSecret);
+  return authenticator.generate(lab.totpSecret);
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'debvisor-install-'));
+  parent = mkdtempSync(join(tmpdir(), 'debvisor-install-'));
   out = join(repo, 'out');
   await build({ repo, spec: join(repo, 'iso/build.yaml'), out });
-  // This run's admin key and TOTP secret go into the profile the answer server gives.
-  key = join(dir, 'id_ed25519');
-  await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'alice@e2e', '-f', key]);
-  totpSecret = authenticator.generateSecret(20);
-  const profile = parse(readFileSync(PROFILE, 'utf8'));
-  profile.users.admin.sshKeys = [readFileSync(`${key}.pub`, 'utf8').trim()];
-  profile.users.admin.mfa = { totpSecret };
-  tsigSecret = profile.dns.tsig.secret;
-  // First boot against knot and pebble on the host's loopback: DNS-01 (pebble asks knot itself),
-  // and a before-network hook puts the test CA of pebble's HTTPS listener in the node's trust store.
-  remotes = await startLoopbackAcmeDns(mkdtempSync(join(dir, 'remotes-')), {
-    zone: profile.dns.zone,
-    keyName: profile.dns.tsig.name,
-    algorithm: profile.dns.tsig.algorithm,
-    secret: tsigSecret,
-    acmeGuestIp: GUEST_ACME,
-  });
-  profile.dns = { ...profile.dns, server: GUEST_DNS, records: ['A'], ttl: 60 };
-  profile.tls = { acme: { ...profile.tls.acme, ca: 'custom', directoryUrl: `https://${GUEST_ACME}:14000/dir`, challenge: 'dns-01' } };
-  profile.firstboot = {
-    hooks: [
-      {
-        name: 'trust-test-ca',
-        ordering: 'before-network',
-        // Profile strings are single lines: the certificate goes as its base64 body, folded back into PEM on the node.
-        run: [
-          'sh',
-          '-c',
-          'mkdir -p /usr/local/share/ca-certificates && { echo "-----BEGIN CERTIFICATE-----"; echo "$1" | fold -w 64; echo "-----END CERTIFICATE-----"; } > /usr/local/share/ca-certificates/e2e-acme.crt && update-ca-certificates',
-          'sh',
-          remotes.minicaPem.replace(/-----[A-Z ]+-----|\s/g, ''),
-        ],
-      },
-    ],
-  };
-  const profiles = join(dir, 'answers');
-  mkdirSync(profiles);
-  writeFileSync(join(profiles, 'default.yaml'), stringify(profile));
-  const { cert, key: certKey } = await makeTestCert(dir, 'answers');
-  answers = await startAnswerServer({ dir: profiles, host: '127.0.0.1', port: 0, cert, key: certKey, events: createEmitter({ sinks: [answerEvents] }) });
-  // The netboot files as built, with a boot script for the unattended mode and the pinned server.
-  const www = join(dir, 'www');
-  mkdirSync(www);
-  for (const f of ['vmlinuz', 'initrd.img', 'filesystem.squashfs']) symlinkSync(join(out, 'netboot', f), join(www, f));
-  const script = readFileSync(join(out, 'netboot/boot.ipxe'), 'utf8');
-  expect(script).toContain('debvisor.mode=install ');
-  writeFileSync(
-    join(www, 'boot.ipxe'),
-    script.replace('debvisor.mode=install ', `debvisor.mode=unattended debvisor.profile=https://${GUEST_HTTP}/ debvisor.profile.pin=${answers.pin} `),
-  );
-  http = await serveDirectory(www);
-  for (const d of DISKS) await execa('truncate', ['-s', String(DISK_BYTES), join(dir, d)]);
+  lab = await startNodeLab(parent, out);
 }, 3_000_000);
 
 afterAll(async () => {
   await vm?.stop();
-  await remotes?.close();
-  await http?.close();
-  await answers?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await lab?.close();
+  if (parent) rmSync(parent, { recursive: true, force: true });
 });
 
 describe('the full install in QEMU', () => {
   it(
     'PXE, unattended over pinned HTTPS, onto two blank disks (RAID1); the node boots by itself (SeaBIOS), takes the admin with key and TOTP, grades A, bans failed logins, and boots with OVMF',
     async () => {
+      const { dir, key, totpSecret, tsigSecret, http, answerEvents, remotes } = lab;
+      const diskArgs = () => lab.diskArgs();
       // 1. PXE and the unattended install.
       const installLog = join(dir, 'serial-install.log');
-      const netdev = `user,id=n0,restrict=on,tftp=${join(dir, 'www')},bootfile=http://${GUEST_HTTP}/boot.ipxe,${fwd(GUEST_HTTP, 80, http.port)},${fwd(GUEST_HTTP, 443, answers.port)}`;
       const install = await runAndWatch(
         [
           ...TCG,
@@ -157,10 +78,7 @@ describe('the full install in QEMU', () => {
           ...machine(4096),
           '-serial',
           `file:${installLog}`,
-          '-netdev',
-          netdev,
-          '-device',
-          'virtio-net-pci,netdev=n0,bootindex=0',
+          ...lab.pxeArgs(),
           ...diskArgs(),
         ],
         installLog,
@@ -188,17 +106,7 @@ describe('the full install in QEMU', () => {
       const panelPort = await freePort();
       const bootLog = join(dir, 'serial-boot.log');
       vm = await bootAndKeep(
-        [
-          ...TCG,
-          ...machine(2048),
-          '-serial',
-          `file:${bootLog}`,
-          '-netdev',
-          `user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:${sshPort}-:22,hostfwd=tcp:127.0.0.1:${panelPort}-:443,${fwd(GUEST_DNS, 53, remotes.knotPort)},${fwd(GUEST_ACME, 14000, remotes.pebblePort)}`,
-          '-device',
-          'virtio-net-pci,netdev=n0',
-          ...diskArgs(),
-        ],
+        [...TCG, ...machine(2048), '-serial', `file:${bootLog}`, ...lab.nodeArgs(sshPort, panelPort), ...diskArgs()],
         bootLog,
         // First boot's status goes to the console (journal+console) when its run ends.
         [new RegExp(`${HOSTNAME} login:`), new RegExp(`DebVisor node ${FQDN.replace(/\./g, '\\.')}: \\w`)],
@@ -313,7 +221,7 @@ describe('the full install in QEMU', () => {
         expect(state.stdout, state.stderr).toContain(line);
       expect(state.stdout).toMatch(/mdstat: md\d+ : active raid1/);
       expect(state.stdout).toMatch(/logs: .*events\.jsonl.*facts\.json.*install\.log/);
-      session.end();
+      await session.end();
 
       // Refused: root (locked, not in the login group), the admin with the password alone, the key without the code.
       const root = await canLogin({ host, port: sshPort, user: 'root', key, password: PASSWORD });

@@ -103,7 +103,14 @@ export async function startNodeLab(parent: string, out: string): Promise<NodeLab
     writeFileSync(join(profiles, 'default.yaml'), stringify(profile));
     const { cert, key: certKey } = await makeTestCert(dir, 'answers');
     const answerEvents = memorySink();
-    const answers = await startAnswerServer({ dir: profiles, host: '127.0.0.1', port: 0, cert, key: certKey, events: createEmitter({ sinks: [answerEvents] }) });
+    const answers = await startAnswerServer({
+      dir: profiles,
+      host: '127.0.0.1',
+      port: 0,
+      cert,
+      key: certKey,
+      events: createEmitter({ sinks: [answerEvents] }),
+    });
     closers.push(() => answers.close());
     // The netboot files as built, with a boot script for the unattended mode and the pinned server.
     const www = join(dir, 'www');

@@ -1,7 +1,16 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { readFileSync } from 'node:fs';
-import { Client, type AnyAuthMethod } from 'ssh2';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
 
+/**
+ * SSH to a test node with the host's OpenSSH client: the node's hardened sshd offers post-quantum
+ * key exchange only (sntrup761/ML-KEM), which OpenSSH has and JavaScript clients lack. The TOTP
+ * code and password answer keyboard-interactive and password prompts through SSH_ASKPASS (forced,
+ * no terminal needed); one login opens a control master that later commands reuse, so one TOTP
+ * code serves a whole session (pam_google_authenticator refuses a code used twice).
+ */
 export interface Login {
   host: string;
   port: number;
@@ -9,85 +18,126 @@ export interface Login {
   /** Private key file. */
   key?: string;
   password?: string;
-  /** The answer to every keyboard-interactive prompt (the TOTP code). */
+  /** The answer to the verification-code prompt (the TOTP code). */
   code?: string;
 }
 
 export interface Session {
   /** The host key the server showed: the base64 blob, as in the second field of a .pub file. */
   hostKey: string;
-  /** Runs a command (no pty); stdin gets `input` then EOF. Bounded by timeoutMs. */
+  /** Runs a command through the session; stdin gets `input` then EOF. Bounded by timeoutMs. */
   exec(command: string, input?: string, timeoutMs?: number): Promise<{ code: number | null; stdout: string; stderr: string }>;
-  end(): void;
+  end(): Promise<void>;
 }
 
-/** Bound on the SSH handshake and login. */
-const READY_MS = 20_000;
+/** Bound on the connection and login. */
+const LOGIN_MS = 60_000;
 
-/** Logs in with the methods given, in order: key, password, keyboard-interactive; rejects on refusal. */
-export function sshLogin(o: Login): Promise<Session> {
-  const conn = new Client();
-  const methods: AnyAuthMethod[] = [];
-  if (o.key) methods.push({ type: 'publickey', username: o.user, key: readFileSync(o.key) });
-  if (o.password !== undefined) methods.push({ type: 'password', username: o.user, password: o.password });
-  if (o.code !== undefined)
-    methods.push({
-      type: 'keyboard-interactive',
-      username: o.user,
-      prompt: (_n: string, _i: string, _l: string, prompts: unknown[], finish: (answers: string[]) => void) => finish(prompts.map(() => o.code!)),
-    });
-  let hostKey = '';
-  return new Promise((resolve, reject) => {
-    conn.on('ready', () =>
-      resolve({
-        hostKey,
-        end: () => conn.end(),
-        exec: (command, input, timeoutMs = 180_000) =>
-          new Promise((res, rej) => {
-            const timer = setTimeout(() => rej(new Error(`ssh: ${command} took more than ${timeoutMs} ms`)), timeoutMs);
-            conn.exec(command, (err, stream) => {
-              if (err) {
-                clearTimeout(timer);
-                return rej(err);
-              }
-              let stdout = '';
-              let stderr = '';
-              let code: number | null = null;
-              stream.on('data', (d: Buffer) => (stdout += d.toString()));
-              stream.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-              stream.on('exit', (c: number | null) => (code = c));
-              stream.on('close', () => {
-                clearTimeout(timer);
-                res({ code, stdout, stderr });
-              });
-              stream.end(input ?? '');
-            });
-          }),
-      }),
-    );
-    conn.on('error', (e) => reject(e));
-    conn.connect({
-      host: o.host,
-      port: o.port,
-      username: o.user,
-      readyTimeout: READY_MS,
-      hostVerifier: (key: Buffer) => {
-        hostKey = key.toString('base64');
-        return true;
-      },
-      authHandler: (_left, _partial, next) => {
-        const m = methods.shift();
-        if (!m) return next(false as unknown as AnyAuthMethod);
-        next(m);
-      },
-    });
-  });
+const ASKPASS = [
+  '#!/bin/sh',
+  '# $1 is the prompt: the verification code for the TOTP prompt, else the password.',
+  'case "$1" in',
+  '  *erification*) printf "%s\\n" "$DV_SSH_CODE" ;;',
+  '  *) printf "%s\\n" "$DV_SSH_PASSWORD" ;;',
+  'esac',
+  '',
+].join('\n');
+
+/** Logs in with the methods given (key, password, keyboard-interactive, in that order); rejects with ssh's own words on refusal. */
+export async function sshLogin(o: Login): Promise<Session> {
+  const dir = mkdtempSync(join(tmpdir(), 'dv-ssh-'));
+  const askpass = join(dir, 'askpass');
+  writeFileSync(askpass, ASKPASS);
+  chmodSync(askpass, 0o700);
+  const control = join(dir, 'cm');
+  const methods = [
+    ...(o.key ? ['publickey'] : []),
+    ...(o.password !== undefined ? ['password'] : []),
+    ...(o.code !== undefined ? ['keyboard-interactive'] : []),
+  ];
+  const common = [
+    '-p',
+    String(o.port),
+    '-o',
+    `ControlPath=${control}`,
+    '-o',
+    `UserKnownHostsFile=${join(dir, 'known_hosts')}`,
+    '-o',
+    'StrictHostKeyChecking=accept-new',
+    '-o',
+    'HostKeyAlgorithms=ssh-ed25519',
+    '-o',
+    'LogLevel=ERROR',
+  ];
+  const env = {
+    SSH_ASKPASS: askpass,
+    SSH_ASKPASS_REQUIRE: 'force',
+    DISPLAY: 'none',
+    DV_SSH_CODE: o.code ?? '',
+    DV_SSH_PASSWORD: o.password ?? '',
+  };
+  // -f leaves a master behind that holds whatever it inherits: its messages go to a file (-E), not a pipe.
+  const log = join(dir, 'master.log');
+  const master = await execa(
+    'ssh',
+    [
+      ...common,
+      '-E',
+      log,
+      '-M',
+      '-N',
+      '-f',
+      '-o',
+      'ControlPersist=900',
+      '-o',
+      'ConnectTimeout=20',
+      '-o',
+      `PreferredAuthentications=${methods.join(',')}`,
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'NumberOfPasswordPrompts=1',
+      ...(o.key ? ['-i', o.key] : ['-o', 'IdentityFile=none']),
+      `${o.user}@${o.host}`,
+    ],
+    { env, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', reject: false, timeout: LOGIN_MS },
+  );
+  const said = () => {
+    try {
+      return readFileSync(log, 'utf8').trim();
+    } catch {
+      return '';
+    }
+  };
+  const end = async () => {
+    await execa('ssh', [...common, '-O', 'exit', `${o.user}@${o.host}`], { reject: false, stdin: 'ignore', timeout: 10_000 });
+    rmSync(dir, { recursive: true, force: true });
+  };
+  if (master.exitCode !== 0) {
+    const why = said() || `exit ${master.exitCode}${master.timedOut ? ' (timed out)' : ''}`;
+    await end();
+    throw new Error(`ssh ${o.user}@${o.host}:${o.port} (${methods.join(',')}) failed: ${why}`);
+  }
+  const hostKey = readFileSync(join(dir, 'known_hosts'), 'utf8').split('\n')[0]?.split(' ')[2] ?? '';
+  return {
+    hostKey,
+    end,
+    exec: async (command, input, timeoutMs = 180_000) => {
+      const r = await execa('ssh', [...common, '-o', 'ControlMaster=no', `${o.user}@${o.host}`, command], {
+        input: input ?? '',
+        reject: false,
+        timeout: timeoutMs,
+      });
+      if (r.timedOut) throw new Error(`ssh: ${command} took more than ${timeoutMs} ms`);
+      return { code: r.exitCode ?? null, stdout: r.stdout, stderr: r.stderr };
+    },
+  };
 }
 
 /** Whether a login with these methods gets in (the session is closed at once). */
 export async function canLogin(o: Login): Promise<{ ok: boolean; error?: string }> {
   try {
-    (await sshLogin(o)).end();
+    await (await sshLogin(o)).end();
     return { ok: true };
   } catch (err) {
     return { ok: false, error: (err as Error).message };
