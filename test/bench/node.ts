@@ -68,7 +68,13 @@ export async function benchNode(): Promise<Record<string, string | number>> {
     const vm = (mib: number, name: string) => [...TCG, ...machine(mib), '-serial', `file:${log(name)}`];
 
     const install = must(
-      await runAndWatch([...vm(4096, 'install'), ...lab.pxeArgs(), ...lab.diskArgs()], log('install'), [/DebVisor install SUCCEEDED/], INSTALL_MS, /DebVisor install FAILED/),
+      await runAndWatch(
+        [...vm(4096, 'install'), ...lab.pxeArgs(), ...lab.diskArgs()],
+        log('install'),
+        [/DebVisor install SUCCEEDED/],
+        INSTALL_MS,
+        /DebVisor install FAILED/,
+      ),
       'the install',
     );
     copyFileSync(log('install'), join(out, 'bench-install-serial.log'));
@@ -77,7 +83,10 @@ export async function benchNode(): Promise<Record<string, string | number>> {
 
     const nodeNet = async () => lab.nodeArgs(await freePort(), await freePort());
     const ready = new RegExp(`DebVisor node ${FQDN.replace(/\./g, '\\.')}: ready(?! \\(degraded)`);
-    const first = must(await runAndWatch([...vm(2048, 'firstboot'), ...(await nodeNet()), ...lab.diskArgs()], log('firstboot'), [ready], BOOT_MS), 'first boot to ready');
+    const first = must(
+      await runAndWatch([...vm(2048, 'firstboot'), ...(await nodeNet()), ...lab.diskArgs()], log('firstboot'), [ready], BOOT_MS),
+      'first boot to ready',
+    );
     const plain = must(
       await runAndWatch([...vm(2048, 'plain'), ...(await nodeNet()), ...lab.diskArgs()], log('plain'), [new RegExp(`${HOSTNAME} login:`)], BOOT_MS),
       'a plain boot to the login prompt',
