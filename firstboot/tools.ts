@@ -21,7 +21,7 @@ export interface StepTools {
   systemctl(args: string[]): Promise<void>;
   /** Checks the panel's nginx configuration with the new certificate in place (`nginx -t`). */
   nginxTest: string[];
-  /** Makes nginx load the new certificate (`systemctl reload nginx`). */
+  /** Makes nginx load the new certificate (`systemctl try-reload-or-restart nginx`: nothing when it does not run yet). */
   nginxReload: string[];
   /** Milliseconds since the epoch. */
   now(): number;
@@ -50,7 +50,9 @@ export function realTools(over: Partial<StepTools> = {}): StepTools {
       await run(['systemctl', ...args], {});
     },
     nginxTest: ['nginx', '-t'],
-    nginxReload: ['systemctl', 'reload', 'nginx'],
+    // At first boot nginx may not run yet (it starts with the runtime target): then the new
+    // certificate is simply there when it starts; a running nginx reloads it.
+    nginxReload: ['systemctl', 'try-reload-or-restart', 'nginx'],
     now: Date.now,
     ...over,
   };
