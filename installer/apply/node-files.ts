@@ -26,7 +26,10 @@ export function renderInterfaces(n: NetworkPlan): string {
     return [];
   };
   const v4 = family('inet', n.ipv4);
-  const v6 = family('inet6', n.ipv6);
+  // IPv6 auto is SLAAC, which the kernel does by itself (accept_ra, autoconf). An `inet6 auto`
+  // stanza beside `inet dhcp` makes ifupdown2 start a stateful DHCPv6 client and wait for it: with
+  // no DHCPv6 server, networking.service never finished starting.
+  const v6 = n.ipv6.method === 'auto' ? ['# IPv6: SLAAC from router advertisements (the kernel default; no stanza needed)'] : family('inet6', n.ipv6);
   if (n.bridge) {
     const b = n.bridge;
     const head = b.name === n.addressOn && v4.length ? v4 : [`iface ${b.name} inet manual`];

@@ -203,6 +203,7 @@ describe('the full install in QEMU', () => {
           // Nothing of the live system's own: its units, the drop-in keeping ifupdown2 off, the installer's consoles.
           'echo "live files left: $(ls -d /etc/systemd/system/debvisor-unattended.service /etc/systemd/system/debvisor-live-firewall.service /etc/systemd/system/networking.service.d/debvisor-live.conf /etc/live 2>/dev/null | wc -l)"',
           'systemctl is-active networking.service | sed "s/^/networking: /"',
+          'systemctl is-active nginx.service | sed "s/^/nginx: /"',
           `echo "live packages left: $(dpkg-query -W -f '\${Package} \${db:Status-Status}\\n' 'live-*' 2>/dev/null | grep -c ' installed$')"`,
           '',
         ].join('\n'),
