@@ -218,6 +218,7 @@ describe('the full install in QEMU', () => {
         'live packages left: 0',
         'live files left: 0',
         'networking: active',
+        'nginx: active',
       ])
         expect(state.stdout, state.stderr).toContain(line);
       expect(state.stdout).toMatch(/mdstat: md\d+ : active raid1/);
