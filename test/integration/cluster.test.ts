@@ -141,17 +141,21 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (!lab) return;
-  for (const h of Object.values(lab.hosts)) await killInNamespace(h.ns);
-  for (const s of Object.values(servers)) await s.catch(() => undefined);
-  // corosync stops on SIGTERM within about 2 s; wait for the namespaces to empty before deleting them.
-  for (const h of Object.values(lab.hosts)) {
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && String((await execa('ip', ['netns', 'pids', h.ns], { reject: false })).stdout).trim()) await sleep(200);
-    await killInNamespace(h.ns);
+  try {
+    if (!lab) return;
+    for (const h of Object.values(lab.hosts)) await killInNamespace(h.ns);
+    for (const s of Object.values(servers)) await s.catch(() => undefined);
+    // corosync stops on SIGTERM within about 2 s; wait for the namespaces to empty before deleting them.
+    for (const h of Object.values(lab.hosts)) {
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline && String((await execa('ip', ['netns', 'pids', h.ns], { reject: false })).stdout).trim()) await sleep(200);
+      await killInNamespace(h.ns);
+    }
+    await lab.cleanup();
+  } finally {
+    // Also when the lab never came up or its clean-up threw.
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
-  await lab.cleanup();
-  rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
 describe('a three-node cluster', () => {

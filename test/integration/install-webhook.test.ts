@@ -58,9 +58,13 @@ beforeAll(async () => {
   port = (server.address() as AddressInfo).port;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  rmSync(dir, { recursive: true, force: true });
+  try {
+    server?.closeAllConnections();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  } finally {
+    // Also when the server never started.
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
 });
 const temps: string[] = [];
 afterEach(() => {
