@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { tmuxPane } from '../integration/helpers/tmux-pane.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,37 +38,16 @@ const SCREEN_WAIT_S = 180;
 let dir: string;
 let entryCmdline: string;
 
-const tmux = (...args: string[]) => execa('tmux', ['-L', SOCKET, ...args], { reject: false });
-const keys = (...k: string[]) => tmux('send-keys', '-t', 'tui', ...k);
-const type = (text: string) => tmux('send-keys', '-t', 'tui', '-l', text);
-const screen = async () => String((await tmux('capture-pane', '-p', '-t', 'tui')).stdout);
-/** Everything the console printed, the scrollback included, wrapped lines joined. */
-const history = async () => String((await tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 'tui')).stdout);
+const { tmux, keys, type, screen, history, waitFor, settle } = tmuxPane({
+  socket: SOCKET,
+  target: 'tui',
+  waitS: SCREEN_WAIT_S,
+  pollMs: 500,
+  // Settled: unchanged for a second.
+  settleStepMs: 1000,
+  settleRounds: 60,
+});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls the pane until `want` shows, at most `seconds`; then fails with what is on screen. */
-async function waitFor(want: string | RegExp, seconds = SCREEN_WAIT_S): Promise<string> {
-  const until = Date.now() + seconds * 1000;
-  let last = '';
-  while (Date.now() < until) {
-    last = await screen();
-    if (typeof want === 'string' ? last.includes(want) : want.test(last)) return last;
-    await sleep(500);
-  }
-  throw new Error(`no ${String(want)} on screen within ${seconds}s; the screen:\n${last}`);
-}
-
-/** Waits (bounded) until the screen has stopped changing for a second: the keys sent are drawn. */
-async function settle(): Promise<string> {
-  let prev = await screen();
-  for (let i = 0; i < 60; i++) {
-    await sleep(1000);
-    const now = await screen();
-    if (now === prev) return now;
-    prev = now;
-  }
-  return prev;
-}
 
 /** The body of the frame (ASCII border: `| text |`), between the title and the status line. */
 function body(s: string): { lines: string[]; from: number; to: number; total: number } {

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { tmuxPane } from './helpers/tmux-pane.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,35 +32,15 @@ const START_WAIT_S = 120;
 let dir: string;
 const screensDir = process.env.DEBVISOR_TUI_SCREENS;
 
-const tmux = (...args: string[]) => execa('tmux', ['-L', SOCKET, ...args], { reject: false });
-const keys = (...k: string[]) => tmux('send-keys', '-t', 'tui', ...k);
-const type = (text: string) => tmux('send-keys', '-t', 'tui', '-l', text);
-const screen = async () => String((await tmux('capture-pane', '-p', '-t', 'tui')).stdout);
+const pane = tmuxPane({ socket: SOCKET, target: 'tui', waitS: SCREEN_WAIT_S, pollMs: 200, settleStepMs: 150, settleRounds: 50 });
+const { tmux, keys, type, waitFor } = pane;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls the pane until `want` shows, at most SCREEN_WAIT_S seconds; then fails with what is on screen. */
-async function waitFor(want: string | RegExp, seconds = SCREEN_WAIT_S): Promise<string> {
-  const until = Date.now() + seconds * 1000;
-  let last = '';
-  while (Date.now() < until) {
-    last = await screen();
-    if (typeof want === 'string' ? last.includes(want) : want.test(last)) return last;
-    await sleep(200);
-  }
-  throw new Error(`no ${String(want)} on screen within ${seconds}s; the screen:\n${last}`);
-}
 
 /** Waits until the screen stops changing (the keys just sent are drawn), then keeps it as `name`. */
 async function settle(name?: string): Promise<string> {
-  let prev = '';
-  for (let i = 0; i < 50; i++) {
-    await sleep(150);
-    const now = await screen();
-    if (now === prev) break;
-    prev = now;
-  }
-  if (name && screensDir) writeFileSync(join(screensDir, `${name}.txt`), `${prev.replace(/\s+$/gm, '')}\n`);
-  return prev;
+  const now = await pane.settle();
+  if (name && screensDir) writeFileSync(join(screensDir, `${name}.txt`), `${now.replace(/\s+$/gm, '')}\n`);
+  return now;
 }
 
 function fits(s: string) {

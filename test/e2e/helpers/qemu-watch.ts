@@ -17,40 +17,11 @@ export interface WatchResult {
  * failure pattern appears, QEMU ends or the time is up; then stops QEMU (by its own pid).
  */
 export async function runAndWatch(args: string[], serialLog: string, patterns: RegExp[], timeoutMs: number, failOn?: RegExp): Promise<WatchResult> {
-  const started = Date.now();
-  const vm: ResultPromise = execa('qemu-system-x86_64', args, { stdin: 'ignore', reject: false });
-  let serial = '';
-  let matched = false;
-  let failed = false;
-  let exited = false;
-  void vm.finally(() => (exited = true));
-  const read = () => (existsSync(serialLog) ? readFileSync(serialLog, 'latin1') : '');
-  try {
-    while (Date.now() - started < timeoutMs && !exited) {
-      await new Promise((r) => setTimeout(r, 2000));
-      serial = read();
-      if (patterns.every((p) => p.test(serial))) {
-        matched = true;
-        break;
-      }
-      if (failOn?.test(serial)) {
-        failed = true;
-        break;
-      }
-    }
-  } finally {
-    if (vm.pid && !exited) {
-      try {
-        process.kill(vm.pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-    await vm.catch(() => undefined);
-  }
-  serial = read();
-  if (!matched) matched = patterns.every((p) => p.test(serial));
-  return { serial, seconds: Math.round((Date.now() - started) / 1000), matched, failed, exited };
+  const vm = await bootAndKeep(args, serialLog, patterns, timeoutMs, failOn);
+  await vm.stop();
+  const serial = vm.serialNow();
+  // seconds: when the patterns appeared (or the watch ended), not when QEMU was gone.
+  return { serial, seconds: vm.seconds, matched: vm.matched || patterns.every((p) => p.test(serial)), failed: vm.failed, exited: vm.exited };
 }
 
 export interface RunningVm extends WatchResult {
