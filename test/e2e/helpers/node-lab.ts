@@ -52,6 +52,8 @@ export interface NodeLab {
   diskArgs(): string[];
   /** The PXE boot into the unattended install: netdev and NIC. */
   pxeArgs(): string[];
+  /** The netboot files' HTTP server only, on a NIC that is no boot device (for a -kernel boot). */
+  httpArgs(): string[];
   /** The installed node's network: SSH and the panel forwarded from the host's loopback, knot and pebble to it. */
   nodeArgs(sshPort: number, panelPort: number): string[];
   close(): Promise<void>;
@@ -141,6 +143,7 @@ export async function startNodeLab(parent: string, out: string): Promise<NodeLab
         '-device',
         'virtio-net-pci,netdev=n0,bootindex=0',
       ],
+      httpArgs: () => ['-netdev', `user,id=n0,restrict=on,${fwd(GUEST_HTTP, 80, http.port)}`, '-device', 'virtio-net-pci,netdev=n0'],
       nodeArgs: (sshPort, panelPort) => [
         '-netdev',
         `user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:${sshPort}-:22,hostfwd=tcp:127.0.0.1:${panelPort}-:443,${fwd(GUEST_DNS, 53, remotes.knotPort)},${fwd(GUEST_ACME, 14000, remotes.pebblePort)}`,
