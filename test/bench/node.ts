@@ -25,8 +25,8 @@ const BOOT_MS = 900_000;
 const FLOOR_SCRIPT = [
   'exec >/dev/ttyS0 2>&1',
   // The live system assembles the installed mirror and activates its LVM by itself: let go of the disk first.
-  'vgchange -an >/dev/null 2>&1 || true',
-  'mdadm --stop --scan >/dev/null 2>&1 || true',
+  // (udev may still be assembling it when this starts: settle, then stop, a few bounded rounds).
+  'for i in 1 2 3 4 5 6 7 8 9 10; do udevadm settle; vgchange -an >/dev/null 2>&1; mdadm --stop --scan >/dev/null 2>&1; grep -q "^md" /proc/mdstat || break; sleep 2; done',
   'set -e',
   'mkfs.ext4 -q -F /dev/vda',
   'mount /dev/vda /mnt',
