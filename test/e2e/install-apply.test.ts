@@ -8,7 +8,7 @@ import { authenticator } from 'otplib';
 import { build } from '../../builder/build.js';
 import { GUEST_HTTP, OVMF_CODE, OVMF_VARS, TCG } from './helpers/qemu.js';
 import { bootAndKeep, runAndWatch, type RunningVm } from './helpers/qemu-watch.js';
-import { canLogin, sshBanner, sshLogin, type Session } from './helpers/ssh.js';
+import { canLogin, endAllSessions, sshBanner, sshLogin, type Session } from './helpers/ssh.js';
 import { freePort } from './helpers/acme-dns.js';
 import { ADMIN, DISKS, FQDN, GUEST_IP, HOSTNAME, PASSWORD, machine, startNodeLab, type NodeLab } from './helpers/node-lab.js';
 
@@ -58,6 +58,7 @@ beforeAll(async () => {
 }, 3_000_000);
 
 afterAll(async () => {
+  await endAllSessions();
   await vm?.stop();
   await lab?.close();
   if (parent) rmSync(parent, { recursive: true, force: true });

@@ -30,6 +30,14 @@ export interface Session {
   end(): Promise<void>;
 }
 
+/** The sessions not ended yet: a failed test leaves them to endAllSessions(). */
+const open = new Set<() => Promise<void>>();
+
+/** Ends every session still open (its control master and temporary directory): for a test's afterAll. */
+export async function endAllSessions(): Promise<void> {
+  for (const end of [...open]) await end();
+}
+
 /** Bound on the connection and login. */
 const LOGIN_MS = 60_000;
 
@@ -110,9 +118,11 @@ export async function sshLogin(o: Login): Promise<Session> {
     }
   };
   const end = async () => {
+    open.delete(end);
     await execa('ssh', [...common, '-O', 'exit', `${o.user}@${o.host}`], { reject: false, stdin: 'ignore', timeout: 10_000 });
     rmSync(dir, { recursive: true, force: true });
   };
+  open.add(end);
   if (master.exitCode !== 0) {
     const why = said() || `exit ${master.exitCode}${master.timedOut ? ' (timed out)' : ''}`;
     await end();
