@@ -2,6 +2,7 @@ import { execa, type ResultPromise } from 'execa';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { stopProcess, waitUntilUp } from '../../integration/helpers/started-process.js';
 import { makeTestCert } from '../../integration/helpers/test-cert.js';
 
 /**
@@ -24,6 +25,7 @@ export interface LoopbackAcmeDns {
 }
 
 const WAIT_MS = 20_000;
+const until = (what: string, probe: () => Promise<boolean>) => waitUntilUp(what, probe, WAIT_MS, 200);
 
 export async function freePort(): Promise<number> {
   const s = createServer();
@@ -31,16 +33,6 @@ export async function freePort(): Promise<number> {
   const port = (s.address() as { port: number }).port;
   await new Promise<void>((r) => s.close(() => r()));
   return port;
-}
-
-async function stop(p: ResultPromise | undefined): Promise<void> {
-  if (!p?.pid) return;
-  try {
-    process.kill(p.pid, 'SIGTERM');
-  } catch {
-    /* gone */
-  }
-  await p.catch(() => undefined);
 }
 
 export async function startLoopbackAcmeDns(
@@ -53,8 +45,8 @@ export async function startLoopbackAcmeDns(
   let knot: ResultPromise | undefined;
   let pebble: ResultPromise | undefined;
   const close = async () => {
-    await stop(pebble);
-    await stop(knot);
+    await stopProcess(pebble);
+    await stopProcess(knot);
   };
   try {
     const minica = await makeTestCert(dir, 'minica', { cn: 'e2e pebble listener CA' });
@@ -148,13 +140,4 @@ export async function startLoopbackAcmeDns(
     await close();
     throw err;
   }
-}
-
-async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
-  const end = Date.now() + WAIT_MS;
-  while (Date.now() < end) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} did not come up within ${WAIT_MS} ms`);
 }

@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Lab, createLab } from './netns-lab.js';
+import { stopProcess, waitUntilUp } from './started-process.js';
 import { makeTestCert } from './test-cert.js';
 
 /**
@@ -15,6 +16,7 @@ const OVERLAY = join(repo, 'test/integration/helpers/overlay-root.sh');
 export const ZONE = 'debvisor.test';
 export const FQDN = `node.${ZONE}`;
 const WAIT_MS = 15_000;
+const until = (what: string, probe: () => Promise<boolean>) => waitUntilUp(what, probe, WAIT_MS, 100);
 
 export interface FirstbootLab {
   lab: Lab;
@@ -35,25 +37,6 @@ export interface FirstbootLab {
   cleanup(): Promise<void>;
 }
 
-async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
-  const end = Date.now() + WAIT_MS;
-  while (Date.now() < end) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} did not come up within ${WAIT_MS} ms`);
-}
-
-async function kill(p: ResultPromise | undefined): Promise<void> {
-  if (!p?.pid) return;
-  try {
-    process.kill(p.pid, 'SIGTERM');
-  } catch {
-    /* gone */
-  }
-  await p.catch(() => undefined);
-}
-
 export async function createFirstbootLab(dir: string): Promise<FirstbootLab> {
   const lab = await createLab(['ca', 'dns', 'node']);
   const ca = lab.hosts.ca!.v4;
@@ -62,8 +45,8 @@ export async function createFirstbootLab(dir: string): Promise<FirstbootLab> {
   let pebble: ResultPromise | undefined;
   let knot: ResultPromise | undefined;
   const cleanup = async () => {
-    await kill(pebble);
-    await kill(knot);
+    await stopProcess(pebble);
+    await stopProcess(knot);
     await lab.cleanup();
   };
   try {
@@ -95,7 +78,7 @@ export async function createFirstbootLab(dir: string): Promise<FirstbootLab> {
       directoryUrl: `https://${ca}:14000/dir`,
       minica: join(dir, 'minica.pem'),
       async startPebble(opts = {}) {
-        await kill(pebble);
+        await stopProcess(pebble);
         const config = {
           pebble: {
             listenAddress: '0.0.0.0:14000',
@@ -126,7 +109,7 @@ export async function createFirstbootLab(dir: string): Promise<FirstbootLab> {
         return out.pebbleRoot();
       },
       async stopPebble() {
-        await kill(pebble);
+        await stopProcess(pebble);
         pebble = undefined;
       },
       async pebbleRoot() {
