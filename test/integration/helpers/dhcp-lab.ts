@@ -1,4 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
+import { stopProcess } from './started-process.js';
 
 /**
  * Two network namespaces joined by veth pairs: `srv` runs a real DHCP server (dnsmasq), `cli`
@@ -24,30 +25,6 @@ async function ip(args: string[]): Promise<string> {
   return String((await execa('ip', args, { stdin: 'ignore' })).stdout);
 }
 
-async function endChild(child: ResultPromise): Promise<void> {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(child.pid, 'SIGTERM');
-  } catch {
-    /* already gone */
-  }
-  const ended = await Promise.race([
-    child.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<false>((r) => setTimeout(() => r(false), SERVER_WAIT_MS).unref()),
-  ]);
-  if (!ended) {
-    try {
-      process.kill(child.pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-    await child.catch(() => undefined);
-  }
-}
-
 export async function createDhcpLab(pairs: number, down: number[] = [], leaseFile = '/dev/null'): Promise<DhcpLab> {
   const tag = `dvdh${process.pid % 100000}`;
   const srv = `${tag}-srv`;
@@ -55,7 +32,7 @@ export async function createDhcpLab(pairs: number, down: number[] = [], leaseFil
   const made: string[] = [];
   let server: ResultPromise | undefined;
   const cleanup = async () => {
-    if (server) await endChild(server);
+    if (server) await stopProcess(server, SERVER_WAIT_MS);
     server = undefined;
     for (const ns of made.splice(0).reverse()) await execa('ip', ['netns', 'del', ns], { reject: false, stdin: 'ignore' });
   };
@@ -132,13 +109,13 @@ export async function createDhcpLab(pairs: number, down: number[] = [], leaseFil
       try {
         await ready;
       } catch (err) {
-        await endChild(child);
+        await stopProcess(child, SERVER_WAIT_MS);
         server = undefined;
         throw err;
       }
     },
     async stopServer() {
-      if (server) await endChild(server);
+      if (server) await stopProcess(server, SERVER_WAIT_MS);
       server = undefined;
     },
     async clientNetwork() {

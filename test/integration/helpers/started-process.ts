@@ -1,13 +1,25 @@
 import type { ResultPromise } from 'execa';
 
-/** Stops a process a test started (SIGTERM by its own PID) and waits for it to end. */
-export async function stopProcess(p: ResultPromise | undefined): Promise<void> {
-  if (!p?.pid) return;
-  try {
-    process.kill(p.pid, 'SIGTERM');
-  } catch {
-    /* gone */
-  }
+/** Stops a process a test started: SIGTERM by its own PID, SIGKILL if it has not ended within `boundMs`. */
+export async function stopProcess(p: ResultPromise | undefined, boundMs = 10_000): Promise<void> {
+  if (p?.pid === undefined) return;
+  const pid = p.pid;
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(pid, s);
+    } catch {
+      /* gone */
+    }
+  };
+  signal('SIGTERM');
+  const ended = await Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((r) => setTimeout(() => r(false), boundMs).unref()),
+  ]);
+  if (!ended) signal('SIGKILL');
   await p.catch(() => undefined);
 }
 
