@@ -239,7 +239,7 @@ export const UNATTENDED_UNIT = [
   '[Unit]',
   'Description=DebVisor unattended install (profile from the command line, a stick, the ISO or DHCP)',
   'ConditionKernelCommandLine=debvisor.mode=unattended',
-  'After=live-config.service debvisor-live-firewall.service network-online.target systemd-udev-settle.service',
+  'After=live-config.service debvisor-live-firewall.service debvisor-live-network.service network-online.target systemd-udev-settle.service',
   'Wants=network-online.target',
   'Before=getty@tty1.service serial-getty@ttyS0.service',
   '',
@@ -317,7 +317,8 @@ export function installerUnit(tty: 'tty1' | 'ttyS0', speed: number): string {
     '[Unit]',
     `Description=DebVisor installer on ${serial ? 'the serial console' : 'the screen'} (${tty})`,
     `ConditionKernelCommandLine=debvisor.mode=${serial ? 'install-serial' : 'install'}`,
-    'After=live-config.service debvisor-live-firewall.service systemd-udev-settle.service systemd-user-sessions.service',
+    // Its discovery may fetch the profile over the network (--discover).
+    'After=live-config.service debvisor-live-firewall.service debvisor-live-network.service systemd-udev-settle.service systemd-user-sessions.service',
     `Before=${serial ? 'serial-getty@ttyS0.service' : 'getty@tty1.service'}`,
     '',
     '[Service]',
@@ -389,14 +390,41 @@ export const LIVE_FIREWALL = [
 ].join('\n');
 
 /**
- * The live system's network is the initramfs's (the PXE boot, or `ip=dhcp`): ifupdown2 stays off
- * it. Given live-boot's interfaces file it ran a second DHCP client on the interface the
+ * The live system's network is the initramfs's (the PXE boot, or `ip=dhcp`) or else
+ * debvisor-live-network's (DHCP): ifupdown2 stays off it. Given live-boot's interfaces file it ran a second DHCP client on the interface the
  * initramfs had set up, and the PXE-booted installer lost its address. Only the node runs it.
  */
 export const LIVE_NETWORKING_DROPIN = [
   '# DebVisor live system only (install apply removes this file from the node).',
   '[Unit]',
   'ConditionKernelCommandLine=!boot=live',
+  '',
+].join('\n');
+
+/**
+ * The live system's network when the boot configured none (an ISO or USB boot; PXE and `ip=`
+ * have the initramfs do it): DHCP on each Ethernet link with a carrier, see
+ * installer/unattended/live-network.ts. After udev has named the links (a raised link is not
+ * renamed), before network-online.target, which the unattended installer waits for.
+ */
+export const LIVE_NETWORK_UNIT = [
+  '[Unit]',
+  'Description=DebVisor live system: network by DHCP when the boot configured none',
+  'ConditionKernelCommandLine=boot=live',
+  'Wants=systemd-udev-settle.service network.target',
+  'After=systemd-udev-settle.service debvisor-live-firewall.service network.target',
+  'Before=network-online.target',
+  '',
+  '[Service]',
+  'Type=oneshot',
+  'ExecStart=/usr/bin/debvisor install live-network',
+  'StandardOutput=journal+console',
+  // Carrier wait, dhclient's bound and node's start under emulation: far below this.
+  'TimeoutStartSec=180',
+  'RemainAfterExit=yes',
+  '',
+  '[Install]',
+  'WantedBy=network-online.target multi-user.target',
   '',
 ].join('\n');
 
@@ -490,7 +518,7 @@ export function liveBuildFiles(
   files.push({ path: 'config/hooks/normal/0400-debvisor-initramfs.hook.chroot', content: INITRAMFS_HOOK, mode: 0o755 });
   files.push({
     path: 'config/hooks/normal/0500-debvisor-live.hook.chroot',
-    content: '#!/bin/sh\nset -e\nsystemctl enable debvisor-live.service debvisor-live-issue.service\n',
+    content: '#!/bin/sh\nset -e\nsystemctl enable debvisor-live.service debvisor-live-issue.service debvisor-live-network.service\n',
     mode: 0o755,
   });
   files.push({ path: 'config/includes.chroot/etc/systemd/system/debvisor-unattended.service', content: UNATTENDED_UNIT, mode: 0o644 });
@@ -507,6 +535,7 @@ export function liveBuildFiles(
   files.push({ path: 'config/includes.chroot/usr/libexec/debvisor-installer-console', content: INSTALLER_CONSOLE_SCRIPT, mode: 0o755 });
   files.push({ path: 'config/includes.chroot/usr/lib/systemd/system-generators/debvisor-installer-generator', content: INSTALLER_GENERATOR, mode: 0o755 });
   files.push({ path: 'config/includes.chroot/etc/systemd/system/debvisor-live-firewall.service', content: LIVE_FIREWALL_UNIT, mode: 0o644 });
+  files.push({ path: 'config/includes.chroot/etc/systemd/system/debvisor-live-network.service', content: LIVE_NETWORK_UNIT, mode: 0o644 });
   files.push({ path: 'config/includes.chroot/etc/debvisor/live-firewall.nft', content: LIVE_FIREWALL, mode: 0o644 });
   files.push({ path: 'config/includes.chroot/etc/systemd/system/networking.service.d/debvisor-live.conf', content: LIVE_NETWORKING_DROPIN, mode: 0o644 });
   files.push({ path: 'config/hooks/normal/0600-debvisor-live-hardening.hook.chroot', content: LIVE_HARDENING_HOOK, mode: 0o755 });

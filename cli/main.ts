@@ -120,6 +120,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('../installer/commands/install-unattended.js'),
   },
   {
+    words: ['install', 'live-network'],
+    summary: 'live system only: DHCP on every Ethernet link with a carrier when the boot configured no network (the live boot runs this)',
+    load: () => import('../installer/commands/install-live-network.js'),
+  },
+  {
     words: ['install', 'tui'],
     summary: 'the interactive installer (keyboard only, 80x25, serial console): fills a profile, shows the plan, installs through install apply',
     load: () => import('../installer/commands/install-tui.js'),

@@ -27,6 +27,7 @@ export const LIVE_UNITS = [
   'debvisor-live.service',
   'debvisor-live-issue.service',
   'debvisor-live-firewall.service',
+  'debvisor-live-network.service',
   'debvisor-unattended.service',
   'debvisor-installer-tty1.service',
   'debvisor-installer-ttyS0.service',

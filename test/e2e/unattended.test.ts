@@ -193,10 +193,13 @@ describe('unattended install from the ISO', () => {
             '-initrd',
             join(out, 'netboot/initrd.img'),
             '-append',
-            `boot=live components ip=dhcp console=tty0 console=ttyS0,115200n8 debvisor.mode=unattended debvisor.profile=https://${GUEST_HTTP}/ debvisor.profile.pin=${server.pin}`,
+            // No ip=: as from the ISO or a stick, the live system gets its address itself (debvisor-live-network).
+            `boot=live components console=tty0 console=ttyS0,115200n8 debvisor.mode=unattended debvisor.profile=https://${GUEST_HTTP}/ debvisor.profile.pin=${server.pin}`,
           ],
           log,
           [
+            /live network: DHCP on [a-z0-9]+: lease/,
+            /live network: up \([a-z0-9]+ 10\.0\.2\.15\/24\)/,
             new RegExp(`profile: kernel command line debvisor.profile=https://${GUEST_HTTP.replace(/\./g, '\\.')}/`),
             /install\.disks\.match matches no disk/,
             /DebVisor install FAILED at step plan/,

@@ -25,7 +25,11 @@ async function ip(args: string[]): Promise<string> {
   return String((await execa('ip', args, { stdin: 'ignore' })).stdout);
 }
 
-export async function createDhcpLab(pairs: number, down: number[] = [], leaseFile = '/dev/null'): Promise<DhcpLab> {
+/**
+ * `clientDown`: the client's ends stay down (as a freshly booted system's links are), so nothing
+ * waits for their carrier here.
+ */
+export async function createDhcpLab(pairs: number, down: number[] = [], leaseFile = '/dev/null', clientDown = false): Promise<DhcpLab> {
   const tag = `dvdh${process.pid % 100000}`;
   const srv = `${tag}-srv`;
   const cli = `${tag}-cli`;
@@ -46,11 +50,11 @@ export async function createDhcpLab(pairs: number, down: number[] = [], leaseFil
       await ip(['-n', srv, 'link', 'add', `s${i}`, 'type', 'veth', 'peer', 'name', `eth${i}`, 'netns', cli]);
       await ip(['-n', srv, 'addr', 'add', `10.66.${i}.1/24`, 'dev', `s${i}`]);
       if (!down.includes(i)) await ip(['-n', srv, 'link', 'set', `s${i}`, 'up']);
-      await ip(['-n', cli, 'link', 'set', `eth${i}`, 'up']);
+      if (!clientDown) await ip(['-n', cli, 'link', 'set', `eth${i}`, 'up']);
     }
     // The kernel reports a carrier change through linkwatch, up to a second later: wait for it.
     const until = Date.now() + SERVER_WAIT_MS;
-    const up = Array.from({ length: pairs }, (_, i) => `eth${i}`).filter((_, i) => !down.includes(i));
+    const up = clientDown ? [] : Array.from({ length: pairs }, (_, i) => `eth${i}`).filter((_, i) => !down.includes(i));
     for (;;) {
       const links = JSON.parse(await ip(['-n', cli, '-j', 'link', 'show'])) as Array<{ ifname: string; flags: string[] }>;
       const carrier = (n: string) => {
