@@ -51,12 +51,35 @@ export function renewalDueAt(info: Pick<CertInfo, 'notBefore' | 'notAfter'>): nu
   return from + Math.floor(((to - from) * 2) / 3);
 }
 
-/** Pure: does this certificate need replacing now? Self-signed, other names, or past 2/3 of its life. */
-export function needsCertificate(info: CertInfo | undefined, names: readonly string[], now: number): string | undefined {
+/** Where the renewal time comes from: the CA's ARI window, or two thirds of the lifetime. */
+export type DueSource = 'ARI' | 'two thirds';
+
+/** The part of a usable ARI answer the decision needs (see ari.ts usableAri). */
+export interface AriDue {
+  window: { start: string; end: string };
+  renewAt: string;
+}
+
+/** Pure: when renewal is due and why: the time picked inside the CA's ARI window when there is one, else two thirds. */
+export function renewalDue(info: Pick<CertInfo, 'notBefore' | 'notAfter'>, ari?: AriDue): { at: number; source: DueSource } {
+  return ari ? { at: Date.parse(ari.renewAt), source: 'ARI' } : { at: renewalDueAt(info), source: 'two thirds' };
+}
+
+/**
+ * Pure: does this certificate need replacing now? Self-signed, other names, or due: inside the
+ * CA's ARI window at the time picked (at once when the window has ended), or, without a usable
+ * ARI answer, past two thirds of its life.
+ */
+export function needsCertificate(info: CertInfo | undefined, names: readonly string[], now: number, ari?: AriDue): string | undefined {
   if (!info) return 'no certificate';
   if (info.selfSigned) return 'the self-signed stand-in is in place';
   const missing = names.filter((n) => !info.names.includes(n));
   if (missing.length) return `the certificate lacks ${missing.join(', ')}`;
+  if (ari) {
+    if (now >= Date.parse(ari.window.end)) return `the CA's ARI window ended ${ari.window.end}: renewing at once`;
+    if (now >= Date.parse(ari.renewAt)) return `inside the CA's ARI window (${ari.window.start} to ${ari.window.end}; time picked ${ari.renewAt})`;
+    return undefined;
+  }
   if (now >= renewalDueAt(info)) return `two thirds of its lifetime have passed (due ${new Date(renewalDueAt(info)).toISOString()})`;
   return undefined;
 }

@@ -62,6 +62,26 @@ function eabOf(root: string, a: Profile['tls']['acme']): { kid: string; hmacKey:
   return { kid: a.eab.kid, hmacKey: readFileSync(f, 'utf8').trim() };
 }
 
+/**
+ * acme-client's auto() builds the newOrder payload itself (identifiers only), and its
+ * createOrder() sends whatever fields it is given: this client's createOrder adds `replaces`
+ * (RFC 9773 §5). A CA that refuses it (the certificate already replaced by an order that did
+ * not finish, a CA that no longer knows it) gets the order again without it: ARI never blocks
+ * a renewal. A request that got no answer at all (it has an error code) is not repeated here.
+ */
+function sendReplaces(client: acme.Client, replaces: string, emit: Emitter): void {
+  const createOrder = client.createOrder.bind(client);
+  client.createOrder = async (data) => {
+    try {
+      return await createOrder({ ...data, replaces } as typeof data);
+    } catch (err) {
+      if ((err as { code?: string }).code) throw err;
+      emit.warn(`the CA refused the order as a replacement of ${replaces} (${(err as Error).message}); ordering without replaces`, { step: 'certificate' });
+      return createOrder(data);
+    }
+  };
+}
+
 /** The `_acme-challenge` name of an identifier (a wildcard's is its base name's). */
 export const challengeName = (id: string) => `_acme-challenge.${id.replace(/^\*\./, '')}`;
 
@@ -73,6 +93,8 @@ export interface IssueInput {
   dns?: DnsTarget;
   tools: Pick<StepTools, 'run' | 'acmeBackoffMs'>;
   emit: Emitter;
+  /** The ARI identifier of the certificate this order replaces (sent as newOrder's `replaces`). */
+  replaces?: string;
 }
 
 /**
@@ -114,6 +136,7 @@ async function issueOnce(inp: IssueInput): Promise<{ certPem: string; keyPem: st
     ...(eab ? { externalAccountBinding: eab } : {}),
     ...(backoff ? { backoffMin: backoff.min, backoffMax: backoff.max } : {}),
   });
+  if (inp.replaces) sendReplaces(client, inp.replaces, emit);
   const webroot = join(at(root, ACME_WEBROOT), '.well-known', 'acme-challenge');
   const key = a.challenge === 'dns-01' ? ensureKeyFile(root, profile) : undefined;
   const [, csr] = await acme.crypto.createCsr({ commonName: names.find((n) => !n.startsWith('*.') && n.length <= 64), altNames: names }, certKey);
