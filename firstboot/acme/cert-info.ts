@@ -20,8 +20,9 @@ export function certInfo(pem: string): CertInfo {
     .filter((s) => s.startsWith('DNS:'))
     .map((s) => s.slice(4));
   return {
-    subject: c.subject.replace(/\n/g, ', '),
-    issuer: c.issuer.replace(/\n/g, ', '),
+    // Node gives undefined for an empty name (pebble 2.6 and Let's Encrypt's short-lived certificates have no subject CN).
+    subject: (c.subject ?? '').replace(/\n/g, ', '),
+    issuer: (c.issuer ?? '').replace(/\n/g, ', '),
     names,
     notBefore: new Date(c.validFrom).toISOString(),
     notAfter: new Date(c.validTo).toISOString(),

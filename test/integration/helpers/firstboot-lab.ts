@@ -29,6 +29,8 @@ export interface FirstbootLab {
   directoryUrl: string;
   /** The CA that signed pebble's HTTPS listener (the node trusts it through NODE_EXTRA_CA_CERTS). */
   minica: string;
+  /** The pebble binary this lab runs: Debian 12's (no ARI) unless createFirstbootLab was given another. */
+  pebble: string;
   startPebble(opts?: { validitySec?: number; eab?: Record<string, string> }): Promise<string>;
   stopPebble(): Promise<void>;
   /** Pebble's issuing root of the current instance (PEM). */
@@ -37,7 +39,7 @@ export interface FirstbootLab {
   cleanup(): Promise<void>;
 }
 
-export async function createFirstbootLab(dir: string): Promise<FirstbootLab> {
+export async function createFirstbootLab(dir: string, opts: { pebble?: string } = {}): Promise<FirstbootLab> {
   const lab = await createLab(['ca', 'dns', 'node']);
   const ca = lab.hosts.ca!.v4;
   const dnsIp = lab.hosts.dns!.v4;
@@ -77,6 +79,7 @@ export async function createFirstbootLab(dir: string): Promise<FirstbootLab> {
       secret,
       directoryUrl: `https://${ca}:14000/dir`,
       minica: join(dir, 'minica.pem'),
+      pebble: opts.pebble ?? 'pebble',
       async startPebble(opts = {}) {
         await stopProcess(pebble);
         const config = {
@@ -94,7 +97,7 @@ export async function createFirstbootLab(dir: string): Promise<FirstbootLab> {
           },
         };
         writeFileSync(join(dir, 'pebble-config.json'), JSON.stringify(config));
-        pebble = execa('ip', ['netns', 'exec', lab.hosts.ca!.ns, 'pebble', '-config', 'pebble-config.json', '-dnsserver', `${dnsIp}:53`, '-strict=false'], {
+        pebble = execa('ip', ['netns', 'exec', lab.hosts.ca!.ns, out.pebble, '-config', 'pebble-config.json', '-dnsserver', `${dnsIp}:53`, '-strict=false'], {
           cwd: dir,
           stdin: 'ignore',
           reject: false,
@@ -159,6 +162,29 @@ export async function startNginx(fl: FirstbootLab, root: string): Promise<{ proc
   const p = execa('ip', ['netns', 'exec', fl.lab.hosts.node!.ns, ...nginxArgv(root), 'nginx', '-g', 'daemon off;'], { stdin: 'ignore', reject: false });
   await until('nginx', async () => (await fl.lab.exec('node', ['bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/443'], { reject: false })).exitCode === 0);
   return { proc: p };
+}
+
+/**
+ * Revokes the certificate of a node root at the CA, as its own account (the node's account key
+ * and remembered account URL), from the node namespace: what a CA's revocation looks like to the
+ * node (pebble's ARI then answers a window in the past).
+ */
+export async function revokeNodeCertificate(fl: FirstbootLab, root: string): Promise<void> {
+  const script = [
+    "import * as acme from 'acme-client';",
+    "import { readFileSync } from 'node:fs';",
+    'const [root, dir] = process.argv.slice(1);',
+    "const accountUrl = JSON.parse(readFileSync(root + '/var/lib/debvisor/acme/account.json', 'utf8'))[dir];",
+    "const client = new acme.Client({ directoryUrl: dir, accountKey: readFileSync(root + '/var/lib/debvisor/acme/account.key'), accountUrl });",
+    "await client.revokeCertificate(readFileSync(root + '/etc/debvisor/tls/panel.crt', 'utf8'), { reason: 4 });",
+  ].join('\n');
+  const r = await execa('ip', ['netns', 'exec', fl.lab.hosts.node!.ns, process.execPath, '--input-type=module', '-e', script, root, fl.directoryUrl], {
+    cwd: repo,
+    stdin: 'ignore',
+    reject: false,
+    env: { NODE_EXTRA_CA_CERTS: fl.minica },
+  });
+  if (r.exitCode !== 0) throw new Error(`revoking the node's certificate failed: ${r.stderr}`);
 }
 
 export function readJsonFile<T>(file: string): T {
