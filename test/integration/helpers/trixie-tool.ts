@@ -33,13 +33,13 @@ export function cachedToolDir(dir: string, pkg: string, names: string[]): string
  * The path of `binary` (relative to the package root, e.g. usr/bin/pebble) in trixie's `pkg`,
  * downloaded and unpacked once. Throws with the mirror, what failed and what to do.
  */
-export async function trixieTool(pkg: string, binary: string, dir = TEST_TOOLS_DIR): Promise<string> {
+export async function trixieTool(pkg: string, binary: string, dir = TEST_TOOLS_DIR, mirror = TRIXIE_MIRROR): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const cached = cachedToolDir(dir, pkg, readdirSync(dir));
   if (cached && existsSync(join(cached, binary))) return join(cached, binary);
 
   const aptDir = join(dir, `apt-trixie`);
-  const apt = new PrivateApt(TRIXIE_MIRROR, 'trixie', aptDir, { log: join(dir, 'apt.log') });
+  const apt = new PrivateApt(mirror, 'trixie', aptDir, { log: join(dir, 'apt.log') });
   // apt reads Dir::Etc::Parts after APT_CONFIG: these bound the download without touching the builder's class.
   mkdirSync(join(apt.dir, 'parts'), { recursive: true });
   writeFileSync(join(apt.dir, 'parts', '50test-tools-bounds'), `Acquire::http::Timeout "${APT_HTTP_TIMEOUT_S}";\nAcquire::Retries "${APT_RETRIES}";\n`);
@@ -47,14 +47,14 @@ export async function trixieTool(pkg: string, binary: string, dir = TEST_TOOLS_D
     await apt.update();
   } catch (e) {
     throw new Error(
-      `cannot get ${pkg} from Debian trixie: ${(e as Error).message}. The first-boot ARI test needs ${TRIXIE_MIRROR} reachable once; ` +
+      `cannot get ${pkg} from Debian trixie: ${(e as Error).message}. The first-boot ARI test needs ${mirror} reachable once; ` +
         `after that it runs from ${dir} (log: ${join(dir, 'apt.log')})`,
     );
   }
   const versions = await apt.versions(pkg);
   // trixie (a stable release) lists one version; a plain sort is enough to pick among a few.
   const entry = versions.sort((a, b) => (a.version < b.version ? -1 : 1)).pop();
-  if (!entry) throw new Error(`${pkg} is not in trixie/main of ${TRIXIE_MIRROR}`);
+  if (!entry) throw new Error(`${pkg} is not in trixie/main of ${mirror}`);
   const [deb] = await apt.download([entry], join(dir, 'debs'));
   const target = join(dir, `${pkg}-${entry.version.replace(/[^A-Za-z0-9.+~-]/g, '_')}`);
   const tmp = `${target}.partial`;
