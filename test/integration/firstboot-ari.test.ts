@@ -161,6 +161,25 @@ describe('ACME Renewal Information with pebble 2.6', () => {
     expect(next.ari!.certId).not.toBe(id);
   });
 
+  it('a CA that refuses replaces (the certificate already replaced) gets the order again without it: ARI never blocks a renewal', async () => {
+    const files = ['etc/debvisor/tls/panel.crt', 'etc/debvisor/tls/panel.key', RENEWAL].map((f) => join(root, f));
+    const saved = files.map((f) => readFileSync(f));
+    // Renewed once with replaces; then the node is back to the old certificate, as if that renewal's deploy had been lost.
+    await revokeNodeCertificate(fl, root);
+    retryAfterPassed();
+    const first = await renew();
+    expect(first.stdout).toMatch(/renewed \(the CA's ARI window ended/);
+    const replaced = panelCert().serialNumber;
+    for (const [i, f] of files.entries()) writeFileSync(f, saved[i]!);
+    // The CA is asked about the old (revoked) certificate again: its window has ended, the order names it in replaces.
+    retryAfterPassed();
+    const r = await renew();
+    expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/the CA refused the order as a replacement of \S+ \(.*already has a replacement order.*\); ordering without replaces/);
+    expect(r.stdout).toMatch(/renewed \(the CA's ARI window ended/);
+    expect(panelCert().serialNumber).not.toBe(replaced);
+  });
+
   it('the CA forgot the certificate (ARI answers an error): two thirds decide and status says why; a short-lived one is renewed inside its window', async () => {
     // A restarted pebble has new issuers: the certificate in place is not one it knows.
     await fl.startPebble({ validitySec: 30 });
