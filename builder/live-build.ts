@@ -479,6 +479,41 @@ export const INITRAMFS_HOOK = [
 ].join('\n');
 
 /**
+ * The installed node's initramfs, built once here (natively) instead of in every install, where
+ * it took half of the install under emulation; install apply takes it unless the root is
+ * encrypted (installer/apply/steps-system.ts NODE_INITRAMFS_DIR). It is what update-initramfs
+ * makes on a node once the live packages are purged: their initramfs-tools files are moved
+ * aside while it is built and put back after, also on failure (a chroot has no mount point of
+ * its own to make a private mount namespace from). The package list is install apply's
+ * LIVE_PACKAGES (a unit test holds them equal).
+ */
+export const NODE_INITRAMFS_HOOK = [
+  '#!/bin/sh',
+  'set -e',
+  'out=/usr/lib/debvisor/node-initramfs',
+  'aside=/tmp/debvisor-node-initramfs',
+  'rm -rf "$out" "$aside"',
+  'mkdir -p "$out" "$aside"',
+  `dpkg-query -L live-boot live-boot-initramfs-tools live-config live-config-systemd live-tools 2>/dev/null | grep -E '^/(usr/share|etc)/initramfs-tools/' > "$aside/list" || true`,
+  '# Put back whatever happens: the image keeps its live initramfs parts.',
+  ': > "$aside/moved"',
+  'restore() { while read -r f; do mv "$aside/files$f" "$f"; done < "$aside/moved"; rm -rf "$aside"; }',
+  'trap restore EXIT',
+  'while read -r f; do',
+  '  [ -f "$f" ] || [ -L "$f" ] || continue',
+  '  mkdir -p "$aside/files${f%/*}"',
+  '  mv "$f" "$aside/files$f"',
+  '  echo "$f" >> "$aside/moved"',
+  'done < "$aside/list"',
+  'for k in /boot/vmlinuz-*; do',
+  '  [ -e "$k" ] || continue',
+  '  v=${k#/boot/vmlinuz-}',
+  '  mkinitramfs -o "$out/initrd.img-$v" "$v"',
+  'done',
+  '',
+].join('\n');
+
+/**
  * Left out of the squashfs: apt's binary caches. They hold the times the package lists were
  * fetched, so two builds of the same packages differed only there; apt rebuilds them on demand.
  */
@@ -516,6 +551,7 @@ export function liveBuildFiles(
   files.push({ path: 'config/includes.chroot/etc/systemd/system/debvisor-live-issue.service', content: LIVE_ISSUE_UNIT, mode: 0o644 });
   files.push({ path: 'config/includes.chroot/usr/libexec/debvisor-live-mode', content: LIVE_MODE_SCRIPT, mode: 0o755 });
   files.push({ path: 'config/hooks/normal/0400-debvisor-initramfs.hook.chroot', content: INITRAMFS_HOOK, mode: 0o755 });
+  files.push({ path: 'config/hooks/normal/0410-debvisor-node-initramfs.hook.chroot', content: NODE_INITRAMFS_HOOK, mode: 0o755 });
   files.push({
     path: 'config/hooks/normal/0500-debvisor-live.hook.chroot',
     content: '#!/bin/sh\nset -e\nsystemctl enable debvisor-live.service debvisor-live-issue.service debvisor-live-network.service\n',

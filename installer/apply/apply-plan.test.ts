@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,8 @@ function recorder(plan: InstallPlan, disks: { path: string; size: number; serial
     if (argv[0] === 'blkid') stdout = `uuid-of-${argv.at(-1)!.replace(/\//g, '-').slice(1)}\n`;
     if (argv.includes('dpkg-query')) stdout = 'bash installed\nlive-boot installed\nlive-config installed\nlive-tools not-installed\n';
     if (argv[0] === 'cryptsetup' && argv[1] === 'luksUUID') stdout = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n';
+    // cpio writes its archive where -O says (the md arrays' names added to the node's initramfs).
+    if (argv[0] === 'cpio') writeFileSync(argv[argv.indexOf('-O') + 1]!, `[cpio: ${opts.input?.trim().split('\n').join(' ')}]`);
     if (argv[0] === 'mdadm' && argv[1] === '--detail') stdout = 'ARRAY /dev/md0 metadata=1.2 UUID=00000000:00000000:00000000:00000000\n';
     return { argv, exitCode: 0, stdout, stderr: '', durationMs: 0 };
   };
@@ -64,6 +66,9 @@ function context(profile: ApplyContext['profile'], facts: HardwareFacts, plan: I
   // What copy-system brings from the image and a step reads: initramfs-tools' setting (bound over, never changed, while the live packages go).
   mkdirSync(join(target, 'etc/initramfs-tools'), { recursive: true });
   writeFileSync(join(target, 'etc/initramfs-tools/update-initramfs.conf'), 'update_initramfs=yes\n');
+  // The node initramfs built with the image (taken unless the root is encrypted).
+  mkdirSync(join(target, 'usr/lib/debvisor/node-initramfs'), { recursive: true });
+  writeFileSync(join(target, 'usr/lib/debvisor/node-initramfs/initrd.img-6.12.57+deb13-amd64'), 'node initramfs');
   const sink = memorySink();
   const ctx: ApplyContext = {
     plan,
@@ -160,7 +165,16 @@ describe('install apply: the executor follows the plan (recorded commands, golde
         expect(readFileSync(join(target, 'etc/crypttab'), 'utf8')).toContain(
           'debvisor_crypt\tUUID=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\tnone\tluks,discard,initramfs',
         );
+        // Built here: the crypttab goes inside.
+        expect(calls.filter((x) => x.argv.includes('update-initramfs')).length).toBe(1);
+      } else {
+        expect(calls.filter((x) => x.argv.includes('update-initramfs'))).toEqual([]);
+        const raid = plan.raid.length > 0;
+        expect(readFileSync(join(target, 'boot/initrd.img-6.12.57+deb13-amd64'), 'utf8')).toBe(
+          raid ? 'node initramfs[cpio: etc etc/mdadm etc/mdadm/mdadm.conf]' : 'node initramfs',
+        );
       }
+      expect(existsSync(join(target, 'usr/lib/debvisor/node-initramfs'))).toBe(false);
       // Nothing is written before the disks have been read again.
       expect(calls[0]!.argv[0]).toBe('lsblk');
       expect(calls.every((x) => Array.isArray(x.argv) && x.argv.every((a) => typeof a === 'string'))).toBe(true);

@@ -2,9 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { liveBuildFiles } from '../../builder/live-build.js';
+import { liveBuildFiles, NODE_INITRAMFS_HOOK } from '../../builder/live-build.js';
 import { loadBuildSpec } from '../../builder/spec.js';
-import { LIVE_FILES, LIVE_UNITS } from './steps-system.js';
+import { LIVE_FILES, LIVE_PACKAGES, LIVE_UNITS, NODE_INITRAMFS_DIR } from './steps-system.js';
 import { testDir } from '../../test/unit/helpers/temp-dir.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -35,5 +35,12 @@ describe('the live system left on the node', () => {
       .flatMap((f) => [...String(f.content).matchAll(/systemctl enable ([^\n]+)/g)].flatMap((m) => m[1]!.trim().split(/\s+/)));
     expect(enabled).toContain('debvisor-unattended.service');
     expect(enabled.filter((u) => !LIVE_UNITS.includes(u))).toEqual([]);
+  });
+
+  it('the node initramfs built with the image leaves out exactly the packages install apply purges, where apply looks for it', () => {
+    const listed = /dpkg-query -L ([a-z0-9 -]+?) 2>/.exec(NODE_INITRAMFS_HOOK)![1]!.split(' ');
+    expect(listed).toEqual(LIVE_PACKAGES);
+    expect(NODE_INITRAMFS_HOOK).toContain(`out=${NODE_INITRAMFS_DIR}\n`);
+    expect(imageFiles().map((f) => f.path)).toContain('config/hooks/normal/0410-debvisor-node-initramfs.hook.chroot');
   });
 });

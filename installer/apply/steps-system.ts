@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, lstatSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, lstatSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileSet, type RenderedFile } from '../../core/fileset.js';
 import type { ApplyContext } from './context.js';
@@ -17,6 +17,11 @@ import { INSTALLED_PROFILE, TARGET_LOG_DIR } from './context.js';
 import { ESP_MOUNT } from '../plan/storage.js';
 import { closeEncryption } from './steps-crypt.js';
 
+/**
+ * Where the image keeps the node's initramfs, built once with the image without the live
+ * packages' initramfs parts (builder/live-build.ts NODE_INITRAMFS_HOOK).
+ */
+export const NODE_INITRAMFS_DIR = '/usr/lib/debvisor/node-initramfs';
 /** Packages the live system needs and an installed node must not keep (live-boot's initramfs hooks above all). */
 export const LIVE_PACKAGES = ['live-boot', 'live-boot-initramfs-tools', 'live-config', 'live-config-systemd', 'live-tools'];
 /**
@@ -206,15 +211,53 @@ export function kernelVersions(bootFiles: string[]): string[] {
     .sort();
 }
 
-/** A new initramfs without the live hooks, with LVM and md for the new root; then the GRUB menu that names it. */
+/**
+ * The node's md arrays by name, as update-initramfs would put them in: mdadm.conf as one more
+ * (uncompressed) cpio archive after the initramfs, which the kernel unpacks over the first one.
+ * Without it the arrays are still assembled by their superblocks, under other names (md127).
+ */
+async function appendMdadmConf(ctx: ApplyContext, initrd: string): Promise<void> {
+  const conf = join(ctx.target, 'etc/mdadm/mdadm.conf');
+  if (!existsSync(conf) || !/^ARRAY /m.test(readFileSync(conf, 'utf8'))) return;
+  const dir = join(ctx.logDir, 'initramfs-extra');
+  mkdirSync(join(dir, 'etc/mdadm'), { recursive: true });
+  copyFileSync(conf, join(dir, 'etc/mdadm/mdadm.conf'));
+  const archive = join(ctx.logDir, 'initramfs-extra.cpio');
+  await ctx.run(['cpio', '--quiet', '-o', '-H', 'newc', '-R', '0:0', '-O', archive], {
+    cwd: dir,
+    input: 'etc\netc/mdadm\netc/mdadm/mdadm.conf\n',
+    events: ctx.events,
+    step: 'update-initramfs',
+  });
+  appendFileSync(initrd, readFileSync(archive));
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(archive, { force: true });
+}
+
+/**
+ * The node's initramfs (without the live hooks, with LVM, md and cryptsetup), then the GRUB menu
+ * that names it. The image's prebuilt one is taken, with this node's mdadm.conf added: nothing
+ * else in it is the node's own (the root is named on the kernel command line), and building it
+ * here took half of an install under emulation. An encrypted root needs its crypttab
+ * inside, so that one is built here. The prebuilt files leave the node either way.
+ */
 export async function updateInitramfs(ctx: ApplyContext): Promise<void> {
   const o = { events: ctx.events, step: 'update-initramfs', logFile: join(ctx.logDir, 'initramfs.log') };
   const boot = join(ctx.target, 'boot');
   const files = existsSync(boot) ? readdirSync(boot) : [];
   for (const v of kernelVersions(files)) {
+    const prebuilt = join(ctx.target, NODE_INITRAMFS_DIR, `initrd.img-${v}`);
+    if (ctx.plan.encryption === 'none' && existsSync(prebuilt)) {
+      const initrd = join(boot, `initrd.img-${v}`);
+      copyFileSync(prebuilt, initrd);
+      await appendMdadmConf(ctx, initrd);
+      ctx.events.info(`initramfs for ${v}: the one built with the image (no live parts)`, { step: 'update-initramfs' });
+      continue;
+    }
     const mode = files.includes(`initrd.img-${v}`) ? '-u' : '-c';
     await ctx.run(chroot(ctx, ['update-initramfs', mode, '-k', v]), o);
   }
+  rmSync(join(ctx.target, NODE_INITRAMFS_DIR), { recursive: true, force: true });
   await ctx.run(chroot(ctx, ['grub-mkconfig', '-o', '/boot/grub/grub.cfg']), o);
 }
 

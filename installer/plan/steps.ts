@@ -77,7 +77,12 @@ export function planSteps(p: Parts): PlanStep[] {
     { id: 'create-accounts', does: `lock root; create ${p.accounts.admin.name} in ${p.accounts.admin.groups.join(', ')}` },
     { id: 'render-defaults', does: `write the ${p.files.length} files of the hardened defaults, each checked by its daemon's tool` },
     { id: 'install-bootloaders', does: `${[...new Set(p.bootloaders.map((b) => b.kind))].join(', ')} on ${disks}` },
-    { id: 'update-initramfs', does: 'rebuild the initramfs for the new root' },
+    {
+      id: 'update-initramfs',
+      does: e
+        ? 'build the initramfs for the new root, with cryptsetup and the crypttab'
+        : "install the node's initramfs built with the image, without the live parts (update-initramfs where the image has none)",
+    },
     { id: 'enable-units', does: `enable ${[...p.firstBootUnits, ...p.enabledUnits].join(', ')}` },
     { id: 'save-profile', does: 'save the effective profile, secrets removed, as /etc/debvisor/installed-profile.yaml' },
     { id: 'save-logs', does: 'copy the install log and events to /var/log/debvisor/' },

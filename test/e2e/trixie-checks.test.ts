@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,5 +87,26 @@ describe("the hardened defaults, checked by Debian 13's own daemons in the built
   });
   it('fail2ban: fail2ban-client -t accepts the jails', async () => {
     await ok(['fail2ban-client', '-t']);
+  });
+});
+
+describe("the node's initramfs built with the image (install apply takes it instead of building one)", () => {
+  it('has no live-boot parts, has what a node root needs (LVM, md, cryptsetup), and the image keeps its live hooks', async () => {
+    const kernels = String((await ok(['sh', '-c', 'ls /boot | sed -n "s/^vmlinuz-//p"'])).stdout)
+      .split('\n')
+      .filter(Boolean);
+    expect(kernels.length).toBeGreaterThan(0);
+    for (const v of kernels) {
+      const list = String((await ok(['lsinitramfs', `/usr/lib/debvisor/node-initramfs/initrd.img-${v}`])).stdout).split('\n');
+      expect(list).toContain('usr/sbin/lvm');
+      expect(list).toContain('usr/sbin/mdadm');
+      expect(list).toContain('usr/sbin/cryptsetup');
+      expect(list).toContain(`usr/lib/modules/${v}/modules.dep`);
+      expect(list.filter((f) => /(^|\/)live(\/|$)|live-boot/.test(f))).toEqual([]);
+    }
+    // Its files were only set aside while it was built.
+    await ok(['test', '-x', '/usr/share/initramfs-tools/hooks/live']);
+    await ok(['test', '-f', '/usr/share/initramfs-tools/scripts/live']);
+    expect(existsSync(join(root, 'tmp/debvisor-node-initramfs'))).toBe(false);
   });
 });
