@@ -146,12 +146,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     words: ['cert', 'renew'],
-    summary: "renew the panel's ACME certificate when due (two thirds of its lifetime), or now with --force; the timer runs this twice a day",
+    summary: "renew the panel's ACME certificate when due (inside the CA's ARI window, else at two thirds of its lifetime), or now with --force; the timer runs this twice a day",
     load: () => import('../firstboot/commands/cert-renew.js'),
   },
   {
     words: ['cert', 'status'],
-    summary: 'show the panel certificate: names, issuer, expiry, when renewal is due and the last renewal error',
+    summary: "show the panel certificate: names, issuer, expiry, when renewal is due and why (the CA's ARI window or two thirds), the last renewal error",
     load: () => import('../firstboot/commands/cert-status.js'),
   },
   {

@@ -7,7 +7,7 @@ import { at } from '../atomic.js';
 
 export default defineCommand({
   words: ['cert', 'status'],
-  summary: 'show the panel certificate: names, issuer, expiry, when renewal is due and the last renewal error',
+  summary: "show the panel certificate: names, issuer, expiry, when renewal is due and why (the CA's ARI window or two thirds), the last renewal error",
   options: { root: { type: 'string', help: 'system root (default /)' }, json: { type: 'boolean', help: 'print JSON' } },
   async run({ values, io }) {
     const root = values.root ?? '/';
