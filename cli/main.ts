@@ -146,7 +146,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     words: ['cert', 'renew'],
-    summary: "renew the panel's ACME certificate when due (inside the CA's ARI window, else at two thirds of its lifetime), or now with --force; the timer runs this twice a day",
+    summary:
+      "renew the panel's ACME certificate when due (inside the CA's ARI window, else at two thirds of its lifetime), or now with --force; the timer runs this twice a day",
     load: () => import('../firstboot/commands/cert-renew.js'),
   },
   {

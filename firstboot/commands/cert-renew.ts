@@ -8,7 +8,8 @@ import { StepError } from '../step.js';
 
 export default defineCommand({
   words: ['cert', 'renew'],
-  summary: "renew the panel's ACME certificate when due (inside the CA's ARI window, else at two thirds of its lifetime), or now with --force; the timer runs this twice a day",
+  summary:
+    "renew the panel's ACME certificate when due (inside the CA's ARI window, else at two thirds of its lifetime), or now with --force; the timer runs this twice a day",
   options: {
     root: { type: 'string', help: 'system root (default /)' },
     profile: { type: 'string', help: 'profile file (default: the installed profile of the root)' },
