@@ -11,10 +11,16 @@ export function describeLiveNetwork(r: LiveNetworkResult): string[] {
   if (r.raised.length) lines.push(`live network: raised ${r.raised.join(', ')}`);
   for (const s of r.notAsked) if (s.iface !== 'lo') lines.push(`live network: ${s.iface} not asked: ${s.why}`);
   for (const d of r.dhcp) lines.push(`live network: DHCP on ${d.iface}: ${d.lease ? 'lease' : 'no answer'}`);
+  const ethernet = r.raised.length > 0 || r.dhcp.length > 0 || r.notAsked.some((s) => !/^not Ethernet/.test(s.why));
+  const why = r.dhcp.length
+    ? `no DHCP answer on ${r.dhcp.map((d) => d.iface).join(', ')}`
+    : ethernet
+      ? 'no Ethernet link has a carrier'
+      : 'no Ethernet interface';
   lines.push(
     r.address
       ? `live network: up (${r.address}) after ${(r.ms / 1000).toFixed(1)} s`
-      : `live network: no address after ${(r.ms / 1000).toFixed(1)} s (no DHCP answer on any link); a profile from the network cannot be fetched. Boot with ip=ADDR::GATEWAY:MASK::IFACE:none for a static address, or give the profile on a DEBVISOR-PROFILE stick`,
+      : `live network: no address after ${(r.ms / 1000).toFixed(1)} s (${why}); a profile from the network cannot be fetched. Boot with ip=ADDR::GATEWAY:MASK::IFACE:none for a static address, or give the profile on a DEBVISOR-PROFILE stick`,
   );
   return lines;
 }

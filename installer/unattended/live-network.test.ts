@@ -86,7 +86,12 @@ describe("the live system network: dhclient's files and command line", () => {
       'live network: raised ens3, ens4',
       'live network: ens4 not asked: no link',
       'live network: DHCP on ens3: no answer',
-      expect.stringMatching(/^live network: no address after 28\.4 s .*ip=ADDR::GATEWAY:MASK::IFACE:none.*DEBVISOR-PROFILE/),
+      expect.stringMatching(/^live network: no address after 28\.4 s \(no DHCP answer on ens3\).*ip=ADDR::GATEWAY:MASK::IFACE:none.*DEBVISOR-PROFILE/),
     ]);
+    const base = { raised: [], dhcp: [], address: undefined, ms: 500 };
+    expect(describeLiveNetwork({ ...base, notAsked: [{ iface: 'lo', why: 'not Ethernet (loopback)' }] }).at(-1)).toMatch(/\(no Ethernet interface\)/);
+    expect(describeLiveNetwork({ ...base, raised: ['ens3'], notAsked: [{ iface: 'ens3', why: 'no link' }] }).at(-1)).toMatch(
+      /\(no Ethernet link has a carrier\)/,
+    );
   });
 });
