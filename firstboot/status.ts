@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { PANEL_CERT } from '../overlays/panel/nginx.js';
 import { readRenewal, type RenewalRecord } from './acme/ensure.js';
 import { type CertInfo, expiresWithinWarning, readCertInfo } from './acme/cert-info.js';
-import { renewalLine } from './acme/renewal-text.js';
+import { profileLine, renewalLine } from './acme/renewal-text.js';
 import { at, readJson, writeAtomic } from './atomic.js';
 import { type OverallState, overallState, pidAlive } from './machine.js';
 import { ISSUE_FILE, LOCK_FILE, MOTD_FILE, SUMMARY_FILE } from './paths.js';
@@ -73,6 +73,7 @@ export function renderStatus(s: NodeStatus, name: string): string[] {
       `certificate: ${c.names.join(', ')}; ${c.selfSigned ? 'self-signed stand-in' : `issued by ${c.issuer}`}; expires ${c.notAfter}${c.expiringSoon ? ' (EXPIRES SOON)' : ''}`,
     );
     if (c.renewal.nextDueAt && !c.selfSigned) out.push(`  renewal ${one(renewalLine(c.renewal))}`);
+    if (profileLine(c.renewal)) out.push(`  ACME profile ${one(profileLine(c.renewal))}`);
     if (c.renewal.lastError) out.push(`  last renewal error: ${one(c.renewal.lastError.message)}`);
   }
   if (s.dns)

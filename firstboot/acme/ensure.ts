@@ -8,6 +8,7 @@ import { StepError } from '../step.js';
 import { dnsTarget } from '../steps/dns.js';
 import type { StepTools } from '../tools.js';
 import { directoryUrlOf } from './ca.js';
+import { profileChange } from './cert-profile.js';
 import { type AriRecord, ariCertId, ariCheckDue, nextAriRecord, usableAri } from './ari.js';
 import { fetchRenewalInfo } from './ari-fetch.js';
 import { type CertInfo, type DueSource, certInfo, needsCertificate, readCertInfo, renewalDue } from './cert-info.js';
@@ -29,6 +30,10 @@ export interface RenewalRecord {
   dueSource?: DueSource;
   /** The CA's last ARI answer (or why there is none) for the certificate in place. */
   ari?: AriRecord;
+  /** The ACME profile the profile asked for (tls.acme.profile) at the last check. */
+  profile?: string;
+  /** The ACME profile the order of the certificate in place carried. */
+  orderedProfile?: string;
 }
 
 export const readRenewal = (root: string): RenewalRecord => readJson<RenewalRecord>(at(root, RENEWAL_FILE)) ?? {};
@@ -96,7 +101,10 @@ export async function ensureCertificate(o: {
   const ari = pem && current ? await refreshAri(record.ari, pem, current, directoryUrl, tools, emit, random) : undefined;
   const certId = certIdOf(pem);
   const usable = certId ? usableAri(ari, certId, directoryUrl) : undefined;
-  const reason = o.force ? 'renewal forced' : needsCertificate(current, names, tools.now(), usable);
+  const asked = profile.tls.acme.profile;
+  record.profile = asked;
+  const changed = current && !current.selfSigned ? profileChange(asked, record.orderedProfile) : undefined;
+  const reason = o.force ? 'renewal forced' : (needsCertificate(current, names, tools.now(), usable) ?? changed);
   if (!reason && current) {
     const due = renewalDue(current, usable);
     writeJson(
@@ -137,6 +145,7 @@ export async function ensureCertificate(o: {
         nextDueAt: new Date(due.at).toISOString(),
         dueSource: due.source,
         ...(nextAri ? { ari: nextAri } : {}),
+        ...(asked ? { profile: asked, orderedProfile: asked } : {}),
       } satisfies RenewalRecord,
       0o644,
     );

@@ -10,6 +10,7 @@ import { type DnsTarget, ensureKeyFile, queryPrimary, sendUpdate } from '../dns/
 import { ACME_ACCOUNT_KEY, ACME_EAB_FILE, ACME_PENDING_KEY, ACME_STATE_DIR } from '../paths.js';
 import { StepError } from '../step.js';
 import type { StepTools } from '../tools.js';
+import { type OrderExtras, offeredProfiles, orderPayload, profileRefusal, profileRefusedByCa } from './cert-profile.js';
 import { classifyAcmeError } from './errors.js';
 
 const ACCOUNT_FILE = `${ACME_STATE_DIR}/account.json`;
@@ -64,22 +65,39 @@ function eabOf(root: string, a: Profile['tls']['acme']): { kid: string; hmacKey:
 
 /**
  * acme-client's auto() builds the newOrder payload itself (identifiers only), and its
- * createOrder() sends whatever fields it is given: this client's createOrder adds `replaces`
- * (RFC 9773 §5). A CA that refuses it (the certificate already replaced by an order that did
- * not finish, a CA that no longer knows it) gets the order again without it: ARI never blocks
- * a renewal. A request that got no answer at all (it has an error code) is not repeated here.
+ * createOrder() sends whatever fields it is given: this client's createOrder adds `profile`
+ * (ACME profiles) and `replaces` (RFC 9773 §5). A CA that refuses the order (the certificate
+ * already replaced by an order that did not finish, a CA that no longer knows it) gets it again
+ * without `replaces`: ARI never blocks a renewal. A request that got no answer at all (it has an
+ * error code) is not repeated here. A CA that still refuses, naming the profile, is a
+ * configuration error (E_ACME_PROFILE).
  */
-function sendReplaces(client: acme.Client, replaces: string, emit: Emitter): void {
+export function extendOrder(client: acme.Client, extras: OrderExtras, directoryUrl: string, emit: Emitter): void {
   const createOrder = client.createOrder.bind(client);
   client.createOrder = async (data) => {
+    const send = (x: OrderExtras) => createOrder(orderPayload(data, x) as typeof data);
     try {
-      return await createOrder({ ...data, replaces } as typeof data);
+      try {
+        return await send(extras);
+      } catch (err) {
+        if (!extras.replaces || (err as { code?: string }).code) throw err;
+        emit.warn(`the CA refused the order as a replacement of ${extras.replaces} (${(err as Error).message}); ordering without replaces`, {
+          step: 'certificate',
+        });
+        return await send(extras.profile ? { profile: extras.profile } : {});
+      }
     } catch (err) {
-      if ((err as { code?: string }).code) throw err;
-      emit.warn(`the CA refused the order as a replacement of ${replaces} (${(err as Error).message}); ordering without replaces`, { step: 'certificate' });
-      return createOrder(data);
+      throw (extras.profile ? profileRefusedByCa(err, extras.profile, directoryUrl) : undefined) ?? err;
     }
   };
+}
+
+/**
+ * The CA's directory as acme-client fetched it (cached by the client, so no second request; the
+ * same HTTP settings: timeout, trust store). acme-client 5.4 has no public getter for `meta`.
+ */
+async function directoryOf(client: acme.Client): Promise<unknown> {
+  return (client as unknown as { http: { getDirectory(): Promise<unknown> } }).http.getDirectory();
 }
 
 /** The `_acme-challenge` name of an identifier (a wildcard's is its base name's). */
@@ -136,12 +154,17 @@ async function issueOnce(inp: IssueInput): Promise<{ certPem: string; keyPem: st
     ...(eab ? { externalAccountBinding: eab } : {}),
     ...(backoff ? { backoffMin: backoff.min, backoffMax: backoff.max } : {}),
   });
-  if (inp.replaces) sendReplaces(client, inp.replaces, emit);
+  if (inp.replaces || a.profile) extendOrder(client, { profile: a.profile, replaces: inp.replaces }, directoryUrl, emit);
   const webroot = join(at(root, ACME_WEBROOT), '.well-known', 'acme-challenge');
   const key = a.challenge === 'dns-01' ? ensureKeyFile(root, profile) : undefined;
   const [, csr] = await acme.crypto.createCsr({ commonName: names.find((n) => !n.startsWith('*.') && n.length <= 64), altNames: names }, certKey);
   let certPem: string;
   try {
+    // Checked before the account and the order: a profile the CA does not offer is the operator's to fix, not retried.
+    if (a.profile) {
+      const refusal = profileRefusal(a.profile, offeredProfiles(await directoryOf(client)), directoryUrl);
+      if (refusal) throw refusal;
+    }
     certPem = await client.auto({
       csr,
       ...(a.email ? { email: a.email } : {}),

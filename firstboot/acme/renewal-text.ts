@@ -17,3 +17,10 @@ export function dueExplanation(r: RenewalRecord): string {
 export function renewalLine(r: RenewalRecord): string | undefined {
   return r.nextDueAt ? `due ${r.nextDueAt} (${dueExplanation(r)})` : undefined;
 }
+
+/** Pure: the ACME profile line of a status (the one asked for, and whether the certificate in place was ordered with it), or undefined when none is asked for. */
+export function profileLine(r: RenewalRecord): string | undefined {
+  if (!r.profile) return undefined;
+  const held = r.orderedProfile === r.profile ? 'the certificate in place was ordered with it' : 'the certificate in place was not ordered with it';
+  return `${r.profile} (tls.acme.profile; ${held})`;
+}

@@ -2,7 +2,7 @@ import { EXIT, defineCommand } from '../../core/cli/command.js';
 import { PANEL_CERT } from '../../overlays/panel/nginx.js';
 import { readRenewal } from '../acme/ensure.js';
 import { expiresWithinWarning, readCertInfo } from '../acme/cert-info.js';
-import { renewalLine } from '../acme/renewal-text.js';
+import { profileLine, renewalLine } from '../acme/renewal-text.js';
 import { at } from '../atomic.js';
 
 export default defineCommand({
@@ -26,6 +26,7 @@ export default defineCommand({
       `issuer:  ${info.selfSigned ? 'self-signed (stand-in until ACME delivers)' : info.issuer}`,
       `valid:   ${info.notBefore} to ${info.notAfter}${expiresWithinWarning(info, Date.now()) ? ' (EXPIRES SOON)' : ''}`,
       ...(renewalLine(renewal) ? [`renewal: ${renewalLine(renewal)}`] : []),
+      ...(profileLine(renewal) ? [`profile: ${profileLine(renewal)}`] : []),
       ...(renewal.lastSuccessAt ? [`last renewed: ${renewal.lastSuccessAt}`] : []),
       ...(renewal.lastError ? [`last error: ${renewal.lastError.message}${renewal.lastError.hint ? ` (${renewal.lastError.hint})` : ''}`] : []),
     ];
