@@ -6,8 +6,6 @@ import { StepError, type FirstbootStep, type StepContext, type StepResult } from
 import type { Profile } from '../profiles/schema/profile.js';
 import type { NodeIdentity } from './ca.js';
 import { defaultHost, type ClusterHost } from './host.js';
-import { initCluster } from './init.js';
-import { joinCluster } from './join-client.js';
 import { readState, type ClusterState } from './state.js';
 
 export interface ClusterStepOptions {
@@ -65,6 +63,7 @@ export function clusterStep(profile: Pick<Profile, 'cluster'>, opts: ClusterStep
       if (ctx.signal.aborted) throw new StepError('E_ABORTED', 'the cluster step was stopped before it began', { retryable: true });
       const id = await nodeIdentity(ctx.profile, opts);
       if (c.role === 'init') {
+        const { initCluster } = await import('./init.js');
         const r = await initCluster(host, c.name!, id);
         ctx.state.pin = r.pin;
         await ctx.save();
@@ -77,6 +76,7 @@ export function clusterStep(profile: Pick<Profile, 'cluster'>, opts: ClusterStep
       ctx.state.endpoint = j.endpoint;
       await ctx.save();
       try {
+        const { joinCluster } = await import('./join-client.js');
         const s = await joinCluster(host, { endpoint: j.endpoint, token: j.token, caPin: j.caPin, node: id });
         ctx.state.phase = 'joined';
         await ctx.save();

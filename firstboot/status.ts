@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { PANEL_CERT } from '../overlays/panel/nginx.js';
-import { readRenewal, type RenewalRecord } from './acme/ensure.js';
+import { readRenewal, type RenewalRecord } from './acme/renewal-record.js';
 import { type CertInfo, expiresWithinWarning, readCertInfo } from './acme/cert-info.js';
 import { profileLine, renewalLine } from './acme/renewal-text.js';
 import { at, readJson, writeAtomic } from './atomic.js';

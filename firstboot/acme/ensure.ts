@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import type { Emitter } from '../../core/events.js';
 import { PANEL_CERT, fqdnOf } from '../../overlays/panel/nginx.js';
 import type { Profile } from '../../profiles/schema/profile.js';
-import { at, readJson, writeJson } from '../atomic.js';
+import { at, writeJson } from '../atomic.js';
 import { ACME_PENDING_KEY, RENEWAL_FILE } from '../paths.js';
 import { StepError } from '../step.js';
 import { dnsTarget } from '../steps/dns.js';
@@ -11,32 +11,17 @@ import { directoryUrlOf } from './ca.js';
 import { profileChange } from './cert-profile.js';
 import { type AriRecord, ariCertId, ariCheckDue, nextAriRecord, usableAri } from './ari.js';
 import { fetchRenewalInfo } from './ari-fetch.js';
-import { type CertInfo, type DueSource, certInfo, needsCertificate, readCertInfo, renewalDue } from './cert-info.js';
+import { type CertInfo, certInfo, needsCertificate, readCertInfo, renewalDue } from './cert-info.js';
 import { deployCertificate } from './deploy.js';
 import { issueCertificate } from './issue.js';
+import { readRenewal, type RenewalRecord } from './renewal-record.js';
 
 /** Pure: the names on the panel's certificate (tls.acme.domains, or the node FQDN). */
 export function certNames(p: Profile): string[] {
   return p.tls.acme.domains.length ? [...p.tls.acme.domains] : [fqdnOf(p)];
 }
 
-/** What the renewal timer and status remember between runs. */
-export interface RenewalRecord {
-  lastAttemptAt?: string;
-  lastSuccessAt?: string;
-  lastError?: { code: string; message: string; hint?: string };
-  nextDueAt?: string;
-  /** What decided nextDueAt: the CA's ARI window, or two thirds of the lifetime (no renewalInfo, or ARI failed). */
-  dueSource?: DueSource;
-  /** The CA's last ARI answer (or why there is none) for the certificate in place. */
-  ari?: AriRecord;
-  /** The ACME profile the profile asked for (tls.acme.profile) at the last check. */
-  profile?: string;
-  /** The ACME profile the order of the certificate in place carried. */
-  orderedProfile?: string;
-}
-
-export const readRenewal = (root: string): RenewalRecord => readJson<RenewalRecord>(at(root, RENEWAL_FILE)) ?? {};
+export { readRenewal, type RenewalRecord } from './renewal-record.js';
 
 export interface EnsureResult {
   action: 'kept' | 'issued';

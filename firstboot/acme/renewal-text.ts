@@ -1,4 +1,4 @@
-import type { RenewalRecord } from './ensure.js';
+import type { RenewalRecord } from './renewal-record.js';
 
 /**
  * Pure: why renewal is due when it is, in words for `debvisor cert status` and `debvisor status`:

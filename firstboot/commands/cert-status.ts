@@ -1,6 +1,6 @@
 import { EXIT, defineCommand } from '../../core/cli/command.js';
 import { PANEL_CERT } from '../../overlays/panel/nginx.js';
-import { readRenewal } from '../acme/ensure.js';
+import { readRenewal } from '../acme/renewal-record.js';
 import { expiresWithinWarning, readCertInfo } from '../acme/cert-info.js';
 import { profileLine, renewalLine } from '../acme/renewal-text.js';
 import { at } from '../atomic.js';

@@ -1,4 +1,3 @@
-import { ensureCertificate } from '../acme/ensure.js';
 import type { FirstbootStep } from '../step.js';
 import type { StepTools } from '../tools.js';
 
@@ -9,6 +8,8 @@ export function certificateStep(tools: StepTools): FirstbootStep {
     kind: 'remote',
     skip: ({ profile }) => (profile.tls.acme.enabled ? undefined : 'tls.acme.enabled is off: the panel keeps its self-signed certificate'),
     async run(ctx) {
+      // Loaded when the step runs: the ACME client is most of first boot's start-up under emulation.
+      const { ensureCertificate } = await import('../acme/ensure.js');
       const r = await ensureCertificate({ root: ctx.root, profile: ctx.profile, tools, emit: ctx.emit });
       return {
         summary: `${r.action === 'issued' ? 'issued' : 'in place'}: ${r.info.names.join(', ')} by ${r.info.issuer}, expires ${r.info.notAfter}`,

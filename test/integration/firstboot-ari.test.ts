@@ -18,6 +18,7 @@ import {
   startNginx,
 } from './helpers/firstboot-lab.js';
 import { trixieTool } from './helpers/trixie-tool.js';
+import { stopProcess } from './helpers/started-process.js';
 
 /**
  * ACME Renewal Information against a real CA that offers it: Debian 13's pebble 2.6 (Debian 12's
@@ -97,14 +98,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  if (nginx?.pid) {
-    try {
-      process.kill(nginx.pid, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
-    await nginx.catch(() => undefined);
-  }
+  await stopProcess(nginx);
   await fl?.cleanup();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenewalRecord } from '../../firstboot/acme/ensure.js';
 import { FQDN, type FirstbootLab, ZONE, createFirstbootLab, makeNodeRoot, nginxArgv, readJsonFile, repo, startNginx } from './helpers/firstboot-lab.js';
+import { stopProcess } from './helpers/started-process.js';
 import { trixieTool } from './helpers/trixie-tool.js';
 
 /**
@@ -96,14 +97,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (nginx?.pid) {
-    try {
-      process.kill(nginx.pid, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
-    await nginx.catch(() => undefined);
-  }
+  await stopProcess(nginx);
   await fl?.cleanup();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });

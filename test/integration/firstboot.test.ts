@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FQDN, type FirstbootLab, ZONE, createFirstbootLab, makeNodeRoot, nginxArgv, readJsonFile, repo, startNginx } from './helpers/firstboot-lab.js';
+import { stopProcess } from './helpers/started-process.js';
 
 let dir: string;
 let fl: FirstbootLab;
@@ -103,14 +104,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (nginx?.pid) {
-    try {
-      process.kill(nginx.pid, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
-    await nginx.catch(() => undefined);
-  }
+  await stopProcess(nginx);
   await fl?.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
