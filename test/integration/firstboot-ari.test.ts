@@ -1,4 +1,4 @@
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +10,9 @@ import {
   type FirstbootLab,
   ZONE,
   createFirstbootLab,
+  labDebvisor,
+  labOverrides,
   makeNodeRoot,
-  nginxArgv,
   readJsonFile,
   repo,
   revokeNodeCertificate,
@@ -50,24 +51,7 @@ function profile(): string {
 
 /** `debvisor ARGS` in the node namespace with the lab's test seams (as firstboot.test.ts). */
 function dv(args: string[]) {
-  const overrides = {
-    nginxTest: [...nginxArgv(root), 'nginx', '-t'],
-    nginxReload: nginx?.pid ? ['kill', '-HUP', String(nginx.pid)] : ['true'],
-    systemctl: ['sh', '-c', `echo "$*" >> ${join(root, 'systemctl.log')}`, 'systemctl'],
-    addresses: { v4: [fl.nodeIp], v6: [] },
-    acmeBackoffMs: { min: 100, max: 500 },
-    timing: {
-      stepDeadlineMs: 10_000,
-      backoff: { baseMs: 200, capMs: 1_000 },
-      breaker: { threshold: 3, openMs: 1_000, capMs: 2_000 },
-      failedRetryMs: 3_600_000,
-    },
-  };
-  return execa('ip', ['netns', 'exec', fl.lab.hosts.node!.ns, process.execPath, join(repo, 'bin/debvisor.js'), ...args], {
-    stdin: 'ignore',
-    reject: false,
-    env: { NODE_EXTRA_CA_CERTS: fl.minica, DEBVISOR_FIRSTBOOT_OVERRIDES: JSON.stringify(overrides) },
-  });
+  return labDebvisor(fl, args, labOverrides(fl, root, nginx?.pid, { stepDeadlineMs: 10_000 }));
 }
 const renew = (...extra: string[]) => dv(['cert', 'renew', '--root', root, '--profile', profile(), ...extra]);
 const renewal = () => readJsonFile<RenewalRecord>(join(root, RENEWAL));

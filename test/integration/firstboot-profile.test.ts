@@ -1,11 +1,22 @@
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenewalRecord } from '../../firstboot/acme/ensure.js';
-import { FQDN, type FirstbootLab, ZONE, createFirstbootLab, makeNodeRoot, nginxArgv, readJsonFile, repo, startNginx } from './helpers/firstboot-lab.js';
+import {
+  FQDN,
+  type FirstbootLab,
+  ZONE,
+  createFirstbootLab,
+  labDebvisor,
+  labOverrides,
+  makeNodeRoot,
+  readJsonFile,
+  repo,
+  startNginx,
+} from './helpers/firstboot-lab.js';
 import { stopProcess } from './helpers/started-process.js';
 import { trixieTool } from './helpers/trixie-tool.js';
 
@@ -42,19 +53,7 @@ function profile(name: string, acmeProfile?: string): string {
 
 /** `debvisor ARGS` in the node namespace with the lab's test seams (as firstboot.test.ts). */
 function dv(args: string[]) {
-  const overrides = {
-    nginxTest: [...nginxArgv(root), 'nginx', '-t'],
-    nginxReload: nginx?.pid ? ['kill', '-HUP', String(nginx.pid)] : ['true'],
-    systemctl: ['sh', '-c', `echo "$*" >> ${join(root, 'systemctl.log')}`, 'systemctl'],
-    addresses: { v4: [fl.nodeIp], v6: [] },
-    acmeBackoffMs: { min: 100, max: 500 },
-    timing: { stepDeadlineMs: 5_000, backoff: { baseMs: 200, capMs: 1_000 }, breaker: { threshold: 3, openMs: 1_000, capMs: 2_000 }, failedRetryMs: 3_600_000 },
-  };
-  return execa('ip', ['netns', 'exec', fl.lab.hosts.node!.ns, process.execPath, join(repo, 'bin/debvisor.js'), ...args], {
-    stdin: 'ignore',
-    reject: false,
-    env: { NODE_EXTRA_CA_CERTS: fl.minica, DEBVISOR_FIRSTBOOT_OVERRIDES: JSON.stringify(overrides) },
-  });
+  return labDebvisor(fl, args, labOverrides(fl, root, nginx?.pid, { stepDeadlineMs: 5_000 }));
 }
 const status = async (): Promise<Status> => JSON.parse(String((await dv(['status', '--json', '--root', root])).stdout)) as Status;
 const certStep = (s: Status) => s.steps.find((x) => x.name === 'certificate')!;

@@ -1,10 +1,21 @@
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { X509Certificate } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FQDN, type FirstbootLab, ZONE, createFirstbootLab, makeNodeRoot, nginxArgv, readJsonFile, repo, startNginx } from './helpers/firstboot-lab.js';
+import {
+  FQDN,
+  type FirstbootLab,
+  ZONE,
+  createFirstbootLab,
+  labDebvisor,
+  labOverrides,
+  makeNodeRoot,
+  readJsonFile,
+  repo,
+  startNginx,
+} from './helpers/firstboot-lab.js';
 import { stopProcess } from './helpers/started-process.js';
 
 let dir: string;
@@ -37,25 +48,9 @@ function profile(name: string, over: { hostname?: string; secret?: string; acme?
 }
 
 /** Test seams of the real command: nginx reloaded by signal in the node namespace, systemctl recorded, short timings. */
-function overrides(r: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    nginxTest: [...nginxArgv(r), 'nginx', '-t'],
-    nginxReload: nginx?.pid && r === root ? ['kill', '-HUP', String(nginx.pid)] : ['true'],
-    systemctl: ['sh', '-c', `echo "$*" >> ${join(r, 'systemctl.log')}`, 'systemctl'],
-    addresses: { v4: [fl.nodeIp], v6: [] },
-    acmeBackoffMs: { min: 100, max: 500 },
-    timing: { stepDeadlineMs: 3_000, backoff: { baseMs: 200, capMs: 1_000 }, breaker: { threshold: 3, openMs: 1_000, capMs: 2_000 }, failedRetryMs: 3_600_000 },
-    ...extra,
-  });
-}
-
-/** `debvisor ARGS` in the node namespace, as the unit runs it. */
+/** `debvisor ARGS` in the node namespace, as the unit runs it (only the root's own nginx is reloaded). */
 function dv(args: string[], r: string, extra: Record<string, unknown> = {}, env: Record<string, string> = {}) {
-  return execa('ip', ['netns', 'exec', fl.lab.hosts.node!.ns, process.execPath, join(repo, 'bin/debvisor.js'), ...args], {
-    stdin: 'ignore',
-    reject: false,
-    env: { NODE_EXTRA_CA_CERTS: fl.minica, DEBVISOR_FIRSTBOOT_OVERRIDES: overrides(r, extra), ...env },
-  });
+  return labDebvisor(fl, args, labOverrides(fl, r, r === root ? nginx?.pid : undefined, { stepDeadlineMs: 3_000, extra }), env);
 }
 const firstboot = (r: string, p: string, extra?: Record<string, unknown>, env?: Record<string, string>) =>
   dv(['firstboot', '--root', r, '--profile', p], r, extra, env);
@@ -231,17 +226,13 @@ describe('first boot against pebble and knot in namespaces', () => {
       cpSync(template, r2, { recursive: true });
       if (target === 'unique-ids') rmSync(join(r2, 'etc/ssh/ssh_host_ed25519_key'));
       // Pull the record back so the DNS step has work to do.
-      const child = execa(
-        'ip',
-        ['netns', 'exec', fl.lab.hosts.node!.ns, process.execPath, join(repo, 'bin/debvisor.js'), 'firstboot', '--root', r2, '--profile', p],
-        {
-          stdin: 'ignore',
-          reject: false,
-          env: {
-            NODE_EXTRA_CA_CERTS: fl.minica,
-            DEBVISOR_FIRSTBOOT_OVERRIDES: overrides(r2, { systemctl: ['sh', '-c', `sleep 1; echo "$*" >> ${join(r2, 'systemctl.log')}`, 'systemctl'] }),
-          },
-        },
+      const child = labDebvisor(
+        fl,
+        ['firstboot', '--root', r2, '--profile', p],
+        labOverrides(fl, r2, undefined, {
+          stepDeadlineMs: 3_000,
+          extra: { systemctl: ['sh', '-c', `sleep 1; echo "$*" >> ${join(r2, 'systemctl.log')}`, 'systemctl'] },
+        }),
       );
       const rec = join(r2, `var/lib/debvisor/firstboot/${target}.json`);
       let killed = false;

@@ -190,3 +190,39 @@ export async function revokeNodeCertificate(fl: FirstbootLab, root: string): Pro
 export function readJsonFile<T>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
+
+/**
+ * The test seams first boot reads from DEBVISOR_FIRSTBOOT_OVERRIDES (firstboot/overrides.ts) for a
+ * node root in the lab: nginx checked and reloaded in the node namespace (only `nginxPid`'s, if
+ * any), systemctl recorded, the node's address, short backoffs and deadlines.
+ */
+export function labOverrides(
+  fl: FirstbootLab,
+  root: string,
+  nginxPid: number | undefined,
+  o: { stepDeadlineMs: number; extra?: Record<string, unknown> },
+): string {
+  return JSON.stringify({
+    nginxTest: [...nginxArgv(root), 'nginx', '-t'],
+    nginxReload: nginxPid ? ['kill', '-HUP', String(nginxPid)] : ['true'],
+    systemctl: ['sh', '-c', `echo "$*" >> ${join(root, 'systemctl.log')}`, 'systemctl'],
+    addresses: { v4: [fl.nodeIp], v6: [] },
+    acmeBackoffMs: { min: 100, max: 500 },
+    timing: {
+      stepDeadlineMs: o.stepDeadlineMs,
+      backoff: { baseMs: 200, capMs: 1_000 },
+      breaker: { threshold: 3, openMs: 1_000, capMs: 2_000 },
+      failedRetryMs: 3_600_000,
+    },
+    ...o.extra,
+  });
+}
+
+/** `debvisor ARGS` in the node namespace, as the unit runs it, trusting the lab's CA, with these overrides. */
+export function labDebvisor(fl: FirstbootLab, args: string[], overrides: string, env: Record<string, string> = {}) {
+  return execa('ip', ['netns', 'exec', fl.lab.hosts.node!.ns, process.execPath, join(repo, 'bin/debvisor.js'), ...args], {
+    stdin: 'ignore',
+    reject: false,
+    env: { NODE_EXTRA_CA_CERTS: fl.minica, DEBVISOR_FIRSTBOOT_OVERRIDES: overrides, ...env },
+  });
+}
