@@ -78,6 +78,19 @@ export function cmdlineSkip(cmdline: string): string | undefined {
   return undefined;
 }
 
+/** What an `ip -j` command printed, as the JSON array it must be. */
+function ipJsonArray(text: string, command: string): unknown[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    list = undefined;
+  }
+  if (!Array.isArray(list))
+    throw new DebvisorError('E_LIVE_NETWORK', `\`${command}\` printed no JSON array`, { hint: 'the live system needs iproute2 with JSON output (`ip -j`)' });
+  return list;
+}
+
 interface IpAddrInfo {
   family?: unknown;
   scope?: unknown;
@@ -95,15 +108,7 @@ interface IpAddr {
  * (the PXE boot's initramfs set it up): then this boot has its network already.
  */
 export function configuredAddress(ipAddrJson: string): string | undefined {
-  let list: unknown;
-  try {
-    list = JSON.parse(ipAddrJson);
-  } catch {
-    list = undefined;
-  }
-  if (!Array.isArray(list))
-    throw new DebvisorError('E_LIVE_NETWORK', '`ip -j addr show` printed no JSON array', { hint: 'the live system needs iproute2 with JSON output (`ip -j`)' });
-  for (const l of list as IpAddr[]) {
+  for (const l of ipJsonArray(ipAddrJson, 'ip -j addr show') as IpAddr[]) {
     if (typeof l.ifname !== 'string' || l.ifname === 'lo' || !Array.isArray(l.addr_info)) continue;
     const a = (l.addr_info as IpAddrInfo[]).find((x) => x.family === 'inet' && x.scope === 'global' && typeof x.local === 'string');
     if (a) return `${l.ifname} ${String(a.local)}/${String(a.prefixlen)}`;
@@ -123,15 +128,7 @@ interface IpLink {
  * they are raised so their carrier shows (a link that is down reports none).
  */
 export function linksToRaise(ipLinkJson: string): string[] {
-  let list: unknown;
-  try {
-    list = JSON.parse(ipLinkJson);
-  } catch {
-    list = undefined;
-  }
-  if (!Array.isArray(list))
-    throw new DebvisorError('E_LIVE_NETWORK', '`ip -j link show` printed no JSON array', { hint: 'the live system needs iproute2 with JSON output (`ip -j`)' });
-  return (list as IpLink[])
+  return (ipJsonArray(ipLinkJson, 'ip -j link show') as IpLink[])
     .filter((l) => {
       const flags = Array.isArray(l.flags) ? l.flags : [];
       return typeof l.ifname === 'string' && IFACE_NAME.test(l.ifname) && l.link_type === 'ether' && !flags.includes('UP') && typeof l.master !== 'string';
