@@ -514,6 +514,26 @@ export const NODE_INITRAMFS_HOOK = [
 ].join('\n');
 
 /**
+ * live-build's 9010 hook deletes the bytecode Debian's packages compiled when they were installed,
+ * to save a few MiB. Without it every Python program compiles its modules again on a node's first
+ * start (ifupdown2 brings the bridge up about 40 s late under emulation; fail2ban likewise), and on
+ * every start of the read-only live system. Compiled again after that hook, in the directories the
+ * packages had compiled (their empty __pycache__ are left), one process, a fixed hash seed and
+ * the sources' own times: two builds of the same packages make the same bytes.
+ */
+export const PYTHON_BYTECODE_HOOK = [
+  '#!/bin/sh',
+  'set -e',
+  'command -v python3 >/dev/null || exit 0',
+  'list=/tmp/debvisor-pyc-dirs',
+  "find /usr -type d -name __pycache__ -printf '%h\\n' | LC_ALL=C sort > \"$list\"",
+  '# A module that does not compile (a leftover for another Python) is skipped, as py3compile does.',
+  'PYTHONHASHSEED=0 python3 -W ignore::SyntaxWarning -m compileall -qq -l -j 1 --invalidation-mode timestamp -i "$list" || true',
+  'rm -f "$list"',
+  '',
+].join('\n');
+
+/**
  * Left out of the squashfs: apt's binary caches. They hold the times the package lists were
  * fetched, so two builds of the same packages differed only there; apt rebuilds them on demand.
  */
@@ -552,6 +572,8 @@ export function liveBuildFiles(
   files.push({ path: 'config/includes.chroot/usr/libexec/debvisor-live-mode', content: LIVE_MODE_SCRIPT, mode: 0o755 });
   files.push({ path: 'config/hooks/normal/0400-debvisor-initramfs.hook.chroot', content: INITRAMFS_HOOK, mode: 0o755 });
   files.push({ path: 'config/hooks/normal/0410-debvisor-node-initramfs.hook.chroot', content: NODE_INITRAMFS_HOOK, mode: 0o755 });
+  // After live-build's 9010-remove-python-pyc.
+  files.push({ path: 'config/hooks/normal/9011-debvisor-python-bytecode.hook.chroot', content: PYTHON_BYTECODE_HOOK, mode: 0o755 });
   files.push({
     path: 'config/hooks/normal/0500-debvisor-live.hook.chroot',
     content: '#!/bin/sh\nset -e\nsystemctl enable debvisor-live.service debvisor-live-issue.service debvisor-live-network.service\n',

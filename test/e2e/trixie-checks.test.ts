@@ -16,6 +16,33 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 const PROFILE = join(repo, 'test/fixtures/profiles/lab-node.yaml');
 let dir: string;
 let root: string;
+/** The image's Python bytecode as Python itself would judge it, read before anything in the image runs Python. */
+let bytecode: { dirs: string[]; modules: number; stale: string[] };
+
+/**
+ * For every directory with a __pycache__ under /usr: each module's .pyc exists and is the one
+ * Python loads (its magic, and the source's time and size in the header), or it is stale.
+ */
+const BYTECODE_CHECK = `
+import importlib.util, json, os, struct, subprocess
+dirs = sorted({os.path.dirname(d) for d in subprocess.run(['find', '/usr', '-type', 'd', '-name', '__pycache__'], capture_output=True, text=True).stdout.split()})
+stale, n = [], 0
+for d in dirs:
+    for f in sorted(os.listdir(d)):
+        if not f.endswith('.py'):
+            continue
+        src = os.path.join(d, f); n += 1
+        try:
+            with open(importlib.util.cache_from_source(src), 'rb') as h:
+                head = h.read(16)
+            st = os.stat(src)
+            flags, mtime, size = struct.unpack('<III', head[4:16])
+            if head[:4] != importlib.util.MAGIC_NUMBER or flags != 0 or mtime != int(st.st_mtime) & 0xFFFFFFFF or size != st.st_size & 0xFFFFFFFF:
+                stale.append(src)
+        except OSError:
+            stale.append(src)
+print(json.dumps({'dirs': dirs, 'modules': n, 'stale': stale}))
+`;
 
 /**
  * A command in the image's root: private mounts and an empty network namespace, gone afterwards.
@@ -49,6 +76,9 @@ beforeAll(async () => {
   // The default spec with the shared cache: after the ISO tests this reuses every stage.
   await build({ repo, spec: join(repo, 'iso/build.yaml'), out: join(repo, 'out') });
   await execa('unsquashfs', ['-q', '-n', '-d', root, join(repo, 'out/netboot/filesystem.squashfs')]);
+  const pyc = await inImage(['python3', '-B', '-c', BYTECODE_CHECK]);
+  if (pyc.exitCode !== 0) throw new Error(`the bytecode check in the image failed:\n${pyc.stdout}\n${pyc.stderr}`);
+  bytecode = JSON.parse(String(pyc.stdout));
   mkdirSync(join(root, 'root/debvisor-test'), { recursive: true });
   // The lab profile and the parent it extends.
   copyFileSync(PROFILE, join(root, 'root/debvisor-test/profile.yaml'));
@@ -108,5 +138,14 @@ describe("the node's initramfs built with the image (install apply takes it inst
     await ok(['test', '-x', '/usr/share/initramfs-tools/hooks/live']);
     await ok(['test', '-f', '/usr/share/initramfs-tools/scripts/live']);
     expect(existsSync(join(root, 'tmp/debvisor-node-initramfs'))).toBe(false);
+  });
+});
+
+describe("the image's Python bytecode (live-build's hook deletes it; the image compiles it again)", () => {
+  it('every module Debian compiled has its current .pyc: ifupdown2 and fail2ban start without compiling on a first boot', () => {
+    expect(bytecode.dirs).toContain('/usr/share/ifupdown2/addons');
+    expect(bytecode.dirs).toContain('/usr/lib/python3/dist-packages/fail2ban/server');
+    expect(bytecode.modules).toBeGreaterThan(500);
+    expect(bytecode.stale).toEqual([]);
   });
 });
