@@ -526,7 +526,7 @@ export const PYTHON_BYTECODE_HOOK = [
   'set -e',
   'command -v python3 >/dev/null || exit 0',
   'list=/tmp/debvisor-pyc-dirs',
-  "find /usr -type d -name __pycache__ -printf '%h\\n' | LC_ALL=C sort > \"$list\"",
+  'find /usr -type d -name __pycache__ -printf \'%h\\n\' | LC_ALL=C sort > "$list"',
   '# A module that does not compile (a leftover for another Python) is skipped, as py3compile does.',
   'PYTHONHASHSEED=0 python3 -W ignore::SyntaxWarning -m compileall -qq -l -j 1 --invalidation-mode timestamp -i "$list" || true',
   'rm -f "$list"',
