@@ -12,6 +12,8 @@ import { planInstall } from '../plan/plan-install.js';
 import type { InstallPlan } from '../plan/types.js';
 import { applyPlan } from './apply-plan.js';
 import type { ApplyContext } from './context.js';
+import { espDirs } from './steps-system.js';
+import { recordGrubEfiImage } from '../../test/fixtures/recording-runner.js';
 
 /**
  * The executor's step sequence, recorded: every command each step runs (argv, golden) and the
@@ -44,6 +46,7 @@ function recorder(plan: InstallPlan, disks: { path: string; size: number; serial
     // What systemd-cryptenroll reads: the key file is there (0600) while it runs.
     const keyFile = argv.find((a) => a.startsWith('--unlock-key-file='))?.slice('--unlock-key-file='.length);
     if (keyFile) keyFiles.push({ path: keyFile, mode: statSync(keyFile).mode & 0o777, content: readFileSync(keyFile, 'utf8') });
+    recordGrubEfiImage(argv);
     let stdout = '';
     if (argv[0] === 'lsblk')
       stdout = JSON.stringify({ blockdevices: disks ?? plan.wipe.map((w) => ({ path: w.path, size: w.sizeBytes, serial: w.serial ?? null })) });
@@ -147,6 +150,12 @@ describe('install apply: the executor follows the plan (recorded commands, golde
           .split(ctx.squashfs)
           .join('/run/live/medium/live/filesystem.squashfs')
           .replace(new RegExp(`${keyDirParent}/debvisor-key-[^/]+`, 'g'), '/run/debvisor-key-XXXXXX');
+      // One UEFI image, made by grub-install in the first ESP, copied to the removable path and to every other ESP.
+      for (const e of espDirs(plan)) {
+        for (const f of ['EFI/debvisor/grubx64.efi', 'EFI/BOOT/BOOTX64.EFI'])
+          expect(readFileSync(join(target, e.dir, f), 'utf8'), `${e.dir}/${f}`).toBe('[grub-install: UEFI image]');
+      }
+      expect(calls.filter((x) => x.argv.includes('--target=x86_64-efi'))).toHaveLength(1);
       const started = sink.events.filter((e) => e.data?.kind === 'step').map((e) => e.step);
       expect(started).toEqual(plan.steps.map((s) => s.id));
       expect(sink.events.at(-1)?.progress).toBe(1);

@@ -1,6 +1,7 @@
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, lstatSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileSet, type RenderedFile } from '../../core/fileset.js';
+import { DebvisorError } from '../../core/errors.js';
 import type { ApplyContext } from './context.js';
 import {
   consoleArgs,
@@ -15,6 +16,11 @@ import {
 import { renderSecretFiles } from '../../firstboot/secrets.js';
 import { INSTALLED_PROFILE, TARGET_LOG_DIR } from './context.js';
 import { ESP_MOUNT } from '../plan/storage.js';
+import { EFI_REMOVABLE_PATH } from '../plan/boot.js';
+
+/** The boot entry's name and the UEFI image grub-install writes under it. */
+const EFI_ID = 'debvisor';
+const EFI_IMAGE = `EFI/${EFI_ID}/grubx64.efi`;
 import { closeEncryption } from './steps-crypt.js';
 
 /**
@@ -172,35 +178,71 @@ export async function renderDefaults(ctx: ApplyContext): Promise<void> {
   await ctx.renderDefaults(ctx);
 }
 
-/** GRUB for BIOS into the BIOS boot partition, for UEFI into the ESP, and the removable path; each disk of a mirror gets all three. */
+/**
+ * GRUB for BIOS into each BIOS boot partition, for UEFI into each ESP and its removable path, and
+ * the menu. The menu (grub-mkconfig: a dozen grub-probe runs over md and LVM, the slowest part
+ * under emulation) is written while GRUB is installed: they write different files. GRUB is built
+ * once per firmware: its image finds /boot/grub by the filesystem's UUID, whichever disk it
+ * starts from, so the other disks get the same bytes (grub-bios-setup writes the core image
+ * grub-install made; the ESPs get copies of the UEFI image), as grub-install would make them.
+ */
 export async function installBootloaders(ctx: ApplyContext): Promise<void> {
   const step = 'install-bootloaders';
-  const o = { events: ctx.events, step, logFile: join(ctx.logDir, 'grub.log') };
   await bindKernelFs(ctx, step);
   await writeFiles(ctx, [file('grub-defaults', '/etc/default/grub.d/debvisor.cfg', renderGrubDefaults(ctx.plan.kernelArgs, consoleArgs(ctx.liveCmdline)))]);
+  const [menu, grub] = await Promise.allSettled([
+    ctx.run(chroot(ctx, ['grub-mkconfig', '-o', '/boot/grub/grub.cfg']), { events: ctx.events, step, logFile: join(ctx.logDir, 'grub-mkconfig.log') }),
+    installGrub(ctx, { events: ctx.events, step, logFile: join(ctx.logDir, 'grub.log') }),
+  ]);
+  if (grub.status === 'rejected') throw grub.reason;
+  if (menu.status === 'rejected') throw menu.reason;
+}
+
+/** Pure: where each planned disk's ESP is mounted while GRUB is written: the first at ESP_MOUNT, the others beside it. */
+export function espDirs(plan: ApplyContext['plan']): { disk: string; device: string; dir: string }[] {
+  return plan.partitions.flatMap((d, i) => {
+    const esp = d.partitions.find((p) => p.role === 'esp');
+    return esp ? [{ disk: d.disk, device: esp.device, dir: i === 0 ? ESP_MOUNT : `${ESP_MOUNT}-${i}` }] : [];
+  });
+}
+
+async function installGrub(ctx: ApplyContext, o: { events: ApplyContext['events']; step: string; logFile: string }): Promise<void> {
+  const planned = (kind: string, disk: string) => ctx.plan.bootloaders.some((b) => b.kind === kind && b.disk === disk);
+  const pc = ctx.plan.bootloaders.filter((b) => b.kind === 'grub-pc').map((b) => b.disk);
+  for (const [i, disk] of pc.entries()) {
+    if (i === 0) await ctx.run(chroot(ctx, ['grub-install', '--target=i386-pc', '--recheck', disk]), o);
+    else await ctx.run(chroot(ctx, ['grub-bios-setup', '--directory=/boot/grub/i386-pc', disk]), o);
+  }
+  const esps = espDirs(ctx.plan).filter((e) => planned('grub-efi', e.disk) || planned('efi-removable', e.disk));
+  if (!esps.length) return;
   // Boot entries in NVRAM only when the install itself runs under UEFI: the removable path serves otherwise.
   const nvram = ctx.facts.firmware?.mode === 'uefi' ? [] : ['--no-nvram'];
-  const espOf = (disk: string) => ctx.plan.partitions.find((d) => d.disk === disk)!.partitions.find((p) => p.role === 'esp')!.device;
-  const first = ctx.plan.partitions[0]!.disk;
-  const mountedEsps = new Set<string>();
-  for (const b of ctx.plan.bootloaders) {
-    let efiDir = ESP_MOUNT;
-    if (b.kind !== 'grub-pc' && b.disk !== first) {
-      // The other disks' ESPs: mounted beside the first one while GRUB is written into them.
-      efiDir = `${ESP_MOUNT}-${ctx.plan.partitions.findIndex((d) => d.disk === b.disk)}`;
-      if (!mountedEsps.has(efiDir)) {
-        await ctx.run(['mkdir', '-p', join(ctx.target, efiDir)], o);
-        await ctx.run(['mount', espOf(b.disk), join(ctx.target, efiDir)], o);
-        mountedEsps.add(efiDir);
+  const first = esps[0]!;
+  await ctx.run(chroot(ctx, ['grub-install', '--target=x86_64-efi', `--efi-directory=${first.dir}`, `--bootloader-id=${EFI_ID}`, ...nvram]), o);
+  const made = join(ctx.target, first.dir, EFI_IMAGE);
+  if (!existsSync(made))
+    throw new DebvisorError('E_BOOTLOADER', `grub-install reported success but wrote no /${EFI_IMAGE} into ${first.device}`, {
+      hint: 'see grub.log in the support bundle; the image needs grub-efi-amd64-bin',
+    });
+  const image = readFileSync(made);
+  const mounted: string[] = [];
+  try {
+    for (const e of esps) {
+      if (e !== first) {
+        await ctx.run(['mkdir', '-p', join(ctx.target, e.dir)], o);
+        await ctx.run(['mount', e.device, join(ctx.target, e.dir)], o);
+        mounted.push(e.dir);
+      }
+      const copies = [...(e !== first && planned('grub-efi', e.disk) ? [EFI_IMAGE] : []), ...(planned('efi-removable', e.disk) ? [EFI_REMOVABLE_PATH] : [])];
+      for (const c of copies) {
+        mkdirSync(dirname(join(ctx.target, e.dir, c)), { recursive: true });
+        writeFileSync(join(ctx.target, e.dir, c), image);
+        ctx.events.info(`${e.device}: /${c} (the UEFI image grub-install made)`, { step: o.step });
       }
     }
-    if (b.kind === 'grub-pc') await ctx.run(chroot(ctx, ['grub-install', '--target=i386-pc', '--recheck', b.disk]), o);
-    if (b.kind === 'grub-efi')
-      await ctx.run(chroot(ctx, ['grub-install', '--target=x86_64-efi', `--efi-directory=${efiDir}`, '--bootloader-id=debvisor', ...nvram]), o);
-    if (b.kind === 'efi-removable')
-      await ctx.run(chroot(ctx, ['grub-install', '--target=x86_64-efi', `--efi-directory=${efiDir}`, '--removable', '--no-nvram']), o);
+  } finally {
+    for (const dir of mounted) await ctx.run(['umount', join(ctx.target, dir)], o);
   }
-  for (const dir of mountedEsps) await ctx.run(['umount', join(ctx.target, dir)], o);
 }
 
 /** Pure: the kernel versions installed under a root's /boot. */
@@ -235,8 +277,8 @@ async function appendMdadmConf(ctx: ApplyContext, initrd: string): Promise<void>
 }
 
 /**
- * The node's initramfs (without the live hooks, with LVM, md and cryptsetup), then the GRUB menu
- * that names it. The image's prebuilt one is taken, with this node's mdadm.conf added: nothing
+ * The node's initramfs (without the live hooks, with LVM, md and cryptsetup), before the GRUB
+ * menu that names it (install-bootloaders). The image's prebuilt one is taken, with this node's mdadm.conf added: nothing
  * else in it is the node's own (the root is named on the kernel command line), and building it
  * here took half of an install under emulation. An encrypted root needs its crypttab
  * inside, so that one is built here. The prebuilt files leave the node either way.
@@ -258,7 +300,6 @@ export async function updateInitramfs(ctx: ApplyContext): Promise<void> {
     await ctx.run(chroot(ctx, ['update-initramfs', mode, '-k', v]), o);
   }
   rmSync(join(ctx.target, NODE_INITRAMFS_DIR), { recursive: true, force: true });
-  await ctx.run(chroot(ctx, ['grub-mkconfig', '-o', '/boot/grub/grub.cfg']), o);
 }
 
 export async function enableUnits(ctx: ApplyContext): Promise<void> {

@@ -76,13 +76,13 @@ export function planSteps(p: Parts): PlanStep[] {
     { id: 'make-node-unique', does: 'new machine-id and new SSH host keys (nothing node-unique comes from the image)' },
     { id: 'create-accounts', does: `lock root; create ${p.accounts.admin.name} in ${p.accounts.admin.groups.join(', ')}` },
     { id: 'render-defaults', does: `write the ${p.files.length} files of the hardened defaults, each checked by its daemon's tool` },
-    { id: 'install-bootloaders', does: `${[...new Set(p.bootloaders.map((b) => b.kind))].join(', ')} on ${disks}` },
     {
       id: 'update-initramfs',
       does: e
         ? 'build the initramfs for the new root, with cryptsetup and the crypttab'
         : "install the node's initramfs built with the image, without the live parts (update-initramfs where the image has none)",
     },
+    { id: 'install-bootloaders', does: `${[...new Set(p.bootloaders.map((b) => b.kind))].join(', ')} on ${disks}, and the GRUB menu (grub-mkconfig)` },
     { id: 'enable-units', does: `enable ${[...p.firstBootUnits, ...p.enabledUnits].join(', ')}` },
     { id: 'save-profile', does: 'save the effective profile, secrets removed, as /etc/debvisor/installed-profile.yaml' },
     { id: 'save-logs', does: 'copy the install log and events to /var/log/debvisor/' },

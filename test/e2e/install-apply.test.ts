@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +101,32 @@ describe('the full install in QEMU', () => {
       // To look into a later step without a new install: DEBVISOR_E2E_KEEP_DISKS=DIR keeps a copy of the installed disks.
       const keep = process.env.DEBVISOR_E2E_KEEP_DISKS;
       if (keep) for (const d of DISKS) await execa('cp', ['--sparse=always', join(dir, d), join(keep, d)]);
+      // BIOS GRUB: grub-install made it on the first disk, grub-bios-setup wrote the same onto the
+      // second; boot code and core image must be byte for byte what grub-install writes on disk 1.
+      const biosGrub = async (d: string) => {
+        const gpt = JSON.parse((await execa('sfdisk', ['--json', join(dir, d)])).stdout) as {
+          partitiontable: { sectorsize?: number; partitions: { start: number; size: number; type: string }[] };
+        };
+        const ss = gpt.partitiontable.sectorsize ?? 512;
+        const part = gpt.partitiontable.partitions.find((p) => p.type === '21686148-6449-6E6F-744E-656564454649')!;
+        const fd = openSync(join(dir, d), 'r');
+        try {
+          const mbr = Buffer.alloc(440);
+          readSync(fd, mbr, 0, 440, 0);
+          const core = Buffer.alloc(part.size * ss);
+          readSync(fd, core, 0, core.length, part.start * ss);
+          return { mbr, core };
+        } finally {
+          closeSync(fd);
+        }
+      };
+      const [bios1, bios2] = [await biosGrub(DISKS[0]!), await biosGrub(DISKS[1]!)];
+      expect(
+        bios1.core.some((b) => b !== 0),
+        "a core image in the first disk's BIOS boot partition",
+      ).toBe(true);
+      expect(bios2.mbr.equals(bios1.mbr), 'the same boot code in both MBRs').toBe(true);
+      expect(bios2.core.equals(bios1.core), 'the same core image in both BIOS boot partitions').toBe(true);
 
       // 2. The installed disks alone (SeaBIOS), SSH and the panel forwarded from the host's loopback, knot and pebble to it.
       const sshPort = await freePort();
