@@ -1,6 +1,8 @@
 import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DebvisorError } from './errors.js';
+import { inParallel } from './parallel.js';
 import { CommandError, run, tail } from './run.js';
 import type { Emitter } from './events.js';
 import { locate, nodePathParts, openTargetRoot, readUnder, showPath, type OpenRootOptions } from './target-root.js';
@@ -151,10 +153,14 @@ export async function writeFileSet(root: string, files: RenderedFile[], opts: Wr
       chmodSync(s, f.mode);
       staged.set(f, s);
     }
-    for (const f of files) {
-      if (!f.check || f.absent) continue;
-      const reason = await runCheck(f, staged.get(f)!, opts.events);
-      if (reason !== undefined) result.unchecked.push({ path: f.path, check: nameOf(f), reason });
+    // The checks are separate processes over separate staged files: as many at once as there
+    // are CPUs (an install under emulation spent seconds on them one by one). The first file
+    // that fails, in the set's order, is the one reported, as when they ran in turn.
+    const checked = files.filter((f) => f.check && !f.absent);
+    const outcomes = await inParallel(checked, availableParallelism(), (f) => runCheck(f, staged.get(f)!, opts.events));
+    for (const [i, o] of outcomes.entries()) {
+      if (o.status === 'rejected') throw o.reason;
+      if (o.value !== undefined) result.unchecked.push({ path: checked[i]!.path, check: nameOf(checked[i]!), reason: o.value });
     }
     await opts.beforeMove?.();
     moving = true;

@@ -2,6 +2,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readF
 import { dirname, join } from 'node:path';
 import { writeFileSet, type RenderedFile } from '../../core/fileset.js';
 import { DebvisorError } from '../../core/errors.js';
+import { allOrFirstError } from '../../core/parallel.js';
 import type { ApplyContext } from './context.js';
 import {
   consoleArgs,
@@ -156,18 +157,23 @@ export async function writeNetwork(ctx: ApplyContext): Promise<void> {
   await writeFiles(ctx, files);
 }
 
-/** Nothing node-unique from the image: a new machine-id (systemd's tool) and new SSH host keys. */
+/**
+ * Nothing node-unique from the image: a new machine-id (systemd's tool) and new SSH host keys,
+ * made at the same time (RSA 4096 is seconds of CPU under emulation).
+ */
 export async function makeNodeUnique(ctx: ApplyContext): Promise<void> {
   const o = { events: ctx.events, step: 'make-node-unique' };
   rmSync(join(ctx.target, 'etc/machine-id'), { force: true });
   const dbus = join(ctx.target, 'var/lib/dbus/machine-id');
   if (existsSync(dbus) && !lstatSync(dbus).isSymbolicLink()) rmSync(dbus);
-  await ctx.run(['systemd-machine-id-setup', `--root=${ctx.target}`], o);
   const ssh = join(ctx.target, 'etc/ssh');
   if (existsSync(ssh)) for (const f of readdirSync(ssh)) if (f.startsWith('ssh_host_')) rmSync(join(ssh, f));
   const comment = `root@${ctx.plan.node.fqdn}`;
-  await ctx.run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', join(ssh, 'ssh_host_ed25519_key')], o);
-  await ctx.run(['ssh-keygen', '-q', '-t', 'rsa', '-b', '4096', '-N', '', '-C', comment, '-f', join(ssh, 'ssh_host_rsa_key')], o);
+  await allOrFirstError([
+    ctx.run(['systemd-machine-id-setup', `--root=${ctx.target}`], o),
+    ctx.run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', join(ssh, 'ssh_host_ed25519_key')], o),
+    ctx.run(['ssh-keygen', '-q', '-t', 'rsa', '-b', '4096', '-N', '', '-C', comment, '-f', join(ssh, 'ssh_host_rsa_key')], o),
+  ]);
 }
 
 export async function createAccounts(ctx: ApplyContext): Promise<void> {
@@ -190,12 +196,10 @@ export async function installBootloaders(ctx: ApplyContext): Promise<void> {
   const step = 'install-bootloaders';
   await bindKernelFs(ctx, step);
   await writeFiles(ctx, [file('grub-defaults', '/etc/default/grub.d/debvisor.cfg', renderGrubDefaults(ctx.plan.kernelArgs, consoleArgs(ctx.liveCmdline)))]);
-  const [menu, grub] = await Promise.allSettled([
-    ctx.run(chroot(ctx, ['grub-mkconfig', '-o', '/boot/grub/grub.cfg']), { events: ctx.events, step, logFile: join(ctx.logDir, 'grub-mkconfig.log') }),
+  await allOrFirstError([
     installGrub(ctx, { events: ctx.events, step, logFile: join(ctx.logDir, 'grub.log') }),
+    ctx.run(chroot(ctx, ['grub-mkconfig', '-o', '/boot/grub/grub.cfg']), { events: ctx.events, step, logFile: join(ctx.logDir, 'grub-mkconfig.log') }),
   ]);
-  if (grub.status === 'rejected') throw grub.reason;
-  if (menu.status === 'rejected') throw menu.reason;
 }
 
 /** Pure: where each planned disk's ESP is mounted while GRUB is written: the first at ESP_MOUNT, the others beside it. */
