@@ -93,11 +93,13 @@ export async function benchNode(): Promise<Record<string, string | number>> {
       await runAndWatch([...vm(2048, 'firstboot'), ...(await nodeNet()), ...lab.diskArgs()], log('firstboot'), [ready], BOOT_MS),
       'first boot to ready',
     );
+    copyFileSync(log('firstboot'), join(out, 'bench-firstboot-serial.log'));
     figures['first boot to ready (s, from QEMU start)'] = first.seconds;
     const plain = must(
       await runAndWatch([...vm(2048, 'plain'), ...(await nodeNet()), ...lab.diskArgs()], log('plain'), [new RegExp(`${HOSTNAME} login:`)], BOOT_MS),
       'a plain boot to the login prompt',
     );
+    copyFileSync(log('plain'), join(out, 'bench-plain-serial.log'));
     figures['plain boot to login (s, from QEMU start)'] = plain.seconds;
     figures['first boot / plain (goal <= 1.2)'] = round(first.seconds / plain.seconds);
 
