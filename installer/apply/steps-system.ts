@@ -22,6 +22,8 @@ import { EFI_REMOVABLE_PATH } from '../plan/boot.js';
 /** The boot entry's name and the UEFI image grub-install writes under it. */
 const EFI_ID = 'debvisor';
 const EFI_IMAGE = `EFI/${EFI_ID}/grubx64.efi`;
+/** grub-install's last step for BIOS, as its own tool; Debian 13 keeps it out of PATH (grub-pc-bin). */
+const GRUB_BIOS_SETUP = '/usr/lib/grub/i386-pc/grub-bios-setup';
 import { closeEncryption } from './steps-crypt.js';
 
 /**
@@ -215,7 +217,7 @@ async function installGrub(ctx: ApplyContext, o: { events: ApplyContext['events'
   const pc = ctx.plan.bootloaders.filter((b) => b.kind === 'grub-pc').map((b) => b.disk);
   for (const [i, disk] of pc.entries()) {
     if (i === 0) await ctx.run(chroot(ctx, ['grub-install', '--target=i386-pc', '--recheck', disk]), o);
-    else await ctx.run(chroot(ctx, ['grub-bios-setup', '--directory=/boot/grub/i386-pc', disk]), o);
+    else await ctx.run(chroot(ctx, [GRUB_BIOS_SETUP, '--directory=/boot/grub/i386-pc', disk]), o);
   }
   const esps = espDirs(ctx.plan).filter((e) => planned('grub-efi', e.disk) || planned('efi-removable', e.disk));
   if (!esps.length) return;
