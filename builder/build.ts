@@ -41,6 +41,8 @@ export interface StageReport {
   reason: string;
   durationMs: number;
   key: string;
+  /** Parts kept apart from the stage's own output, and whether this run reused or made them (chroot: the packages layer, the initramfs images). */
+  parts?: Record<string, 'reused' | 'made'>;
 }
 
 export interface BuildResult {
@@ -157,7 +159,8 @@ async function runStage(ctx: BuildContext, stage: Stage, save: () => void): Prom
   }
   ctx.keys[name] = key;
   stage.collect?.(ctx, key);
-  return { name, status: d.run ? 'ran' : 'cached', reason: d.reason, durationMs: Date.now() - t0, key };
+  const parts = d.run ? ctx.parts?.[name] : undefined;
+  return { name, status: d.run ? 'ran' : 'cached', reason: d.reason, durationMs: Date.now() - t0, key, ...(parts ? { parts } : {}) };
 }
 
 /**

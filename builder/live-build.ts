@@ -487,10 +487,15 @@ export const INITRAMFS_HOOK = [
  * its own to make a private mount namespace from). The package list is install apply's
  * LIVE_PACKAGES (a unit test holds them equal).
  */
+/** Where the node's initramfs is built in the image (install apply's NODE_INITRAMFS_DIR), and the mark that it was put back instead. */
+export const NODE_INITRAMFS_OUT = '/usr/lib/debvisor/node-initramfs';
+export const NODE_INITRAMFS_REUSED = '.debvisor-reused';
 export const NODE_INITRAMFS_HOOK = [
   '#!/bin/sh',
   'set -e',
-  'out=/usr/lib/debvisor/node-initramfs',
+  `out=${NODE_INITRAMFS_OUT}`,
+  '# Put back by the builder from an earlier build of the same inputs (builder/initramfs-cache.ts).',
+  `if [ -e "$out/${NODE_INITRAMFS_REUSED}" ]; then rm -f "$out/${NODE_INITRAMFS_REUSED}"; exit 0; fi`,
   'aside=/tmp/debvisor-node-initramfs',
   'rm -rf "$out" "$aside"',
   'mkdir -p "$out" "$aside"',

@@ -50,7 +50,12 @@ const timing = {
 describe('the first-boot state machine', () => {
   it('runs the steps in order, records each, writes the markers and reaches ready', async () => {
     const order: string[] = [];
-    const steps = ['a', 'b', 'c'].map((n) => step(n, 'local', async () => (order.push(n), { summary: `${n} ok` })));
+    const steps = ['a', 'b', 'c'].map((n) =>
+      step(n, 'local', async () => {
+        order.push(n);
+        return { summary: `${n} ok` };
+      }),
+    );
     const r = await runMachine({ root, profile, steps, emit: silentEmitter, ...fakeTime() });
     expect(order).toEqual(['a', 'b', 'c']);
     expect(r.state).toBe('ready');

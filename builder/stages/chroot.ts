@@ -4,6 +4,8 @@ import { DebvisorError } from '../../core/errors.js';
 import { run } from '../../core/run.js';
 import { checkFragment, parseKernelConfig } from '../kernel-config.js';
 import { configure, hashLbFiles, imageLbFiles } from '../lb-tree.js';
+import { haveInitramfs, initramfsInputs, restoreLiveInitramfs, restoreNodeInitramfs, saveInitramfs } from '../initramfs-cache.js';
+import { lbConfigArgs } from '../live-build.js';
 import { applyPackagesLayer, chrootEnv, installList, layerFiles, layerInputs, writeFileList, writePackageList } from '../packages-layer.js';
 import { fileSha256 } from '../sources.js';
 import { stageKey } from '../stage-cache.js';
@@ -34,7 +36,9 @@ function collectChroot(ctx: BuildContext, log: string): void {
 /**
  * The live system, in two layers: the packages layer (kept by its own key, see
  * packages-layer.ts), then the overlay on top: the tools' .deb, the includes, the hooks and
- * live-build's hacks (the initramfs made again), as live-build's own chroot stage orders them.
+ * live-build's hacks (the initramfs made again, or both initramfs images put back from
+ * <work>/initramfs/ when nothing they are made from changed: initramfs-cache.ts), as
+ * live-build's own chroot stage orders them.
  */
 export const chroot: Stage = {
   name: 'chroot',
@@ -62,9 +66,28 @@ export const chroot: Stage = {
     copyFileSync(ctx.debPath, inChroot);
     await run(['chroot', join(ctx.lb, 'chroot'), 'dpkg', '-i', `/root/${ctx.debFile}`], { env: chrootEnv(ctx), logFile: log, events: ctx.events });
     rmSync(inChroot);
+    const chrootDir = join(ctx.lb, 'chroot');
+    const initramfs = {
+      dir: join(ctx.work, 'initramfs'),
+      key: stageKey(
+        initramfsInputs({
+          layerKey: layer.key,
+          debSha256: fileSha256(ctx.debPath),
+          files: imageLbFiles(ctx),
+          epoch: ctx.epoch,
+          lbConfig: lbConfigArgs(ctx.spec, ctx.version, ctx.kernel?.manifest.release),
+        }),
+      ),
+    };
+    const reuse = haveInitramfs(initramfs);
+    if (reuse) restoreNodeInitramfs(initramfs, chrootDir);
     for (const step of ['chroot_includes_after_packages', 'chroot_hooks']) await ctx.lbRun([step], log);
-    ctx.progress('chroot', 0.92, 'making the initramfs again (live-build hacks)');
+    if (reuse) restoreLiveInitramfs(initramfs, chrootDir);
+    ctx.progress('chroot', 0.92, reuse ? 'initramfs images reused (nothing they are made from changed)' : 'making the initramfs again (live-build hacks)');
     await ctx.lbRun(['chroot_hacks'], log);
+    if (!reuse) saveInitramfs(initramfs, chrootDir);
+    ctx.events.info(`chroot: initramfs images ${reuse ? 'reused' : 'made and kept'} (${initramfs.key.slice(0, 12)})`, { step: 'chroot' });
+    ctx.parts = { ...ctx.parts, chroot: { 'packages layer': layer.reused ? 'reused' : 'made', initramfs: reuse ? 'reused' : 'made' } };
     await ctx.lbRun(['chroot_interactive'], log);
     await writePackageList(ctx, 'chroot.packages.live', log);
     const lists = (f: string) => readFileSync(join(ctx.lb, f), 'utf8');

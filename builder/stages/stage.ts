@@ -74,6 +74,8 @@ export interface BuildContext {
   kernel?: KernelOutput;
   /** Set by the release stage. */
   artefacts: Artefact[];
+  /** Parts of a stage kept apart from it and reused or made in this build (the chroot's packages layer, its initramfs images), for the report. */
+  parts?: Partial<Record<StageName, Record<string, 'reused' | 'made'>>>;
   /** Every `lb` call of a stage: in the live-build tree, logged, its output watched for progress. */
   lbRun(args: string[], log: string, env?: Record<string, string>): Promise<RunResult>;
   /** Emits a stage's progress (0..1 within the stage, when known), throttled. */
