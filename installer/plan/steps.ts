@@ -29,7 +29,10 @@ export function planSteps(p: Parts): PlanStep[] {
     { id: 'partition-disks', does: `write a GPT on ${disks}: ${p.partitions[0]!.partitions.map((x) => x.name).join(', ')}` },
   ];
   if (p.raid.length)
-    steps.push({ id: 'create-raid', does: `create ${p.raid.map((a) => `${a.device} (${a.level} of ${a.members.join(', ')})`).join(' and ')} with mdadm` });
+    steps.push({
+      id: 'create-raid',
+      does: `create ${p.raid.map((a) => `${a.device} (${a.level} of ${a.members.join(', ')})`).join(' and ')} with mdadm, each with a write-intent bitmap`,
+    });
   const e = p.encryption === 'none' ? undefined : p.encryption;
   if (e) {
     steps.push({
