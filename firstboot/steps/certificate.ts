@@ -1,4 +1,4 @@
-import type { FirstbootStep } from '../step.js';
+import { StepError, type FirstbootStep } from '../step.js';
 import type { StepTools } from '../tools.js';
 
 /** The panel's certificate by ACME; until it arrives nginx keeps serving the self-signed one from the install. */
@@ -8,6 +8,18 @@ export function certificateStep(tools: StepTools): FirstbootStep {
     kind: 'remote',
     skip: ({ profile }) => (profile.tls.acme.enabled ? undefined : 'tls.acme.enabled is off: the panel keeps its self-signed certificate'),
     async run(ctx) {
+      if (ctx.profile.tls.acme.challenge === 'http-01') {
+        // nginx answers HTTP-01 on port 80. First boot does not wait for nginx to start (no other
+        // step needs it, and its own start then overlaps the rest of the boot): this step does.
+        try {
+          await tools.systemctl(['start', 'nginx.service']);
+        } catch (err) {
+          throw new StepError('E_ACME_HTTP01', `nginx, which answers the HTTP-01 challenge on port 80, does not start: ${(err as Error).message}`, {
+            retryable: true,
+            hint: 'see `journalctl -u nginx`; `nginx -t` names the line it refuses',
+          });
+        }
+      }
       // Loaded when the step runs: the ACME client is most of first boot's start-up under emulation.
       const { ensureCertificate } = await import('../acme/ensure.js');
       const r = await ensureCertificate({ root: ctx.root, profile: ctx.profile, tools, emit: ctx.emit });

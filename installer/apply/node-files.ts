@@ -101,6 +101,16 @@ export function renderGrubDefaults(kernelArgs: string[], consoles: string[]): st
 }
 
 /**
+ * ifupdown2's networking.service is not ordered before network-online.target, so the target was
+ * reached before vmbr0 had its address and first boot began by waiting for it. With this,
+ * network-online waits for `ifup -a` (which waits for a DHCP lease), so first boot starts when
+ * the node is on the network.
+ */
+export const NETWORKING_ONLINE_DROPIN_PATH = '/etc/systemd/system/networking.service.d/debvisor-online.conf';
+export const NETWORKING_ONLINE_DROPIN =
+  '# Written by the DebVisor installer: network-online.target means ifupdown2 has configured the interfaces.\n[Unit]\nBefore=network-online.target\n';
+
+/**
  * The first-boot unit: runs `debvisor firstboot` once the network is online, until the command
  * writes its marker (every step done). Not RemainAfterExit: the retry timer must be able to
  * start it again while a remote step is still retrying.
@@ -110,7 +120,7 @@ export const FIRSTBOOT_UNIT = `[Unit]
 Description=DebVisor first boot (DNS registration, certificates, cluster join, hand-off)
 ConditionPathExists=!/var/lib/debvisor/firstboot.done
 Wants=network-online.target
-After=network-online.target local-fs.target nginx.service
+After=network-online.target local-fs.target
 
 [Service]
 Type=oneshot

@@ -13,6 +13,8 @@ import {
   renderLinkFiles,
   renderResolvConf,
   FIRSTBOOT_UNIT_FILES,
+  NETWORKING_ONLINE_DROPIN,
+  NETWORKING_ONLINE_DROPIN_PATH,
 } from './node-files.js';
 import { renderSecretFiles } from '../../firstboot/secrets.js';
 import { INSTALLED_PROFILE, TARGET_LOG_DIR } from './context.js';
@@ -149,6 +151,7 @@ export async function writeNetwork(ctx: ApplyContext): Promise<void> {
     ...renderLinkFiles(n).map((l) => file(`link:${l.path}`, l.path, l.content)),
     file('hostname', '/etc/hostname', `${ctx.plan.node.hostname}\n`),
     file('hosts', '/etc/hosts', renderHosts(ctx.plan.node)),
+    file('networking-online', NETWORKING_ONLINE_DROPIN_PATH, NETWORKING_ONLINE_DROPIN),
   ];
   const resolv = renderResolvConf(n);
   // resolv.conf may be a link into /run in the image: it is replaced by a file, never followed.

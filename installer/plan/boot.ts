@@ -17,6 +17,7 @@ export const SYSTEM_FILES = [
   '/etc/hostname',
   '/etc/hosts',
   '/etc/network/interfaces',
+  '/etc/systemd/system/networking.service.d/debvisor-online.conf',
   '/etc/resolv.conf',
   '/etc/machine-id (new)',
   '/etc/ssh/ssh_host_*_key (new)',
