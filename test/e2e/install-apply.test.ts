@@ -104,11 +104,12 @@ describe('the full install in QEMU', () => {
       // BIOS GRUB: grub-install made it on the first disk, grub-bios-setup wrote the same onto the
       // second; boot code and core image must be byte for byte what grub-install writes on disk 1.
       const biosGrub = async (d: string) => {
-        const gpt = JSON.parse((await execa('sfdisk', ['--json', join(dir, d)])).stdout) as {
-          partitiontable: { sectorsize?: number; partitions: { start: number; size: number; type: string }[] };
-        };
-        const ss = gpt.partitiontable.sectorsize ?? 512;
-        const part = gpt.partitiontable.partitions.find((p) => p.type === '21686148-6449-6E6F-744E-656564454649')!;
+        // partx (util-linux) reads the GPT of an image file: start and size in 512-byte sectors, the type's UUID.
+        const rows = (await execa('partx', ['--raw', '--noheadings', '-o', 'START,SECTORS,TYPE', join(dir, d)])).stdout.split('\n').map((l) => l.split(' '));
+        const row = rows.find((r) => r[2]?.toLowerCase() === '21686148-6449-6e6f-744e-656564454649');
+        if (!row) throw new Error(`${d} has no BIOS boot partition; partx says:\n${rows.map((r) => r.join(' ')).join('\n')}`);
+        const part = { start: Number(row[0]), size: Number(row[1]) };
+        const ss = 512;
         const fd = openSync(join(dir, d), 'r');
         try {
           const mbr = Buffer.alloc(440);
