@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, lstatSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, lstatSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileSet, type RenderedFile } from '../../core/fileset.js';
 import { DebvisorError } from '../../core/errors.js';
@@ -338,9 +338,64 @@ export async function saveLogs(ctx: ApplyContext): Promise<void> {
 }
 
 /** Everything unmounted (binds, ESP, root) and written out; the reboot is the command's. */
+/** Pure: whether a path a process holds (its root, working directory, an open file) lies in the target. */
+export function inTarget(target: string, held: string): boolean {
+  return held === target || held.startsWith(`${target}/`);
+}
+
+/** The processes of the live system that hold something in the target, from /proc (never this one). */
+function targetHolders(target: string): { pid: number; command: string }[] {
+  const out: { pid: number; command: string }[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid || pid === process.ppid) continue;
+    try {
+      const base = `/proc/${pid}`;
+      const held = [readlinkSync(`${base}/root`), readlinkSync(`${base}/cwd`)];
+      for (const fd of readdirSync(`${base}/fd`)) {
+        try {
+          held.push(readlinkSync(`${base}/fd/${fd}`));
+        } catch {
+          /* closed meanwhile */
+        }
+      }
+      if (held.some((h) => inTarget(target, h))) out.push({ pid, command: readFileSync(`${base}/cmdline`, 'utf8').split('\0').join(' ').trim() });
+    } catch {
+      /* gone meanwhile, or a kernel thread */
+    }
+  }
+  return out;
+}
+
+/**
+ * Before the target is unmounted: a process a package script or a tool left running inside it
+ * (seen once as "/target/run: target is busy") is named in the log, asked to stop, and killed
+ * if it still holds the target after three seconds, as the Debian installer does with what runs
+ * in its target.
+ */
+export async function stopTargetProcesses(target: string, events: ApplyContext['events']): Promise<void> {
+  const left = targetHolders(target);
+  if (!left.length) return;
+  events.warn(`processes still using ${target}, stopped before it is unmounted: ${left.map((p) => `${p.pid} ${p.command}`).join('; ')}`, { step: 'finish' });
+  const signal = (procs: { pid: number }[], sig: NodeJS.Signals) => {
+    for (const p of procs) {
+      try {
+        process.kill(p.pid, sig);
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  signal(left, 'SIGTERM');
+  for (let i = 0; i < 30 && targetHolders(target).length; i++) await new Promise((r) => setTimeout(r, 100));
+  // Only what still holds the target now: a PID that exited may already name another process.
+  signal(targetHolders(target), 'SIGKILL');
+}
+
 export async function finish(ctx: ApplyContext): Promise<void> {
   const o = { events: ctx.events, step: 'finish' };
   await ctx.run(['sync'], o);
+  await stopTargetProcesses(ctx.target, ctx.events);
   await ctx.run(['umount', '--recursive', ctx.target], o);
   ctx.state.mounted = false;
   ctx.state.bound = [];
