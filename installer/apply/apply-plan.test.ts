@@ -10,7 +10,7 @@ import type { HardwareFacts } from '../../profiles/facts.js';
 import { loadFactsFile } from '../facts/facts-file.js';
 import { planInstall } from '../plan/plan-install.js';
 import type { InstallPlan } from '../plan/types.js';
-import { applyPlan } from './apply-plan.js';
+import { applyPlan, targetRefusal } from './apply-plan.js';
 import type { ApplyContext } from './context.js';
 import { espDirs } from './steps-system.js';
 import { recordGrubEfiImage } from '../../test/fixtures/recording-runner.js';
@@ -218,6 +218,20 @@ describe('install apply: the executor follows the plan (recorded commands, golde
     const { ctx } = context(profile, facts, plan, runner);
     await expect(applyPlan(ctx)).rejects.toMatchObject({ code: 'E_PLAN_REFUSED' });
     expect(calls).toHaveLength(0);
+  });
+
+  it('runs nothing when --target would put the new root on the running system (/, /usr, a relative path)', async () => {
+    const { profile, facts } = load('lvm-thin-one-nvme', 'one-disk', '');
+    const plan = planInstall(profile, facts);
+    for (const target of ['/', '/usr', '/var/lib/x', 'target', '/etc/../']) {
+      const { calls, runner } = recorder(plan, undefined);
+      const { ctx } = context(profile, facts, plan, runner);
+      await expect(applyPlan({ ...ctx, target }), target).rejects.toMatchObject({ code: 'E_TARGET', message: expect.stringContaining('nothing was touched') });
+      expect(calls).toHaveLength(0);
+    }
+    expect(targetRefusal('/target')).toBeUndefined();
+    expect(targetRefusal('/mnt/node')).toBeUndefined();
+    expect(targetRefusal('/usrlocal')).toBeUndefined();
   });
 
   it('runs nothing for a plan with steps it cannot carry out yet (ZFS)', async () => {

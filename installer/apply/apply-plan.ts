@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { DebvisorError } from '../../core/errors.js';
 import type { ApplyContext } from './context.js';
 import { encryptSystem, enrolTpm2, writeCrypttab } from './steps-crypt.js';
@@ -48,9 +49,27 @@ export const STEP_ACTIONS: Readonly<Record<string, StepFn>> = {
   finish,
 };
 
+/** Directories of the running system a new root must never be mounted on or in. */
+const SYSTEM_DIRS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib64', '/proc', '/sbin', '/sys', '/usr', '/var'];
+
+/** Pure: why a --target cannot take the new root (it would hide or replace the running system), if it cannot. */
+export function targetRefusal(target: string): string | undefined {
+  if (!isAbsolute(target)) return 'it is not an absolute path';
+  const t = resolve(target);
+  if (t === '/') return "it is the running system's root";
+  const sys = SYSTEM_DIRS.find((d) => t === d || t.startsWith(`${d}/`));
+  if (sys) return `it is in the running system's ${sys}`;
+  return undefined;
+}
+
 /** Refuses a plan the executor cannot or must not carry out, before any step runs. */
 function refuse(ctx: ApplyContext): void {
   const { plan } = ctx;
+  const bad = targetRefusal(ctx.target);
+  if (bad)
+    throw new DebvisorError('E_TARGET', `--target ${ctx.target}: ${bad}; nothing was touched`, {
+      hint: 'give an empty directory of its own, such as /target (the default) or one under /mnt',
+    });
   if (!plan.ok || plan.errors.length || !plan.steps.length) {
     throw new DebvisorError('E_PLAN_REFUSED', 'the plan has errors: nothing was touched', { hint: 'run debvisor install plan and fix what it reports' });
   }

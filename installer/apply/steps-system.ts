@@ -1,5 +1,5 @@
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, lstatSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { writeFileSet, type RenderedFile } from '../../core/fileset.js';
 import { DebvisorError } from '../../core/errors.js';
 import { allOrFirstError } from '../../core/parallel.js';
@@ -373,7 +373,9 @@ function targetHolders(target: string): { pid: number; command: string }[] {
  * if it still holds the target after three seconds, as the Debian installer does with what runs
  * in its target.
  */
-export async function stopTargetProcesses(target: string, events: ApplyContext['events']): Promise<void> {
+export async function stopTargetProcesses(given: string, events: ApplyContext['events']): Promise<void> {
+  // As /proc shows it: no trailing slash, no dots.
+  const target = resolve(given);
   const left = targetHolders(target);
   if (!left.length) return;
   events.warn(`processes still using ${target}, stopped before it is unmounted: ${left.map((p) => `${p.pid} ${p.command}`).join('; ')}`, { step: 'finish' });
