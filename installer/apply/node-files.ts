@@ -101,14 +101,23 @@ export function renderGrubDefaults(kernelArgs: string[], consoles: string[]): st
 }
 
 /**
- * ifupdown2's networking.service is not ordered before network-online.target, so the target was
- * reached before vmbr0 had its address and first boot began by waiting for it. With this,
- * network-online waits for `ifup -a` (which waits for a DHCP lease), so first boot starts when
- * the node is on the network.
+ * Debian 13's ifupdown2 `networking.service` has no ordering against the network targets (its
+ * DefaultDependencies=no), so network-online.target was reached at ~20 s while vmbr0 got its
+ * address at ~60 s, and nothing kept it after the firewall. As Proxmox patches the same unit:
+ * after network-pre.target (nftables.service loads the ruleset before it, so no interface is up
+ * without the firewall), after sysctl and modules, before network.target and
+ * network-online.target (`ifup -a` waits for a DHCP lease), so first boot starts when the node
+ * is on the network.
  */
 export const NETWORKING_ONLINE_DROPIN_PATH = '/etc/systemd/system/networking.service.d/debvisor-online.conf';
-export const NETWORKING_ONLINE_DROPIN =
-  '# Written by the DebVisor installer: network-online.target means ifupdown2 has configured the interfaces.\n[Unit]\nBefore=network-online.target\n';
+export const NETWORKING_ONLINE_DROPIN = [
+  '# Written by the DebVisor installer: the interfaces come up after the firewall, and network-online.target means they are up.',
+  '[Unit]',
+  'Wants=network.target',
+  'After=local-fs.target network-pre.target systemd-sysctl.service systemd-modules-load.service',
+  'Before=network.target network-online.target',
+  '',
+].join('\n');
 
 /**
  * The first-boot unit: runs `debvisor firstboot` once the network is online, until the command

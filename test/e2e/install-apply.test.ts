@@ -189,6 +189,16 @@ describe('the full install in QEMU', () => {
       );
       expect(tls.stdout, tls.stderr).toMatch(/Verify return code: 0 \(ok\)/);
       expect(tls.stdout).toMatch(/issuer=.*Pebble Intermediate/);
+      // The node's boot: the interfaces came up only after the firewall's ruleset was loaded, and
+      // first boot began only after they were up (network-online.target means ifup -a is done).
+      const mono = async (unit: string, prop: string) => Number((await run(`systemctl show -p ${prop} --value ${unit}`)).stdout.trim());
+      const nftLoaded = await mono('nftables.service', 'ActiveEnterTimestampMonotonic');
+      const netStarted = await mono('networking.service', 'InactiveExitTimestampMonotonic');
+      const netDone = await mono('networking.service', 'ActiveEnterTimestampMonotonic');
+      const firstbootStarted = await mono('debvisor-firstboot.service', 'InactiveExitTimestampMonotonic');
+      expect(nftLoaded, 'nftables loaded').toBeGreaterThan(0);
+      expect(netStarted, 'networking.service started after the ruleset was loaded').toBeGreaterThanOrEqual(nftLoaded);
+      expect(firstbootStarted, 'first boot started after the interfaces were up').toBeGreaterThanOrEqual(netDone);
       const audit = await sudo('debvisor audit');
       expect(audit.stdout, audit.stderr).toMatch(/^grade: A$/m);
       expect(audit.code).toBe(0);
