@@ -191,7 +191,13 @@ describe('the full install in QEMU', () => {
       expect(tls.stdout).toMatch(/issuer=.*Pebble Intermediate/);
       // The node's boot: the interfaces came up only after the firewall's ruleset was loaded, and
       // first boot began only after they were up (network-online.target means ifup -a is done).
-      const mono = async (unit: string, prop: string) => Number((await run(`systemctl show -p ${prop} --value ${unit}`)).stdout.trim());
+      // As root: the node runs no D-Bus, and systemctl reaches systemd's private socket only as root.
+      const mono = async (unit: string, prop: string) => {
+        const r = await sudo(`systemctl show -p ${prop} --value ${unit}`);
+        const n = Number(r.stdout.trim());
+        if (!Number.isFinite(n)) throw new Error(`systemctl show -p ${prop} ${unit}: ${r.stdout} ${r.stderr}`);
+        return n;
+      };
       const nftLoaded = await mono('nftables.service', 'ActiveEnterTimestampMonotonic');
       const netStarted = await mono('networking.service', 'InactiveExitTimestampMonotonic');
       const netDone = await mono('networking.service', 'ActiveEnterTimestampMonotonic');
