@@ -37,10 +37,14 @@ export function planBootloaders(facts: HardwareFacts, partitions: readonly DiskP
     const bios = d.partitions.find((x) => x.role === 'bios-boot');
     const esp = d.partitions.find((x) => x.role === 'esp')!;
     if (bios) out.push({ kind: 'grub-pc', disk: d.disk, target: `i386-pc, core image in ${bios.device}` });
-    out.push({ kind: 'grub-efi', disk: d.disk, target: `x86_64-efi in ${esp.device}${facts.firmware?.secureBoot ? ' (signed, through shim)' : ''}` });
+    out.push({ kind: 'grub-efi', disk: d.disk, target: `x86_64-efi in ${esp.device}` });
     out.push({ kind: 'efi-removable', disk: d.disk, target: `${esp.device}:/${EFI_REMOVABLE_PATH}` });
     if (!bios) notes.push(`${d.disk} has 4096-byte sectors: it boots with UEFI only`);
   }
+  // The image carries no shim and no signed GRUB (its own ISO boots unsigned too): said, not refused,
+  // since facts recorded elsewhere may show Secure Boot on where the install will run with it off.
+  if (facts.firmware?.secureBoot)
+    notes.push('Secure Boot is on, but the image installs GRUB unsigned (no shim): turn Secure Boot off in the firmware, or the node will not start');
   return out;
 }
 
