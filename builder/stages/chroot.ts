@@ -59,7 +59,8 @@ export const chroot: Stage = {
   run: async (ctx, log) => {
     const layer = await applyPackagesLayer(ctx, log);
     ctx.events.info(`chroot: packages layer ${layer.reused ? 'reused' : 'made and kept'} (${layer.key.slice(0, 12)})`, { step: 'chroot' });
-    await configure(ctx, imageLbFiles(ctx), log);
+    const files = imageLbFiles(ctx);
+    await configure(ctx, files, log);
     ctx.progress('chroot', 0.85, 'installing the tools, includes and hooks');
     await ctx.lbRun(['chroot_prep', 'install', 'all-except-archives'], log);
     const inChroot = join(ctx.lb, 'chroot/root', ctx.debFile);
@@ -73,7 +74,7 @@ export const chroot: Stage = {
         initramfsInputs({
           layerKey: layer.key,
           debSha256: fileSha256(ctx.debPath),
-          files: imageLbFiles(ctx),
+          files,
           epoch: ctx.epoch,
           lbConfig: lbConfigArgs(ctx.spec, ctx.version, ctx.kernel?.manifest.release),
         }),

@@ -20,13 +20,13 @@ import { renderSecretFiles } from '../../firstboot/secrets.js';
 import { INSTALLED_PROFILE, TARGET_LOG_DIR } from './context.js';
 import { ESP_MOUNT } from '../plan/storage.js';
 import { EFI_REMOVABLE_PATH } from '../plan/boot.js';
+import { closeEncryption } from './steps-crypt.js';
 
 /** The boot entry's name and the UEFI image grub-install writes under it. */
 const EFI_ID = 'debvisor';
 const EFI_IMAGE = `EFI/${EFI_ID}/grubx64.efi`;
 /** grub-install's last step for BIOS, as its own tool; Debian 13 keeps it out of PATH (grub-pc-bin). */
 const GRUB_BIOS_SETUP = '/usr/lib/grub/i386-pc/grub-bios-setup';
-import { closeEncryption } from './steps-crypt.js';
 
 /**
  * Where the image keeps the node's initramfs, built once with the image without the live
