@@ -65,6 +65,26 @@ describe('the first-boot state machine', () => {
     expect(again.state).toBe('ready');
   });
 
+  it("starts every pending, applicable step's preload before the first step runs, and a failing preload fails nothing", async () => {
+    const events: string[] = [];
+    const mk = (name: string, extra: Partial<FirstbootStep>): FirstbootStep => ({
+      ...step(name, 'local', async () => {
+        events.push(`run ${name}`);
+        return { summary: 'ok' };
+      }),
+      preload: async () => {
+        events.push(`preload ${name}`);
+        throw new Error('no such module');
+      },
+      ...extra,
+    });
+    new StateStore(root).markDone('done-before', '2026-01-01T00:00:00Z');
+    const steps = [mk('first', {}), mk('done-before', {}), mk('not-for-this-profile', { skip: () => 'off' }), mk('later', {})];
+    const r = await runMachine({ root, profile, steps, emit: silentEmitter, ...fakeTime() });
+    expect(events).toEqual(['preload first', 'preload later', 'run first', 'run later']);
+    expect(r.state).toBe('ready');
+  });
+
   it('retries a remote with growing jittered waits under its deadline, then reaches ready (degraded) and hands off', async () => {
     const t = fakeTime();
     let calls = 0;

@@ -120,6 +120,8 @@ export async function runMachine(opts: MachineOptions): Promise<MachineResult> {
   const release = takeLock(opts.root);
   const records: StepRecord[] = [];
   try {
+    for (const step of opts.steps)
+      if (step.preload && !store.isDone(step.name) && !step.skip?.({ profile: opts.profile })) step.preload().catch(() => undefined);
     for (const [index, step] of opts.steps.entries()) {
       const rec = store.load(step.name, step.kind);
       rec.index = index;

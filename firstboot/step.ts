@@ -35,6 +35,11 @@ export interface FirstbootStep {
   /** The step does not apply to this profile (for example `dns.register: false`): recorded as skipped. */
   skip?(ctx: Pick<StepContext, 'profile'>): string | undefined;
   run(ctx: StepContext): Promise<StepResult>;
+  /**
+   * Starts loading what `run` will need (a large module) when the run begins, so the loading
+   * overlaps the steps before it, which mostly wait on other programs. Never fails the run.
+   */
+  preload?(): Promise<unknown>;
 }
 
 /**

@@ -40,6 +40,12 @@ function configureAcmeHttp(): void {
     h.rejected = (e: unknown) => ((e as { response?: unknown }).response ? orig(e) : Promise.reject(e));
   }
 }
+/**
+ * How acme-client polls a pending challenge and order: first again after 1 s, doubling to 30 s
+ * (10 polls, about 2.5 minutes). Its own default starts at 5 s, which was a third of a node's
+ * first boot while the CA had long answered; Let's Encrypt validates in a second or two.
+ */
+export const ACME_POLL_MS = { min: 1_000, max: 30_000 };
 /** How long a DNS-01 TXT record may take to show at the primary. */
 const TXT_VISIBLE_MS = 10_000;
 
@@ -146,13 +152,14 @@ async function issueOnce(inp: IssueInput): Promise<{ certPem: string; keyPem: st
   const certKey = await keptKey(at(root, ACME_PENDING_KEY));
   const known = readJson<Record<string, string>>(at(root, ACCOUNT_FILE)) ?? {};
   const eab = eabOf(root, a);
-  const backoff = inp.tools.acmeBackoffMs;
+  const backoff = inp.tools.acmeBackoffMs ?? ACME_POLL_MS;
   const client = new acme.Client({
     directoryUrl,
     accountKey,
     ...(known[directoryUrl] ? { accountUrl: known[directoryUrl] } : {}),
     ...(eab ? { externalAccountBinding: eab } : {}),
-    ...(backoff ? { backoffMin: backoff.min, backoffMax: backoff.max } : {}),
+    backoffMin: backoff.min,
+    backoffMax: backoff.max,
   });
   if (inp.replaces || a.profile) extendOrder(client, { profile: a.profile, replaces: inp.replaces }, directoryUrl, emit);
   const webroot = join(at(root, ACME_WEBROOT), '.well-known', 'acme-challenge');

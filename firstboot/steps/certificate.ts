@@ -1,11 +1,15 @@
 import { StepError, type FirstbootStep } from '../step.js';
 import type { StepTools } from '../tools.js';
 
+const loadAcme = () => import('../acme/ensure.js');
+
 /** The panel's certificate by ACME; until it arrives nginx keeps serving the self-signed one from the install. */
 export function certificateStep(tools: StepTools): FirstbootStep {
   return {
     name: 'certificate',
     kind: 'remote',
+    // Not loaded with the command: the ACME client is most of first boot's start-up under emulation.
+    preload: loadAcme,
     skip: ({ profile }) => (profile.tls.acme.enabled ? undefined : 'tls.acme.enabled is off: the panel keeps its self-signed certificate'),
     async run(ctx) {
       if (ctx.profile.tls.acme.challenge === 'http-01') {
@@ -20,8 +24,7 @@ export function certificateStep(tools: StepTools): FirstbootStep {
           });
         }
       }
-      // Loaded when the step runs: the ACME client is most of first boot's start-up under emulation.
-      const { ensureCertificate } = await import('../acme/ensure.js');
+      const { ensureCertificate } = await loadAcme();
       const r = await ensureCertificate({ root: ctx.root, profile: ctx.profile, tools, emit: ctx.emit });
       return {
         summary: `${r.action === 'issued' ? 'issued' : 'in place'}: ${r.info.names.join(', ')} by ${r.info.issuer}, expires ${r.info.notAfter}`,
