@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `debvisor` command. In the Debian package the sources are compiled to JavaScript beside
-// this file. In a checkout it runs dist/ (`npm run build`, the same layout) while that is newer
+// The `debvisor` command. In the Debian package the sources are compiled and bundled beside
+// this file. In a checkout it runs dist/ (`npm run build`: compiled, not bundled) while that is newer
 // than every source, and otherwise the TypeScript sources through tsx, so `npm ci` is enough.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 
@@ -36,7 +36,9 @@ function distIsFresh() {
   return true;
 }
 
-let entry = at('../cli/main.js');
+// The Debian package runs the bundle (builder/bundle.ts); a compiled tree its cli/main.js.
+let entry = at('../bundle/main.js');
+if (!existsSync(entry)) entry = at('../cli/main.js');
 if (!existsSync(entry)) {
   if (distIsFresh()) {
     entry = at('../dist/cli/main.js');

@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, rmSync, writeFileSync, chmodSync, readFileSync } fro
 import { join } from 'node:path';
 import { run } from '../core/run.js';
 import type { Emitter } from '../core/events.js';
+import { bundleTool } from './bundle.js';
 import { compileTool } from './compile.js';
 
 /** What the installed tool needs at run time; Debian resolves these when the .deb is installed. */
@@ -50,7 +51,7 @@ export interface DebOptions {
   events?: Emitter;
 }
 
-/** Builds debvisor_<version>_all.deb: compiled sources, production npm modules, a /usr/bin wrapper. */
+/** Builds debvisor_<version>_all.deb: the tool bundled (bundle.ts) with its data files and run-time npm modules, a /usr/bin wrapper. */
 export async function buildDeb(o: DebOptions): Promise<string> {
   const stage = join(o.work, 'deb-root');
   const lib = join(stage, 'usr/lib/debvisor');
@@ -59,6 +60,8 @@ export async function buildDeb(o: DebOptions): Promise<string> {
   const r = { events: o.events, logFile: o.logFile, env: o.env, cwd: o.repo };
   await compileTool(o.repo, lib, r);
   await run(['npm', 'ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { ...r, cwd: lib, step: 'npm' });
+  const bundled = await bundleTool(lib);
+  writeFileSync(o.logFile, `bundle: ${bundled.warnings.length} warnings\n${bundled.warnings.join('\n')}\n`, { flag: 'a' });
   mkdirSync(join(stage, 'usr/bin'), { recursive: true });
   writeFileSync(join(stage, 'usr/bin/debvisor'), '#!/bin/sh\nexec /usr/bin/node /usr/lib/debvisor/bin/debvisor.js "$@"\n');
   chmodSync(join(stage, 'usr/bin/debvisor'), 0o755);

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { run } from '../../core/run.js';
 import { compileTool } from '../../builder/compile.js';
+import { bundleTool } from '../../builder/bundle.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 /** Goals of issue 10, point 9, in milliseconds, from the .deb layout. */
@@ -45,7 +46,8 @@ const figure = (t: { wall: number; cpu: number }, goal?: number) =>
 /**
  * The debvisor command as installed from the .deb (issue 10, point 9): the same compile into a
  * temporary directory (compileTool, as the package step runs it) with the production modules
- * only (npm ci --omit=dev), timed as a user runs it: a new process per command. The goals are
+ * only (npm ci --omit=dev), bundled and pruned as the package is (bundleTool), timed as a user
+ * runs it: a new process per command. The goals are
  * for the wall time; the CPU time beside it shows what a busy machine adds.
  */
 export async function benchCli(): Promise<Record<string, string | number>> {
@@ -54,6 +56,7 @@ export async function benchCli(): Promise<Record<string, string | number>> {
     const lib = join(dir, 'lib');
     await compileTool(repo, lib);
     await run(['npm', 'ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: lib });
+    await bundleTool(lib);
     const bin = join(lib, 'bin/debvisor.js');
     copyFileSync(join(repo, 'test/fixtures/profiles/base.yaml'), join(dir, 'base.yaml'));
     const head = 'version: 1\nextends: base.yaml\nnetwork:\n  pinning:\n    names:\n';
