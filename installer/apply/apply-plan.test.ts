@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +72,8 @@ function context(profile: ApplyContext['profile'], facts: HardwareFacts, plan: I
   // The node initramfs built with the image (taken unless the root is encrypted).
   mkdirSync(join(target, 'usr/lib/debvisor/node-initramfs'), { recursive: true });
   writeFileSync(join(target, 'usr/lib/debvisor/node-initramfs/initrd.img-6.12.57+deb13-amd64'), 'node initramfs');
+  // The image's file times are its SOURCE_DATE_EPOCH (whole seconds): /etc/.updated and /var/.updated carry /usr's.
+  utimesSync(join(target, 'usr'), 1_790_000_000, 1_790_000_000);
   const sink = memorySink();
   const ctx: ApplyContext = {
     plan,

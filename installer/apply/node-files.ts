@@ -208,3 +208,20 @@ export const FIRSTBOOT_UNIT_FILES: readonly { path: string; content: string }[] 
   { path: CERT_RENEW_SERVICE_PATH, content: CERT_RENEW_SERVICE },
   { path: CERT_RENEW_TIMER_PATH, content: CERT_RENEW_TIMER },
 ];
+
+/**
+ * /etc and /var marked up to date with /usr, as systemd-update-done marks them after a boot:
+ * the image's linker cache, journal catalog and system users are current, so the node's first
+ * boot does not run ldconfig, the catalog rebuild and sysusers again (ConditionNeedsUpdate=),
+ * seconds of CPU on a small machine while the network comes up. An update of /usr later makes
+ * them run, as systemd intends. Each file also takes /usr's time (`touch --reference`).
+ */
+export const UPDATE_DONE_PATHS = ['/etc/.updated', '/var/.updated'];
+export function renderUpdateDone(usrMtimeNs: bigint): string {
+  return [
+    '# Written by the DebVisor installer as systemd-update-done writes it: /usr has not changed',
+    '# since. See man:systemd-update-done.service(8).',
+    `TIMESTAMP_NSEC=${usrMtimeNs}`,
+    '',
+  ].join('\n');
+}

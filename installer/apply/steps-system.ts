@@ -1,4 +1,16 @@
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, lstatSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  lstatSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileSet, type RenderedFile } from '../../core/fileset.js';
 import { DebvisorError } from '../../core/errors.js';
@@ -15,6 +27,8 @@ import {
   FIRSTBOOT_UNIT_FILES,
   NETWORKING_ONLINE_DROPIN,
   NETWORKING_ONLINE_DROPIN_PATH,
+  UPDATE_DONE_PATHS,
+  renderUpdateDone,
 } from './node-files.js';
 import { renderSecretFiles } from '../../firstboot/secrets.js';
 import { INSTALLED_PROFILE, TARGET_LOG_DIR } from './context.js';
@@ -317,6 +331,17 @@ export async function enableUnits(ctx: ApplyContext): Promise<void> {
     FIRSTBOOT_UNIT_FILES.map((u) => file(`unit:${u.path}`, u.path, u.content)),
   );
   await ctx.run(['systemctl', `--root=${ctx.target}`, 'enable', ...ctx.plan.firstBootUnits, ...ctx.plan.enabledUnits], {
+    events: ctx.events,
+    step: 'enable-units',
+  });
+  // Last of the steps that change /usr (the live packages are gone, the initramfs and GRUB in place).
+  const usr = join(ctx.target, 'usr');
+  if (!existsSync(usr)) return;
+  await writeFiles(
+    ctx,
+    UPDATE_DONE_PATHS.map((p) => file(`update-done:${p}`, p, renderUpdateDone(statSync(usr, { bigint: true }).mtimeNs))),
+  );
+  await ctx.run(['touch', '--no-dereference', `--reference=${usr}`, ...UPDATE_DONE_PATHS.map((p) => join(ctx.target, p))], {
     events: ctx.events,
     step: 'enable-units',
   });

@@ -86,7 +86,10 @@ export function planSteps(p: Parts): PlanStep[] {
         : "install the node's initramfs built with the image, without the live parts (update-initramfs where the image has none)",
     },
     { id: 'install-bootloaders', does: `${[...new Set(p.bootloaders.map((b) => b.kind))].join(', ')} on ${disks}, and the GRUB menu (grub-mkconfig)` },
-    { id: 'enable-units', does: `enable ${[...p.firstBootUnits, ...p.enabledUnits].join(', ')}` },
+    {
+      id: 'enable-units',
+      does: `enable ${[...p.firstBootUnits, ...p.enabledUnits].join(', ')}; mark /etc and /var up to date with /usr (first boot skips ldconfig, catalog and sysusers)`,
+    },
     { id: 'save-profile', does: 'save the effective profile, secrets removed, as /etc/debvisor/installed-profile.yaml' },
     { id: 'save-logs', does: 'copy the install log and events to /var/log/debvisor/' },
     { id: 'finish', does: `unmount /target${e ? `, close ${e.name}` : ''} and ${p.finish}` },

@@ -205,6 +205,9 @@ describe('the full install in QEMU', () => {
       expect(nftLoaded, 'nftables loaded').toBeGreaterThan(0);
       expect(netStarted, 'networking.service started after the ruleset was loaded').toBeGreaterThanOrEqual(nftLoaded);
       expect(firstbootStarted, 'first boot started after the interfaces were up').toBeGreaterThanOrEqual(netDone);
+      // /etc and /var were marked up to date with /usr: the first boot rebuilt no cache the image has.
+      const updates = await sudo('systemctl show -p ConditionResult --value ldconfig.service systemd-journal-catalog-update.service systemd-sysusers.service');
+      expect(updates.stdout.trim().split(/\s+/), updates.stderr).toEqual(['no', 'no', 'no']);
       const audit = await sudo('debvisor audit');
       expect(audit.stdout, audit.stderr).toMatch(/^grade: A$/m);
       expect(audit.code).toBe(0);
