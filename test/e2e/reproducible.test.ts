@@ -1,5 +1,5 @@
 import { describe, it, expect, afterAll } from 'vitest';
-import { rmSync, readFileSync } from 'node:fs';
+import { rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -14,10 +14,16 @@ import { build, sourceDateEpoch, IMAGE_SOURCES, type BuildResult } from '../../b
  * with SOURCE_DATE_EPOCH pinned for both. If the package versions differ, the mirror moved in
  * between (or the cached stages are old), and a cold build takes the first one's place; one
  * retry, no loop. On failure the work directories stay for inspection.
+ *
+ * Before the comparison one include changes (a file added under iso/includes/), so the default
+ * build goes the cheap way (issue 10, point 4): the packages layer and both initramfs images
+ * reused, the .deb, includes and hooks put on top. The cold build has the same file: the cheap
+ * build must give the bits a cold build gives.
  */
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const SPEC = join(repo, 'iso/build.yaml');
 const DIR = join(repo, 'cache/e2e-reproducible');
+const STAMP = join(repo, 'iso/includes/etc/debvisor-reproducible-stamp');
 
 const samePackages = (a: BuildResult, b: BuildResult) => JSON.stringify(a.report.packages) === JSON.stringify(b.report.packages);
 const firstDifference = (a: BuildResult, b: BuildResult) => {
@@ -33,18 +39,24 @@ const cold = (side: string) => {
 let passed = false;
 const savedEpoch = process.env.SOURCE_DATE_EPOCH;
 afterAll(() => {
+  rmSync(STAMP, { force: true });
   if (savedEpoch === undefined) delete process.env.SOURCE_DATE_EPOCH;
   else process.env.SOURCE_DATE_EPOCH = savedEpoch;
   if (passed) rmSync(DIR, { recursive: true, force: true });
 });
 
 describe('reproducible builds', () => {
-  it('the default build and a cold build of the same commit give the same ISO, netboot files and SBOM, bit for bit', async () => {
+  it('the default build after an include changed (packages layer and initramfs reused) and a cold build give the same ISO, netboot files and SBOM, bit for bit', async () => {
     // Pinned once: a commit made while the test runs must not change the second build's dates.
     // The value the build computes itself, so the default build's cached stages stay valid.
     process.env.SOURCE_DATE_EPOCH = String(await sourceDateEpoch(repo, IMAGE_SOURCES));
     rmSync(DIR, { recursive: true, force: true });
+    await build({ repo, spec: SPEC, out: join(DIR, 'out-a') });
+    writeFileSync(STAMP, 'An include added after the default build (test/e2e/reproducible.test.ts).\n');
     let a = await build({ repo, spec: SPEC, out: join(DIR, 'out-a') });
+    const chroot = a.report.stages.find((s) => s.name === 'chroot');
+    expect(chroot?.status).toBe('ran');
+    expect(chroot?.parts).toEqual({ 'packages layer': 'reused', initramfs: 'reused' });
     const b = await cold('b');
     expect(b.report.stages.filter((s) => s.status === 'cached')).toEqual([]);
     if (!samePackages(a, b)) a = await cold('a');
