@@ -166,6 +166,7 @@ async function issueOnce(inp: IssueInput): Promise<{ certPem: string; keyPem: st
   const key = a.challenge === 'dns-01' ? ensureKeyFile(root, profile) : undefined;
   const [, csr] = await acme.crypto.createCsr({ commonName: names.find((n) => !n.startsWith('*.') && n.length <= 64), altNames: names }, certKey);
   let certPem: string;
+  const removals: Promise<void>[] = [];
   try {
     // Checked before the account and the order: a profile the CA does not offer is the operator's to fix, not retried.
     if (a.profile) {
@@ -199,20 +200,26 @@ async function issueOnce(inp: IssueInput): Promise<{ certPem: string; keyPem: st
           rmSync(join(webroot, challenge.token), { force: true });
           return;
         }
+        // Not awaited here: the order goes on (finalize, download) while nsupdate removes the record; awaited below.
         if (inp.dns && key)
-          await sendUpdate(
-            inp.tools.run,
-            key.file,
-            key.key,
-            inp.dns,
-            [{ op: 'delete', name: challengeName(authz.identifier.value), type: 'TXT', value: keyAuthorization }],
-            emit,
+          removals.push(
+            sendUpdate(
+              inp.tools.run,
+              key.file,
+              key.key,
+              inp.dns,
+              [{ op: 'delete', name: challengeName(authz.identifier.value), type: 'TXT', value: keyAuthorization }],
+              emit,
+            ),
           );
       },
     });
   } catch (err) {
     throw classifyAcmeError(err, directoryUrl);
   } finally {
+    // As acme-client treats a failed removal: a warning, never the order's failure (the record is harmless and replaced next time).
+    for (const r of await Promise.allSettled(removals))
+      if (r.status === 'rejected') emit.warn(`the DNS-01 record was not removed: ${(r.reason as Error).message}`, { step: 'certificate' });
     try {
       const url = client.getAccountUrl();
       if (url && known[directoryUrl] !== url) writeJson(at(root, ACCOUNT_FILE), { ...known, [directoryUrl]: url });

@@ -76,3 +76,22 @@ describe('a DNS tool missing on the node', () => {
     });
   });
 });
+
+describe("dig's answers, by type", () => {
+  it('keeps the records the name owns, per type, sorted; comments, a CNAME and its target are not its own', async () => {
+    const { answersOf } = await import('./nsupdate.js');
+    const out = [
+      'node1.example.com.\t300\tIN\tA\t192.0.2.20',
+      'NODE1.example.com.\t300\tIN\tA\t192.0.2.10',
+      'node1.example.com.\t300\tIN\tAAAA\t2001:db8::1',
+      ';; communications error to 10.0.0.1#53: timed out',
+      'alias.example.com.\t300\tIN\tCNAME\tother.example.com.',
+      'other.example.com.\t300\tIN\tA\t198.51.100.1',
+      '_acme-challenge.node1.example.com. 60 IN TXT "token-value"',
+      '',
+    ].join('\n');
+    expect(answersOf(out, 'node1.example.com', ['A', 'AAAA'])).toEqual({ A: ['192.0.2.10', '192.0.2.20'], AAAA: ['2001:db8::1'] });
+    expect(answersOf(out, 'alias.example.com.', ['A'])).toEqual({ A: [] });
+    expect(answersOf(out, '_acme-challenge.node1.example.com', ['TXT'])).toEqual({ TXT: ['token-value'] });
+  });
+});

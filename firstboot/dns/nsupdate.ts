@@ -139,21 +139,43 @@ export async function sendUpdate(run: Runner, keyFile: string, key: TsigKey, t: 
   throw classifyUpdateFailure(`${r.stdout}\n${r.stderr}`.split(key.secret).join('***'), names, key.name, remote);
 }
 
-/** The records of one name and type as the primary serves them (no recursion, no cache). */
-export async function queryPrimary(run: Runner, t: DnsTarget, name: string, type: string): Promise<string[]> {
-  const r = await run(['dig', '+tcp', '+short', '+norecurse', '+time=3', '+tries=2', '-p', String(t.port), `@${t.server}`, fq(name), type], {
+/**
+ * Pure: the records of `name` by type in dig's `+noall +answer` output (`NAME TTL CLASS TYPE
+ * DATA`), only those owned by the name itself (not a CNAME's target), each list sorted.
+ */
+export function answersOf(output: string, name: string, types: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.fromEntries(types.map((t) => [t, []]));
+  const owner = fq(name).toLowerCase();
+  for (const line of output.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 5 || f[0]!.startsWith(';') || f[0]!.toLowerCase() !== owner) continue;
+    const list = out[f[3]!.toUpperCase()];
+    if (list) list.push(f.slice(4).join(' ').replace(/^"|"$/g, ''));
+  }
+  for (const list of Object.values(out)) list.sort();
+  return out;
+}
+
+/**
+ * The records of one name as the primary serves them (no recursion, no cache), for several types
+ * in one dig: each program start counts on a small or emulated machine.
+ */
+export async function queryPrimaryTypes(run: Runner, t: DnsTarget, name: string, types: readonly string[]): Promise<Record<string, string[]>> {
+  const queries = types.flatMap((type) => [fq(name), type]);
+  const r = await run(['dig', '+tcp', '+norecurse', '+time=3', '+tries=2', '+noall', '+answer', '-p', String(t.port), `@${t.server}`, ...queries], {
     allowFailure: true,
     timeoutMs: DNS_TIMEOUT_MS,
   }).catch((err: Error) => didNotRun(err, 'dig'));
   if (r.exitCode !== 0 || /connection timed out|communications error|no servers could be reached/i.test(r.stdout))
-    throw new StepError('E_DNS_UNREACHABLE', `the name server ${t.server}:${t.port} did not answer a query for ${name} ${type}`, {
+    throw new StepError('E_DNS_UNREACHABLE', `the name server ${t.server}:${t.port} did not answer a query for ${name} ${types.join('/')}`, {
       retryable: true,
       remote: `dns:${t.server}`,
       hint: 'retried with backoff',
     });
-  return r.stdout
-    .split('\n')
-    .map((l) => l.trim().replace(/^"|"$/g, ''))
-    .filter(Boolean)
-    .sort();
+  return answersOf(r.stdout, name, types);
+}
+
+/** The records of one name and type as the primary serves them. */
+export async function queryPrimary(run: Runner, t: DnsTarget, name: string, type: string): Promise<string[]> {
+  return (await queryPrimaryTypes(run, t, name, [type]))[type]!;
 }

@@ -1,6 +1,6 @@
 import { fqdnOf } from '../../overlays/panel/nginx.js';
 import type { Profile } from '../../profiles/schema/profile.js';
-import { type DnsTarget, type UpdateOp, ensureKeyFile, queryPrimary, sendUpdate } from '../dns/nsupdate.js';
+import { type DnsTarget, type UpdateOp, ensureKeyFile, queryPrimaryTypes, sendUpdate } from '../dns/nsupdate.js';
 import { type FirstbootStep, StepError } from '../step.js';
 import type { StepTools } from '../tools.js';
 
@@ -40,7 +40,7 @@ export function dnsStep(tools: Pick<StepTools, 'run' | 'addresses'>): FirstbootS
           retryable: true,
           hint: 'retried: the network may not be configured yet',
         });
-      const have = { A: await queryPrimary(tools.run, t, fqdn, 'A'), AAAA: await queryPrimary(tools.run, t, fqdn, 'AAAA') };
+      const have = (await queryPrimaryTypes(tools.run, t, fqdn, ['A', 'AAAA'])) as Record<'A' | 'AAAA', string[]>;
       const stale = [...have.A.filter((a) => !want.A.includes(a)), ...have.AAAA.filter((a) => !want.AAAA.includes(a))];
       if (!same(have.A, want.A) || !same(have.AAAA, want.AAAA)) {
         const ops: UpdateOp[] = [];
@@ -51,7 +51,7 @@ export function dnsStep(tools: Pick<StepTools, 'run' | 'addresses'>): FirstbootS
         }
         await sendUpdate(tools.run, file, key, t, ops, ctx.emit);
       }
-      const got = { A: await queryPrimary(tools.run, t, fqdn, 'A'), AAAA: await queryPrimary(tools.run, t, fqdn, 'AAAA') };
+      const got = (await queryPrimaryTypes(tools.run, t, fqdn, ['A', 'AAAA'])) as Record<'A' | 'AAAA', string[]>;
       if (!same(got.A, want.A) || !same(got.AAAA, want.AAAA))
         throw new StepError(
           'E_DNS_VERIFY',
