@@ -84,11 +84,16 @@ async function writeFiles(ctx: ApplyContext, files: RenderedFile[]): Promise<voi
   await writeFileSet(ctx.target, files, { events: ctx.events });
 }
 
-/** Binds the live system's /dev, /proc, /sys and /run into the target, once, for the chroot steps. */
+/**
+ * Binds the live system's /dev, /proc, /sys and /run into the target, once, for the chroot steps.
+ * Private: under systemd they would join the live mounts' peer groups, so a mount the live system
+ * makes during the install (a getty's /run/credentials/...) would appear in the target, and
+ * unmounting the target would propagate back to the live system's and fail as busy.
+ */
 async function bindKernelFs(ctx: ApplyContext, step: string): Promise<void> {
   for (const dir of CHROOT_BINDS) {
     if (ctx.state.bound.includes(dir)) continue;
-    await ctx.run(['mount', '--bind', dir, join(ctx.target, dir)], { events: ctx.events, step });
+    await ctx.run(['mount', '--bind', '--make-private', dir, join(ctx.target, dir)], { events: ctx.events, step });
     ctx.state.bound.push(dir);
   }
 }
