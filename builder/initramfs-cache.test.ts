@@ -57,6 +57,8 @@ describe('the initramfs images kept apart from the chroot stage', () => {
     put(chroot, 'boot/vmlinuz-6.12', 'kernel');
     put(chroot, 'var/lib/initramfs-tools/6.12', 'sha1 of live initrd');
     put(chroot, 'usr/lib/debvisor/node-initramfs/initrd.img-6.12', 'node initrd');
+    // mdadm's initramfs hook wrote the configuration it found missing (live-build's hook 8040 removes it before).
+    put(chroot, 'etc/mdadm/mdadm.conf', 'HOMEHOST <system>');
     expect(haveInitramfs(cache)).toBe(false);
     saveInitramfs(cache, chroot);
     expect(haveInitramfs(cache)).toBe(true);
@@ -64,6 +66,7 @@ describe('the initramfs images kept apart from the chroot stage', () => {
     const next = tmp();
     put(next, 'boot/initrd.img-6.12', 'stale live initrd from the packages layer');
     put(next, 'usr/lib/debvisor/node-initramfs/initrd.img-old', 'left over');
+    mkdirSync(join(next, 'etc/mdadm'), { recursive: true });
     restoreNodeInitramfs(cache, next);
     expect(readdirSync(join(next, 'usr/lib/debvisor/node-initramfs')).sort()).toEqual(['.debvisor-reused', 'initrd.img-6.12']);
     expect(readFileSync(join(next, 'boot/initrd.img-6.12'), 'utf8')).toBe('stale live initrd from the packages layer');
@@ -72,6 +75,7 @@ describe('the initramfs images kept apart from the chroot stage', () => {
     expect(readFileSync(join(next, 'var/lib/initramfs-tools/6.12'), 'utf8')).toBe('sha1 of live initrd');
     expect(existsSync(join(next, 'boot/vmlinuz-6.12'))).toBe(false);
     expect(existsSync(join(next, 'initrd.img_has_already_been_regenerated'))).toBe(true);
+    expect(readFileSync(join(next, 'etc/mdadm/mdadm.conf'), 'utf8')).toBe('HOMEHOST <system>');
     // The hook sees the mark, removes it and keeps the image.
     expect(NODE_INITRAMFS_HOOK).toContain('if [ -e "$out/.debvisor-reused" ]; then rm -f "$out/.debvisor-reused"; exit 0; fi');
   });

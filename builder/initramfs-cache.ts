@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { NODE_INITRAMFS_OUT, NODE_INITRAMFS_REUSED, type LbFile } from './live-build.js';
 import { hashLbFiles } from './lb-tree.js';
 import { sha256 } from './sources.js';
@@ -70,6 +70,13 @@ export function initramfsInputs(o: { layerKey: string; debSha256: string; files:
 /** Where in the chroot the images live: the live system's (with update-initramfs' checksum record) and the node's. */
 const LIVE_DIRS = ['boot', 'var/lib/initramfs-tools'];
 const NODE_DIR = NODE_INITRAMFS_OUT.slice(1);
+/**
+ * What making the live image also writes into the root: mdadm's initramfs hook generates
+ * /etc/mdadm/mdadm.conf (mkconf) when there is none, and live-build's hook 8040 has just removed
+ * it. Kept and put back with the image, or a build that reuses the image lacks the file a cold
+ * build has (the reproducible e2e found it).
+ */
+const LIVE_ROOT_FILES = ['etc/mdadm/mdadm.conf'];
 /** live-build's chroot_hacks skips its update-initramfs when this file is in the chroot (and removes it). */
 const LB_REGENERATED_MARK = 'initrd.img_has_already_been_regenerated';
 
@@ -106,6 +113,7 @@ export function restoreNodeInitramfs(c: InitramfsCache, chroot: string): void {
 /** After the hooks, before live-build's chroot_hacks: the live image and its checksum record, and live-build told not to make it again. */
 export function restoreLiveInitramfs(c: InitramfsCache, chroot: string): void {
   for (const d of LIVE_DIRS) copyDir(join(entry(c), 'live', d), join(chroot, d), (f) => isLiveFile(d, f));
+  for (const f of LIVE_ROOT_FILES) if (existsSync(join(entry(c), 'live-root', f))) copyFileSync(join(entry(c), 'live-root', f), join(chroot, f));
   writeFileSync(join(chroot, LB_REGENERATED_MARK), '');
 }
 
@@ -114,6 +122,11 @@ export function saveInitramfs(c: InitramfsCache, chroot: string): void {
   const tmp = join(c.dir, `${c.key}.new`);
   rmSync(tmp, { recursive: true, force: true });
   for (const d of LIVE_DIRS) copyDir(join(chroot, d), join(tmp, 'live', d), (f) => isLiveFile(d, f));
+  for (const f of LIVE_ROOT_FILES) {
+    if (!existsSync(join(chroot, f))) continue;
+    mkdirSync(dirname(join(tmp, 'live-root', f)), { recursive: true });
+    copyFileSync(join(chroot, f), join(tmp, 'live-root', f));
+  }
   copyDir(join(chroot, NODE_DIR), join(tmp, 'node'), (f) => f !== NODE_INITRAMFS_REUSED);
   writeFileSync(join(tmp, 'complete'), '');
   for (const old of existsSync(c.dir) ? readdirSync(c.dir) : []) if (old !== `${c.key}.new`) rmSync(join(c.dir, old), { recursive: true, force: true });
