@@ -143,16 +143,16 @@ export async function sendUpdate(run: Runner, keyFile: string, key: TsigKey, t: 
  * Pure: the records of `name` by type in dig's `+noall +answer` output (`NAME TTL CLASS TYPE
  * DATA`), only those owned by the name itself (not a CNAME's target), each list sorted.
  */
-export function answersOf(output: string, name: string, types: readonly string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = Object.fromEntries(types.map((t) => [t, []]));
+export function answersOf<T extends string>(output: string, name: string, types: readonly T[]): Record<T, string[]> {
+  const out = Object.fromEntries(types.map((t) => [t, [] as string[]])) as Record<T, string[]>;
   const owner = fq(name).toLowerCase();
   for (const line of output.split('\n')) {
     const f = line.trim().split(/\s+/);
     if (f.length < 5 || f[0]!.startsWith(';') || f[0]!.toLowerCase() !== owner) continue;
-    const list = out[f[3]!.toUpperCase()];
+    const list = (out as Record<string, string[] | undefined>)[f[3]!.toUpperCase()];
     if (list) list.push(f.slice(4).join(' ').replace(/^"|"$/g, ''));
   }
-  for (const list of Object.values(out)) list.sort();
+  for (const list of Object.values<string[]>(out)) list.sort();
   return out;
 }
 
@@ -160,7 +160,7 @@ export function answersOf(output: string, name: string, types: readonly string[]
  * The records of one name as the primary serves them (no recursion, no cache), for several types
  * in one dig: each program start counts on a small or emulated machine.
  */
-export async function queryPrimaryTypes(run: Runner, t: DnsTarget, name: string, types: readonly string[]): Promise<Record<string, string[]>> {
+export async function queryPrimaryTypes<T extends string>(run: Runner, t: DnsTarget, name: string, types: readonly T[]): Promise<Record<T, string[]>> {
   const queries = types.flatMap((type) => [fq(name), type]);
   const r = await run(['dig', '+tcp', '+norecurse', '+time=3', '+tries=2', '+noall', '+answer', '-p', String(t.port), `@${t.server}`, ...queries], {
     allowFailure: true,

@@ -40,7 +40,7 @@ export function dnsStep(tools: Pick<StepTools, 'run' | 'addresses'>): FirstbootS
           retryable: true,
           hint: 'retried: the network may not be configured yet',
         });
-      const have = (await queryPrimaryTypes(tools.run, t, fqdn, ['A', 'AAAA'])) as Record<'A' | 'AAAA', string[]>;
+      const have = await queryPrimaryTypes(tools.run, t, fqdn, ['A', 'AAAA'] as const);
       const stale = [...have.A.filter((a) => !want.A.includes(a)), ...have.AAAA.filter((a) => !want.AAAA.includes(a))];
       if (!same(have.A, want.A) || !same(have.AAAA, want.AAAA)) {
         const ops: UpdateOp[] = [];
@@ -51,7 +51,7 @@ export function dnsStep(tools: Pick<StepTools, 'run' | 'addresses'>): FirstbootS
         }
         await sendUpdate(tools.run, file, key, t, ops, ctx.emit);
       }
-      const got = (await queryPrimaryTypes(tools.run, t, fqdn, ['A', 'AAAA'])) as Record<'A' | 'AAAA', string[]>;
+      const got = await queryPrimaryTypes(tools.run, t, fqdn, ['A', 'AAAA'] as const);
       if (!same(got.A, want.A) || !same(got.AAAA, want.AAAA))
         throw new StepError(
           'E_DNS_VERIFY',

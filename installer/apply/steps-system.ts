@@ -342,9 +342,10 @@ export async function enableUnits(ctx: ApplyContext): Promise<void> {
   // Last of the steps that change /usr (the live packages are gone, the initramfs and GRUB in place).
   const usr = join(ctx.target, 'usr');
   if (!existsSync(usr)) return;
+  const usrTime = statSync(usr, { bigint: true }).mtimeNs;
   await writeFiles(
     ctx,
-    UPDATE_DONE_PATHS.map((p) => file(`update-done:${p}`, p, renderUpdateDone(statSync(usr, { bigint: true }).mtimeNs))),
+    UPDATE_DONE_PATHS.map((p) => file(`update-done:${p}`, p, renderUpdateDone(usrTime))),
   );
   await ctx.run(['touch', '--no-dereference', `--reference=${usr}`, ...UPDATE_DONE_PATHS.map((p) => join(ctx.target, p))], {
     events: ctx.events,
