@@ -6,7 +6,8 @@ import { ACME_WEBROOT } from '../../overlays/panel/nginx.js';
 import { REDACTED } from '../../profiles/redact.js';
 import type { Profile } from '../../profiles/schema/profile.js';
 import { at, readJson, writeAtomic, writeJson } from '../atomic.js';
-import { type DnsTarget, ensureKeyFile, queryPrimary, sendUpdate } from '../dns/nsupdate.js';
+import { type DnsTarget, ensureKeyFile, sendUpdate } from '../dns/nsupdate.js';
+import { queryPrimary } from '../dns/query.js';
 import { ACME_ACCOUNT_KEY, ACME_EAB_FILE, ACME_PENDING_KEY, ACME_STATE_DIR } from '../paths.js';
 import { StepError } from '../step.js';
 import type { StepTools } from '../tools.js';
@@ -190,7 +191,7 @@ async function issueOnce(inp: IssueInput): Promise<{ certPem: string; keyPem: st
         const name = challengeName(authz.identifier.value);
         await sendUpdate(inp.tools.run, key.file, key.key, inp.dns, [{ op: 'add', name, ttl: 60, type: 'TXT', value: keyAuthorization }], emit);
         const until = Date.now() + TXT_VISIBLE_MS;
-        while (!(await queryPrimary(inp.tools.run, inp.dns, name, 'TXT')).includes(keyAuthorization)) {
+        while (!(await queryPrimary(inp.dns, name, 'TXT')).includes(keyAuthorization)) {
           if (Date.now() > until) throw new StepError('E_ACME_DNS01', `the TXT record ${name} does not show at ${inp.dns.server}`, { retryable: true });
           await new Promise((r) => setTimeout(r, 200));
         }

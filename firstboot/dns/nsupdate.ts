@@ -118,7 +118,7 @@ export function classifyUpdateFailure(output: string, names: string[], keyName: 
 /** A run that did not start, as a failed run; a DNS tool missing on the node is no network problem: said as what it is, not retried. */
 function didNotRun(err: Error, tool: string): { exitCode: number; stdout: string; stderr: string } {
   if (/ENOENT/.test(err.message))
-    throw new StepError('E_DNS_TOOL', `${tool} is not installed on this node`, { retryable: false, hint: 'install bind9-dnsutils (nsupdate and dig)' });
+    throw new StepError('E_DNS_TOOL', `${tool} is not installed on this node`, { retryable: false, hint: 'install bind9-dnsutils (nsupdate)' });
   return { exitCode: -1, stdout: '', stderr: err.message };
 }
 
@@ -137,45 +137,4 @@ export async function sendUpdate(run: Runner, keyFile: string, key: TsigKey, t: 
   if (r.exitCode === 0) return;
   const names = [...new Set(ops.map((o) => o.name))];
   throw classifyUpdateFailure(`${r.stdout}\n${r.stderr}`.split(key.secret).join('***'), names, key.name, remote);
-}
-
-/**
- * Pure: the records of `name` by type in dig's `+noall +answer` output (`NAME TTL CLASS TYPE
- * DATA`), only those owned by the name itself (not a CNAME's target), each list sorted.
- */
-export function answersOf<T extends string>(output: string, name: string, types: readonly T[]): Record<T, string[]> {
-  const out = Object.fromEntries(types.map((t) => [t, [] as string[]])) as Record<T, string[]>;
-  const owner = fq(name).toLowerCase();
-  for (const line of output.split('\n')) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 5 || f[0]!.startsWith(';') || f[0]!.toLowerCase() !== owner) continue;
-    const list = (out as Record<string, string[] | undefined>)[f[3]!.toUpperCase()];
-    if (list) list.push(f.slice(4).join(' ').replace(/^"|"$/g, ''));
-  }
-  for (const list of Object.values<string[]>(out)) list.sort();
-  return out;
-}
-
-/**
- * The records of one name as the primary serves them (no recursion, no cache), for several types
- * in one dig: each program start counts on a small or emulated machine.
- */
-export async function queryPrimaryTypes<T extends string>(run: Runner, t: DnsTarget, name: string, types: readonly T[]): Promise<Record<T, string[]>> {
-  const queries = types.flatMap((type) => [fq(name), type]);
-  const r = await run(['dig', '+tcp', '+norecurse', '+time=3', '+tries=2', '+noall', '+answer', '-p', String(t.port), `@${t.server}`, ...queries], {
-    allowFailure: true,
-    timeoutMs: DNS_TIMEOUT_MS,
-  }).catch((err: Error) => didNotRun(err, 'dig'));
-  if (r.exitCode !== 0 || /connection timed out|communications error|no servers could be reached/i.test(r.stdout))
-    throw new StepError('E_DNS_UNREACHABLE', `the name server ${t.server}:${t.port} did not answer a query for ${name} ${types.join('/')}`, {
-      retryable: true,
-      remote: `dns:${t.server}`,
-      hint: 'retried with backoff',
-    });
-  return answersOf(r.stdout, name, types);
-}
-
-/** The records of one name and type as the primary serves them. */
-export async function queryPrimary(run: Runner, t: DnsTarget, name: string, type: string): Promise<string[]> {
-  return (await queryPrimaryTypes(run, t, name, [type]))[type]!;
 }

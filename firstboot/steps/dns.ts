@@ -1,6 +1,7 @@
 import { fqdnOf } from '../../overlays/panel/nginx.js';
 import type { Profile } from '../../profiles/schema/profile.js';
-import { type DnsTarget, type UpdateOp, ensureKeyFile, queryPrimaryTypes, sendUpdate } from '../dns/nsupdate.js';
+import { type DnsTarget, type UpdateOp, ensureKeyFile, sendUpdate } from '../dns/nsupdate.js';
+import { queryPrimaryTypes } from '../dns/query.js';
 import { type FirstbootStep, StepError } from '../step.js';
 import type { StepTools } from '../tools.js';
 
@@ -40,7 +41,7 @@ export function dnsStep(tools: Pick<StepTools, 'run' | 'addresses'>): FirstbootS
           retryable: true,
           hint: 'retried: the network may not be configured yet',
         });
-      const have = await queryPrimaryTypes(tools.run, t, fqdn, ['A', 'AAAA'] as const);
+      const have = await queryPrimaryTypes(t, fqdn, ['A', 'AAAA'] as const);
       const stale = [...have.A.filter((a) => !want.A.includes(a)), ...have.AAAA.filter((a) => !want.AAAA.includes(a))];
       if (!same(have.A, want.A) || !same(have.AAAA, want.AAAA)) {
         const ops: UpdateOp[] = [];
@@ -51,7 +52,7 @@ export function dnsStep(tools: Pick<StepTools, 'run' | 'addresses'>): FirstbootS
         }
         await sendUpdate(tools.run, file, key, t, ops, ctx.emit);
       }
-      const got = await queryPrimaryTypes(tools.run, t, fqdn, ['A', 'AAAA'] as const);
+      const got = await queryPrimaryTypes(t, fqdn, ['A', 'AAAA'] as const);
       if (!same(got.A, want.A) || !same(got.AAAA, want.AAAA))
         throw new StepError(
           'E_DNS_VERIFY',
