@@ -74,7 +74,9 @@ describe('asking the primary over TCP', () => {
   it('a server that does not answer, closes early or is not there is unreachable, retryable, in bounded time', async () => {
     const silent = await peer(() => undefined);
     closers.push(silent.close);
-    await expect(askPrimary({ server: '127.0.0.1', port: silent.port, zone: 'x' }, [{ name: 'n.x', type: 'A' }], 300)).rejects.toThrow(/no answer within 0.3 s/);
+    await expect(askPrimary({ server: '127.0.0.1', port: silent.port, zone: 'x' }, [{ name: 'n.x', type: 'A' }], 300)).rejects.toThrow(
+      /no answer within 0.3 s/,
+    );
     const rude = await peer((_q, socket) => socket.end());
     closers.push(rude.close);
     await expect(queryPrimaryTypes({ server: '127.0.0.1', port: rude.port, zone: 'x' }, 'n.x', ['A'])).rejects.toMatchObject({

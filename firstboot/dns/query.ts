@@ -88,11 +88,15 @@ export async function queryPrimaryTypes<T extends string>(t: DnsTarget, name: st
       types.map((type) => ({ name, type })),
     );
   } catch (err) {
-    throw new StepError('E_DNS_UNREACHABLE', `the name server ${t.server}:${t.port} did not answer a query for ${name} ${types.join('/')}: ${(err as Error).message}`, {
-      retryable: true,
-      remote: `dns:${t.server}`,
-      hint: 'retried with backoff',
-    });
+    throw new StepError(
+      'E_DNS_UNREACHABLE',
+      `the name server ${t.server}:${t.port} did not answer a query for ${name} ${types.join('/')}: ${(err as Error).message}`,
+      {
+        retryable: true,
+        remote: `dns:${t.server}`,
+        hint: 'retried with backoff',
+      },
+    );
   }
   return recordsOf(responses, name, types);
 }
