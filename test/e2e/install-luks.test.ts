@@ -24,7 +24,7 @@ const PROFILE = join(repo, 'test/fixtures/profiles/e2e-luks.yaml');
 const PASSPHRASE: string = parse(readFileSync(PROFILE, 'utf8')).install.storage.encryption.passphrase;
 const INSTALL_MS = 1_500_000;
 const BOOT_MS = 600_000;
-const DISK_BYTES = 16 * 1024 ** 3;
+const DISK_BYTES = 20 * 1024 ** 3;
 
 let dir: string;
 let out: string;
