@@ -1,3 +1,4 @@
+import { TOOL_ENTRY, TOOL_LIB } from '../core/tool-paths.js';
 import { cpSync, mkdirSync, rmSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../core/run.js';
@@ -54,7 +55,7 @@ export interface DebOptions {
 /** Builds debvisor_<version>_all.deb: the tool bundled (bundle.ts) with its data files and run-time npm modules, a /usr/bin wrapper. */
 export async function buildDeb(o: DebOptions): Promise<string> {
   const stage = join(o.work, 'deb-root');
-  const lib = join(stage, 'usr/lib/debvisor');
+  const lib = join(stage, TOOL_LIB);
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(lib, { recursive: true });
   const r = { events: o.events, logFile: o.logFile, env: o.env, cwd: o.repo };
@@ -63,7 +64,7 @@ export async function buildDeb(o: DebOptions): Promise<string> {
   const bundled = await bundleTool(lib);
   writeFileSync(o.logFile, `bundle: ${bundled.warnings.length} warnings\n${bundled.warnings.join('\n')}\n`, { flag: 'a' });
   mkdirSync(join(stage, 'usr/bin'), { recursive: true });
-  writeFileSync(join(stage, 'usr/bin/debvisor'), '#!/bin/sh\nexec /usr/bin/node /usr/lib/debvisor/bin/debvisor.js "$@"\n');
+  writeFileSync(join(stage, 'usr/bin/debvisor'), `#!/bin/sh\nexec /usr/bin/node ${TOOL_ENTRY} "$@"\n`);
   chmodSync(join(stage, 'usr/bin/debvisor'), 0o755);
   mkdirSync(join(stage, 'usr/share/doc/debvisor'), { recursive: true });
   cpSync(join(o.repo, 'LICENSE'), join(stage, 'usr/share/doc/debvisor/copyright'));

@@ -11,6 +11,8 @@ export const BREAKERS_FILE = `${STATE_DIR}/breakers.json`;
 export const SUMMARY_FILE = `${STATE_DIR}/summary.json`;
 /** The effective profile the installer saved (secrets removed; they live in the root-only files below). */
 export const NODE_PROFILE = '/etc/debvisor/installed-profile.yaml';
+/** Its checked form (defaults filled), keyed by the file's SHA-256 and the tool's version: see profile.ts. */
+export const NODE_PROFILE_CACHE = `${STATE_DIR}/installed-profile.json`;
 /** The node's TSIG key in BIND key-file syntax (`nsupdate -k`), mode 0600, owned by root. */
 export const TSIG_KEY_FILE = '/etc/debvisor/dns/tsig.key';
 /** ACME state: the account key, the certificate key of an order under way, the account URL. */

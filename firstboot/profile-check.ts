@@ -5,8 +5,6 @@ import { loadProfile } from '../profiles/load.js';
 import { REDACTED } from '../profiles/redact.js';
 import type { Profile } from '../profiles/schema/profile.js';
 import { profileKind } from '../profiles/validate.js';
-import { at } from './atomic.js';
-import { NODE_PROFILE } from './paths.js';
 
 /** The value at a JSON pointer, or undefined. */
 function pointer(value: unknown, path: string): unknown {
@@ -16,12 +14,11 @@ function pointer(value: unknown, path: string): unknown {
 }
 
 /**
- * The node's profile as first boot uses it: the installer's copy (secrets redacted; the steps
- * read the real ones from their root-only files) or a full profile given with --profile. A
+ * A node profile file checked as first boot needs it: the installer's copy (secrets redacted; the
+ * steps read the real ones from their root-only files) or a full profile given with --profile. A
  * redacted secret is not an error here; every other problem is.
  */
-export function loadNodeProfile(root: string, file?: string): Profile {
-  const path = file ?? at(root, NODE_PROFILE);
+export function checkNodeProfile(path: string): Profile {
   const loaded = loadProfile(path);
   const fail = (lines: string[]) =>
     new DebvisorError('E_NODE_PROFILE', `the node profile ${path} cannot be used`, {

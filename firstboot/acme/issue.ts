@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import * as acme from 'acme-client';
+import * as acme from './acme-client.js';
 import type { Emitter } from '../../core/events.js';
 import { ACME_WEBROOT } from '../../overlays/panel/nginx.js';
 import { REDACTED } from '../../profiles/redact.js';

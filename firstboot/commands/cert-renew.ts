@@ -18,7 +18,7 @@ export default defineCommand({
   async run({ values, io }) {
     const root = values.root ?? '/';
     const emit = createEmitter({ sinks: [plainSink(io.stdout)] }).stage('cert');
-    const profile = loadNodeProfile(root, values.profile);
+    const profile = await loadNodeProfile(root, values.profile);
     if (!profile.tls.acme.enabled) {
       io.stdout.write('ACME is off (tls.acme.enabled: false): nothing to renew\n');
       return EXIT.ok;

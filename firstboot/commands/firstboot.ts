@@ -21,7 +21,7 @@ export default defineCommand({
   async run({ values, io }) {
     const root = values.root ?? '/';
     const emit = createEmitter({ sinks: [plainSink(io.stdout)] });
-    const profile = loadNodeProfile(root, values.profile);
+    const profile = await loadNodeProfile(root, values.profile, { keep: true });
     const o = readOverrides();
     const tools = toolsFrom(o);
     const r = await runMachine({

@@ -32,7 +32,7 @@ export default defineCommand({
     let name = s.node ?? 'this node';
     if (!s.node) {
       try {
-        name = fqdnOf(loadNodeProfile(root));
+        name = fqdnOf(await loadNodeProfile(root));
       } catch {
         /* status still shows without a readable profile */
       }

@@ -11,7 +11,7 @@ import { loadFactsFile } from '../facts/facts-file.js';
 import { planInstall } from '../plan/plan-install.js';
 import type { InstallPlan } from '../plan/types.js';
 import { applyPlan, targetRefusal } from './apply-plan.js';
-import type { ApplyContext } from './context.js';
+import { type ApplyContext, renderInstalledProfile } from './context.js';
 import { espDirs } from './steps-system.js';
 import { recordGrubEfiImage } from '../../test/fixtures/recording-runner.js';
 
@@ -82,7 +82,7 @@ function context(profile: ApplyContext['profile'], facts: HardwareFacts, plan: I
     target,
     squashfs: fileURLToPath(import.meta.url),
     liveCmdline: 'BOOT_IMAGE=/live/vmlinuz boot=live components console=tty0 console=ttyS0,115200n8 debvisor.mode=unattended',
-    profileYaml: 'version: 1\n',
+    profileYaml: renderInstalledProfile(profile),
     logDir,
     run: runner,
     events: createEmitter({ sinks: [sink] }),

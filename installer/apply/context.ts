@@ -1,4 +1,6 @@
+import { stringify } from 'yaml';
 import type { Emitter } from '../../core/events.js';
+import { redactSecrets } from '../../profiles/redact.js';
 import type { RunOptions, RunResult } from '../../core/run.js';
 import type { HardwareFacts } from '../../profiles/facts.js';
 import type { Profile } from '../../profiles/schema/profile.js';
@@ -17,6 +19,11 @@ export const LIVE_LOG_DIR = '/run/debvisor/install';
 /** Where they end up on the installed node. */
 export const TARGET_LOG_DIR = '/var/log/debvisor';
 export const INSTALLED_PROFILE = '/etc/debvisor/installed-profile.yaml';
+
+/** Pure: the text saved as INSTALLED_PROFILE: the effective profile, its secrets removed. */
+export function renderInstalledProfile(profile: Profile): string {
+  return `# The effective profile this node was installed with; secrets removed.\n${stringify(redactSecrets(profile))}`;
+}
 
 /** Everything a step needs: the plan decides, the step acts through `run` and the target root. */
 export interface ApplyContext {

@@ -1,3 +1,4 @@
+import { SHORT_RUN_NODE } from '../../core/tool-paths.js';
 import type { InstallPlan, NetworkPlan } from '../plan/types.js';
 
 /** Where the .link files that pin interface names by MAC go. */
@@ -135,7 +136,7 @@ After=network-online.target local-fs.target
 Type=oneshot
 # Node trusts its own CA bundle by default; this makes it use the system store (ca-certificates, update-ca-certificates).
 Environment=NODE_OPTIONS=--use-openssl-ca
-ExecStart=/usr/bin/debvisor firstboot
+ExecStart=${SHORT_RUN_NODE.join(' ')} firstboot
 # The node is ready sooner when first boot goes before the daemons starting beside it (nginx, sshd,
 # fail2ban): on a small machine they compete for the same CPU, and none of them is waited for.
 CPUWeight=1000
@@ -188,7 +189,7 @@ After=network-online.target
 [Service]
 Type=oneshot
 Environment=NODE_OPTIONS=--use-openssl-ca
-ExecStart=/usr/bin/debvisor cert renew
+ExecStart=${SHORT_RUN_NODE.join(' ')} cert renew
 `;
 export const CERT_RENEW_TIMER_PATH = '/etc/systemd/system/debvisor-cert-renew.timer';
 export const CERT_RENEW_TIMER = `[Unit]

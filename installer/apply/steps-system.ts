@@ -31,6 +31,8 @@ import {
   renderUpdateDone,
 } from './node-files.js';
 import { renderSecretFiles } from '../../firstboot/secrets.js';
+import { checkedNodeProfileCache } from '../../firstboot/profile.js';
+import { NODE_PROFILE_CACHE } from '../../firstboot/paths.js';
 import { INSTALLED_PROFILE, TARGET_LOG_DIR } from './context.js';
 import { ESP_MOUNT } from '../plan/storage.js';
 import { EFI_REMOVABLE_PATH } from '../plan/boot.js';
@@ -357,6 +359,9 @@ export async function saveProfile(ctx: ApplyContext): Promise<void> {
   // The saved profile has its secrets redacted; first boot reads the ones it needs (TSIG key,
   // ACME EAB key) from root-only files instead.
   await writeFiles(ctx, [file('installed-profile', INSTALLED_PROFILE, ctx.profileYaml, 0o600), ...renderSecretFiles(ctx.profile)]);
+  // Its checked form for first boot (firstboot/profile.ts): the node's first start skips the YAML parser and the schema checks.
+  const checked = await checkedNodeProfileCache(join(ctx.target, INSTALLED_PROFILE));
+  await writeFiles(ctx, [file('installed-profile-checked', NODE_PROFILE_CACHE, checked, 0o600)]);
 }
 
 /** The install log and events so far, onto the node (the rest of the run stays on the live system's console). */

@@ -90,7 +90,7 @@ export function planSteps(p: Parts): PlanStep[] {
       id: 'enable-units',
       does: `enable ${[...p.firstBootUnits, ...p.enabledUnits].join(', ')}; mark /etc and /var up to date with /usr (first boot skips ldconfig, catalog and sysusers)`,
     },
-    { id: 'save-profile', does: 'save the effective profile, secrets removed, as /etc/debvisor/installed-profile.yaml' },
+    { id: 'save-profile', does: 'save the effective profile, secrets removed, as /etc/debvisor/installed-profile.yaml, and its checked form for first boot' },
     { id: 'save-logs', does: 'copy the install log and events to /var/log/debvisor/' },
     { id: 'finish', does: `unmount /target${e ? `, close ${e.name}` : ''} and ${p.finish}` },
   );

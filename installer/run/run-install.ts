@@ -12,7 +12,7 @@ import type { HardwareFacts } from '../../profiles/facts.js';
 import { redactSecrets } from '../../profiles/redact.js';
 import { validateProfile, type ValidationResult } from '../../profiles/validate.js';
 import { applyPlan } from '../apply/apply-plan.js';
-import { DEFAULT_TARGET, LIVE_LOG_DIR, LIVE_SQUASHFS, type ApplyContext, type Runner } from '../apply/context.js';
+import { DEFAULT_TARGET, LIVE_LOG_DIR, LIVE_SQUASHFS, renderInstalledProfile, type ApplyContext, type Runner } from '../apply/context.js';
 import { createAccountsOnTarget, renderDefaultsOnTarget } from '../apply/on-target.js';
 import { loadFactsFile } from '../facts/facts-file.js';
 import { gatherFacts } from '../facts/gather.js';
@@ -266,7 +266,7 @@ export async function runInstall(opts: RunInstallOptions): Promise<RunInstallRes
       target: opts.target ?? DEFAULT_TARGET,
       squashfs: opts.squashfs ?? LIVE_SQUASHFS,
       liveCmdline: readCmdline(),
-      profileYaml: `# The effective profile this node was installed with; secrets removed.\n${stringify(redactSecrets(valid.profile))}`,
+      profileYaml: renderInstalledProfile(valid.profile),
       logDir: log.dir,
       run: runner,
       events,
