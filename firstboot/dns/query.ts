@@ -30,9 +30,9 @@ export function recordsOf<T extends string>(responses: readonly Packet[], name: 
 
 /**
  * Sends the questions over one TCP connection (pipelined, RFC 7766) without recursion, so the
- * primary answers from its zone; in process, because a program start (dig) costs a second on a
- * small or emulated machine and first boot asks up to four times. TCP as nsupdate -v: it passes
- * where UDP does not (NAT, tunnels, QEMU's guestfwd).
+ * primary answers from its zone. In process: first boot asks up to four times, and each dig is a
+ * program start (0.2 s in a quiet emulated guest, more while the boot's daemons start). TCP as
+ * nsupdate -v: it passes where UDP does not (NAT, tunnels, QEMU's guestfwd).
  */
 export function askPrimary(t: DnsTarget, questions: readonly { name: string; type: string }[], timeoutMs = DNS_TIMEOUT_MS): Promise<Packet[]> {
   return new Promise((resolve, reject) => {
