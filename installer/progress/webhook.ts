@@ -155,7 +155,8 @@ export function webhookSink(opts: WebhookOptions): WebhookSink {
         stats.lastError = `${url.origin}${url.pathname} answered ${status}`;
         if (!retryableStatus(status)) break;
       } catch (err) {
-        stats.lastError = `${url.origin}${url.pathname}: ${(err as Error).message}`;
+        // Our own stop at the end of the install is not what went wrong: the error before it (if any) says more.
+        if (!(closed && stats.lastError)) stats.lastError = `${url.origin}${url.pathname}: ${(err as Error).message}`;
       }
     }
     if (closed) stats.dropped++;

@@ -182,7 +182,7 @@ describe('the progress webhook, over HTTPS on loopback', () => {
   });
 
   it('verifies the certificate: without the test CA nothing is delivered (and the install goes on)', async () => {
-    const o = options(profile(), { dryRun: true, webhookCa: undefined, webhookFlushMs: 500 });
+    const o = options(profile(), { dryRun: true, webhookCa: undefined, webhookFlushMs: 1500 });
     expect((await runInstall(o)).ok).toBe(true);
     expect(received).toEqual([]);
     expect(readFileSync(join(o.logDir, 'install.log'), 'utf8')).toMatch(/webhook: 0 of \d+ events delivered.*last error: .*(certificate|issuer)/);
