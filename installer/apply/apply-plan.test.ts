@@ -12,7 +12,7 @@ import { planInstall } from '../plan/plan-install.js';
 import type { InstallPlan } from '../plan/types.js';
 import { applyPlan, targetRefusal } from './apply-plan.js';
 import { type ApplyContext, renderInstalledProfile } from './context.js';
-import { espDirs } from './steps-system.js';
+import { espDirs, saveProfile } from './steps-system.js';
 import { recordGrubEfiImage } from '../../test/fixtures/recording-runner.js';
 
 /**
@@ -248,5 +248,22 @@ describe('install apply: the executor follows the plan (recorded commands, golde
     const { ctx } = context(profile, facts, plan, runner);
     await expect(applyPlan(ctx)).rejects.toMatchObject({ code: 'E_APPLY_UNSUPPORTED' });
     expect(calls).toHaveLength(0);
+  });
+});
+
+describe('save-profile', () => {
+  it("keeps first boot's checked form of the saved profile; a profile first boot would refuse is said, not kept, and does not fail the install", async () => {
+    const { profile, facts } = load('lvm-thin-one-nvme', 'one-disk', '');
+    const plan = planInstall(profile, facts);
+    const { ctx, target, sink } = context(profile, facts, plan, recorder(plan, undefined).runner);
+    await saveProfile(ctx);
+    const cache = JSON.parse(readFileSync(join(target, 'var/lib/debvisor/firstboot/installed-profile.json'), 'utf8'));
+    expect(cache.profile.node.hostname).toBe(profile.node.hostname);
+    rmSync(join(target, 'var/lib/debvisor/firstboot/installed-profile.json'));
+    await saveProfile({ ...ctx, profileYaml: 'version: 1\nnode: { hostname: "not a name!" }\n' });
+    expect(existsSync(join(target, 'var/lib/debvisor/firstboot/installed-profile.json'))).toBe(false);
+    expect(sink.events.some((e) => e.level === 'warn' && /first boot will refuse the saved profile: the node profile .* cannot be used/.test(e.message))).toBe(
+      true,
+    );
   });
 });

@@ -360,7 +360,15 @@ export async function saveProfile(ctx: ApplyContext): Promise<void> {
   // ACME EAB key) from root-only files instead.
   await writeFiles(ctx, [file('installed-profile', INSTALLED_PROFILE, ctx.profileYaml, 0o600), ...renderSecretFiles(ctx.profile)]);
   // Its checked form for first boot (firstboot/profile.ts): the node's first start skips the YAML parser and the schema checks.
-  const checked = await checkedNodeProfileCache(join(ctx.target, INSTALLED_PROFILE));
+  // A saved profile first boot would refuse does not fail the install here, at its end: it is said now and again by first boot.
+  let checked: string;
+  try {
+    checked = await checkedNodeProfileCache(join(ctx.target, INSTALLED_PROFILE));
+  } catch (err) {
+    const e = err as Error & { details?: string[] };
+    ctx.events.warn(`first boot will refuse the saved profile: ${[e.message, ...(e.details ?? [])].join('; ')}`, { step: 'save-profile' });
+    return;
+  }
   await writeFiles(ctx, [file('installed-profile-checked', NODE_PROFILE_CACHE, checked, 0o600)]);
 }
 
