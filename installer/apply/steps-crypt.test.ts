@@ -2,9 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { REDACTED } from '../../profiles/redact.js';
 import type { EncryptionPlan } from '../plan/types.js';
 import type { ApplyContext } from './context.js';
-import { createEmitter, memorySink } from '../../core/events.js';
-import type { RunOptions, RunResult } from '../../core/run.js';
-import { DEACTIVATE_ATTEMPTS, closeEncryption, luksFormatArgv, luksOpenArgv, passphraseOf, renderCrypttab } from './steps-crypt.js';
+import { luksFormatArgv, luksOpenArgv, passphraseOf, renderCrypttab } from './steps-crypt.js';
 
 const e: EncryptionPlan = {
   type: 'luks2',
@@ -53,50 +51,5 @@ describe('LUKS2 steps', () => {
     expect(renderCrypttab(e, '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0')).toMatch(
       /^debvisor_crypt\tUUID=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\tnone\tluks,discard,initramfs$/m,
     );
-  });
-});
-
-describe('closing the container at the end', () => {
-  /** A context whose vgchange fails `failures` times ("in use"), then succeeds; the calls recorded. */
-  const closing = (failures: number) => {
-    const calls: string[] = [];
-    let left = failures;
-    const run = async (argv: string[], o: RunOptions = {}): Promise<RunResult> => {
-      calls.push(argv.join(' '));
-      if (argv[0] === 'vgchange' && left-- > 0) {
-        const r = { exitCode: 5, stdout: '', stderr: 'Logical volume pve/root contains a filesystem in use.' } as RunResult;
-        if (o.allowFailure) return r;
-        throw new Error(`command failed (exit code 5): ${argv.join(' ')}`);
-      }
-      return { exitCode: 0, stdout: '', stderr: '' } as RunResult;
-    };
-    const ctx = {
-      plan: { encryption: e, storage: { kind: 'lvm-thin', vg: 'pve' } },
-      state: { opened: true },
-      run,
-      events: createEmitter({ sinks: [memorySink()] }),
-      luks: { deactivateRetryMs: 1 },
-    } as unknown as ApplyContext;
-    return { ctx, calls };
-  };
-
-  it('deactivates the volume group, trying again (settled) while the root LV is still in use, then closes the mapping', async () => {
-    const { ctx, calls } = closing(2);
-    await closeEncryption(ctx, 'finish');
-    expect(calls).toEqual([
-      'vgchange --activate n pve',
-      'udevadm settle --timeout=5',
-      'vgchange --activate n pve',
-      'udevadm settle --timeout=5',
-      'vgchange --activate n pve',
-      'cryptsetup close debvisor_crypt',
-    ]);
-  });
-
-  it("gives up after a bounded number of attempts with the tool's error, and leaves the mapping open", async () => {
-    const { ctx, calls } = closing(1000);
-    await expect(closeEncryption(ctx, 'finish')).rejects.toThrow(/exit code 5.*vgchange --activate n pve/);
-    expect(calls.filter((c) => c.startsWith('vgchange'))).toHaveLength(DEACTIVATE_ATTEMPTS);
-    expect(calls).not.toContain('cryptsetup close debvisor_crypt');
   });
 });

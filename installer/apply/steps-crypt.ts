@@ -23,12 +23,7 @@ export interface LuksOptions {
   pbkdfMemoryKiB?: number;
   pbkdfIterations?: number;
   keyDirParent?: string;
-  /** Pause between attempts to deactivate the volume group at the end (1 s; short in tests). */
-  deactivateRetryMs?: number;
 }
-
-/** Attempts at deactivating the volume group before the container is closed (about ten seconds in all). */
-export const DEACTIVATE_ATTEMPTS = 10;
 
 function encryption(ctx: ApplyContext): EncryptionPlan {
   const e = ctx.plan.encryption;
@@ -131,18 +126,7 @@ export async function closeEncryption(ctx: ApplyContext, step: string): Promise<
   const e = ctx.plan.encryption;
   if (e === 'none' || !ctx.state.opened) return;
   const o = { events: ctx.events, step };
-  if (ctx.plan.storage?.kind === 'lvm-thin') {
-    // Just after the unmount the root LV can still count as in use for a moment (an encrypted
-    // install in QEMU: "contains a filesystem in use" 0.3 s after umount, once in two runs):
-    // settle and try again, a bounded number of times; the last failure is the step's error.
-    const argv = ['vgchange', '--activate', 'n', ctx.plan.storage.vg];
-    for (let attempt = 1; ; attempt++) {
-      const r = await ctx.run(argv, { ...o, allowFailure: attempt < DEACTIVATE_ATTEMPTS });
-      if (r.exitCode === 0) break;
-      await ctx.run(['udevadm', 'settle', '--timeout=5'], { ...o, allowFailure: true });
-      await new Promise((resolve) => setTimeout(resolve, ctx.luks?.deactivateRetryMs ?? 1000));
-    }
-  }
+  if (ctx.plan.storage?.kind === 'lvm-thin') await ctx.run(['vgchange', '--activate', 'n', ctx.plan.storage.vg], o);
   await ctx.run(['cryptsetup', 'close', e.name], o);
   ctx.state.opened = undefined;
 }
