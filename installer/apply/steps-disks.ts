@@ -162,6 +162,11 @@ export async function mountTarget(ctx: ApplyContext): Promise<void> {
   const root = ctx.plan.filesystems.find((f) => f.mount === '/')!;
   const esp = ctx.plan.filesystems.find((f) => f.mount === ESP_MOUNT)!;
   mkdirSync(ctx.target, { recursive: true });
+  // The target on a private mount point: under the live system's shared root every mount of the
+  // install would also appear in the namespaces of the services running beside it, where our
+  // unmount does not reach the private binds; their copies kept the root filesystem in use after
+  // `umount --recursive` (an encrypted install could not deactivate its volume group).
+  await ctx.run(['mount', '--bind', '--make-private', ctx.target, ctx.target], o);
   await ctx.run(['mount', root.device, ctx.target], o);
   ctx.state.mounted = true;
   // An encrypted install's plain /boot, before the ESP that is mounted inside it.
