@@ -191,7 +191,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const repo = resolve(opts.repo);
   const { spec, file: specFile } = loadBuildSpec(opts.spec, repo);
   if (process.getuid?.() !== 0)
-    throw new DebvisorError('E_BUILD_ROOT', 'building the ISO needs root (debootstrap and chroots); nothing was built', {
+    throw new DebvisorError('E_BUILD_ROOT', 'building the ISO needs root (mmdebstrap and chroots); nothing was built', {
       hint: 'run it as root, for example sudo npm run iso',
     });
   const version = readVersion(repo);
@@ -208,7 +208,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const env = { ...(process.env as Record<string, string>), SOURCE_DATE_EPOCH: String(epoch), LC_ALL: 'C.UTF-8', DEBIAN_FRONTEND: 'noninteractive' };
   const tools = {
     'live-build': await toolVersion('live-build'),
-    debootstrap: await toolVersion('debootstrap'),
+    mmdebstrap: await toolVersion('mmdebstrap'),
     xorriso: await toolVersion('xorriso'),
     'squashfs-tools': await toolVersion('squashfs-tools'),
   };

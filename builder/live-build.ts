@@ -455,7 +455,7 @@ export const LIVE_HARDENING_HOOK = [
   '#!/bin/sh',
   'set -e',
   'rm -f /usr/lib/live/config/0030-user-setup /usr/lib/live/config/0030-live-debconfig_passwd /usr/lib/live/config/0040-sudo',
-  '# root must stay without a password (debootstrap leaves it locked).',
+  '# root must stay without a password (the bootstrap leaves it locked).',
   "grep -q '^root:[*!]' /etc/shadow",
   'systemctl disable ssh.service',
   'systemctl enable debvisor-live-firewall.service debvisor-unattended.service debvisor-installer-tty1.service debvisor-installer-ttyS0.service',

@@ -6,10 +6,12 @@ import { createEmitter, memorySink } from '../core/events.js';
 import { throttledProgress } from './build.js';
 import { testDir } from '../test/unit/helpers/temp-dir.js';
 
-/** Lines as live-build, apt and xorriso write them into a stage's log. */
+/** Lines as mmdebstrap, live-build, apt and xorriso write them into a stage's log. */
 const CAPTURED = [
-  'I: Retrieving libc6 2.41-12',
-  'I: Configuring util-linux...',
+  'I: automatically chosen mode: root',
+  'I: downloading packages with apt...',
+  'I: installing remaining packages inside the chroot...',
+  'I: success in 14.1531 seconds',
   'P: Begin installing packages (install pass)...',
   'Reading package lists...',
   '0 upgraded, 3 newly installed, 0 to remove and 0 not upgraded.',
@@ -29,8 +31,8 @@ describe('progress from the build logs', () => {
     const parse = createProgressParser();
     const updates = CAPTURED.map(parse).filter((u) => u !== undefined);
     expect(updates.map((u) => u.message)).toEqual([
-      'debootstrap: retrieving libc6 2.41-12',
-      'debootstrap: configuring util-linux',
+      'mmdebstrap: downloading packages with apt',
+      'mmdebstrap: installing remaining packages inside the chroot',
       'installing packages (install pass)',
       'installing packages: 0/3',
       'installing packages: 1/3 (libuv1t64)',

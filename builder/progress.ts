@@ -9,7 +9,7 @@ export interface ProgressUpdate {
 }
 
 /**
- * Reads live-build's, apt's and xorriso's output line by line: apt's package count ("N newly
+ * Reads live-build's, mmdebstrap's, apt's and xorriso's output line by line: apt's package count ("N newly
  * installed") and its "Setting up" lines, xorriso's "% done" lines, and live-build's "P: Begin
  * ..." step messages. One parser per command; pure, so captured logs test it.
  */
@@ -37,8 +37,9 @@ export function createProgressParser(): (line: string) => ProgressUpdate | undef
     }
     m = /^xorriso : UPDATE :\s+([\d.]+)% done/.exec(line) ?? /^\s*([\d.]+)% done, estimate finish/.exec(line);
     if (m) return { fraction: Math.min(Number(m[1]) / 100, 1), message: `writing the ISO (xorriso): ${Math.round(Number(m[1]))}%` };
-    m = /^I: (Retrieving|Validating|Extracting|Unpacking|Configuring|Installing) (.*?)\.*$/.exec(line);
-    if (m) return { message: `debootstrap: ${m[1]!.toLowerCase()} ${m[2]}` };
+    // mmdebstrap's phases.
+    m = /^I: ((?:running|downloading|extracting|installing|cleaning) .*?)\.*$/.exec(line);
+    if (m) return { message: `mmdebstrap: ${m[1]}` };
     m = /^P: (Begin .*?)\.*$/.exec(line);
     if (m) return { message: m[1]!.replace(/^Begin /, '').replace(/^./, (c) => c.toLowerCase()) };
     return undefined;

@@ -176,6 +176,26 @@ describe('the first-boot state machine', () => {
     expect(calls).toBe(2);
   });
 
+  it('a refusal (not retryable) is an answer: it does not open the remote’s breaker, and closes one an outage opened', async () => {
+    const t = fakeTime();
+    let refuse = false;
+    const steps = [
+      step('cert', 'remote', async () => {
+        if (refuse) throw new StepError('E_ACME_EAB', 'the CA refused the external account binding', { retryable: false, remote: 'acme:https://ca/dir' });
+        throw down();
+      }),
+    ];
+    const o = { root, profile, steps, emit: silentEmitter, timing: { ...timing, stepDeadlineMs: 1 }, random: () => 0, now: t.now, sleep: t.sleep };
+    for (let i = 0; i < 3; i++) await runMachine({ ...o, retryNow: true });
+    expect(new StateStore(root).breakers()['acme:https://ca/dir']?.openUntil).toBeGreaterThan(t.now());
+    refuse = true;
+    for (let i = 0; i < 4; i++) await runMachine({ ...o, retryNow: true });
+    const b = new StateStore(root).breakers()['acme:https://ca/dir'];
+    expect(b?.openUntil).toBeUndefined();
+    expect(b?.failures).toBe(0);
+    expect(new StateStore(root).load('cert', 'remote')).toMatchObject({ status: 'failed', lastError: { code: 'E_ACME_EAB' } });
+  });
+
   it('a failed local step makes the node failed but the later steps (hand-off) still run', async () => {
     const ran: string[] = [];
     const steps = [

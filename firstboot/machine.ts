@@ -197,7 +197,9 @@ export async function runMachine(opts: MachineOptions): Promise<MachineResult> {
           rec.failures += 1;
           if (e.remote) {
             rec.remote = e.remote;
-            breakers[e.remote] = breakerAfter(breakers[e.remote], false, now(), timing.breaker, e.message);
+            // A refusal the operator must fix (wrong key, bad EAB, not a directory) is an answer:
+            // the remote is up, and its breaker must not keep the fixed configuration waiting.
+            breakers[e.remote] = breakerAfter(breakers[e.remote], !e.retryable, now(), timing.breaker, e.message);
             store.saveBreakers(breakers);
           }
           const fields = { step: step.name, code: e.code, ...(e.hint ? { hint: e.hint } : {}) };

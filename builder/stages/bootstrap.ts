@@ -1,25 +1,69 @@
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { run } from '../../core/run.js';
 import { configure } from '../lb-tree.js';
-import { lbConfigGroups } from '../live-build.js';
+import { lbConfigGroups, mirrorOf } from '../live-build.js';
+import { createProgressParser } from '../progress.js';
 import { sha256 } from '../sources.js';
+import type { BuildSpec } from '../spec-schema.js';
 import type { Stage } from './stage.js';
 
-/** debootstrap of the suite; live-build keeps it in cache/bootstrap for the chroot stage. */
+/**
+ * mmdebstrap's command for the suite: the package set debootstrap installs (its `debootstrap`
+ * variant: Essential, required, important and apt), signatures checked by apt with the host's
+ * Debian archive keyring. It installs with apt and dpkg in one pass, where debootstrap
+ * configures package by package: about 15 s here against debootstrap's 57 s.
+ */
+export function mmdebstrapArgv(spec: BuildSpec, target: string): string[] {
+  return [
+    'mmdebstrap',
+    '--mode=root',
+    '--variant=debootstrap',
+    '--architectures=amd64',
+    '--components=main',
+    '--aptopt=Acquire::Retries "5"',
+    // A snapshot's Release files are past their Valid-Until date by design (as in the chroot's apt options).
+    ...(spec.snapshot ? ['--aptopt=Acquire::Check-Valid-Until "false"'] : []),
+    spec.suite,
+    target,
+    mirrorOf(spec),
+  ];
+}
+
+/**
+ * The suite bootstrapped by mmdebstrap into live-build's bootstrap cache (cache/bootstrap),
+ * where `lb bootstrap` in the chroot stage restores it from, as it would a debootstrap of its own.
+ */
 export const bootstrap: Stage = {
   name: 'bootstrap',
-  summary: 'debootstrap the suite (kept by live-build in its cache/bootstrap)',
+  summary: 'mmdebstrap of the suite into live-build’s bootstrap cache',
   after: [],
   inputs: (ctx) => ({
     'lb config (bootstrap)': sha256(JSON.stringify(lbConfigGroups(ctx.spec, ctx.version).bootstrap)),
+    mmdebstrap: sha256(JSON.stringify(mmdebstrapArgv(ctx.spec, ''))),
     'live-build': ctx.tools['live-build']!,
-    debootstrap: ctx.tools.debootstrap!,
+    'mmdebstrap version': ctx.tools.mmdebstrap!,
   }),
   done: (ctx) => existsSync(join(ctx.lb, 'cache/bootstrap')),
   run: async (ctx, log) => {
     await ctx.lbRun(['clean', '--purge'], log);
     // Only `lb config` matters here: the other files are written again by the chroot stage.
     await configure(ctx, [], log);
-    await ctx.lbRun(['bootstrap'], log);
+    const dir = join(ctx.lb, 'cache/bootstrap');
+    const partial = `${dir}.partial`;
+    rmSync(partial, { recursive: true, force: true });
+    const parse = createProgressParser();
+    await run(mmdebstrapArgv(ctx.spec, partial), {
+      env: ctx.env,
+      logFile: log,
+      events: ctx.events,
+      onLine: (line) => {
+        const u = parse(line);
+        if (u) ctx.progress('bootstrap', u.fraction, u.message);
+      },
+    });
+    // As live-build's debootstrap step leaves it: no hosts file (its chroot steps write one).
+    rmSync(join(partial, 'etc/hosts'), { force: true });
+    renameSync(partial, dir);
   },
 };

@@ -8,6 +8,7 @@ import { stageKey } from '../stage-cache.js';
 import { planStages } from '../build.js';
 import { layerFiles, layerInputs } from '../packages-layer.js';
 import { imageLbFiles } from '../lb-tree.js';
+import { mmdebstrapArgv } from './bootstrap.js';
 import { STAGE_TABLE, STAGES, type BuildContext, type Stage, type StageName } from './index.js';
 import type { BuildSpec } from '../spec-schema.js';
 import { testDir } from '../../test/unit/helpers/temp-dir.js';
@@ -36,7 +37,7 @@ function fixture(change: (spec: BuildSpec) => BuildSpec = (s) => s, version = '0
     debEpoch: 900,
     layerEpoch: 800,
     env: {},
-    tools: { 'live-build': '1:20230502', debootstrap: '1.0.128', xorriso: '1.5.4', 'squashfs-tools': '4.5.1' },
+    tools: { 'live-build': '1:20230502', mmdebstrap: '1.3.5-7', xorriso: '1.5.4', 'squashfs-tools': '4.5.1' },
     events: silentEmitter,
     debFile: 'debvisor.deb',
     debPath,
@@ -94,6 +95,22 @@ describe('stage keys cover what changes the output', () => {
     const a = await keys(fixture().ctx);
     const b = await keys(fixture((s) => ({ ...s, mirror: 'http://mirror.example.org/debian' })).ctx);
     for (const s of ['bootstrap', 'chroot', 'binary', 'netboot'] as const) expect(b[s]).not.toBe(a[s]);
+  });
+  it('the bootstrap is mmdebstrap of the suite from the mirror, debootstrap’s package set; a snapshot skips Valid-Until', () => {
+    const { ctx } = fixture();
+    const argv = mmdebstrapArgv(ctx.spec, '/t');
+    expect(argv.slice(0, 3)).toEqual(['mmdebstrap', '--mode=root', '--variant=debootstrap']);
+    expect(argv.slice(-3)).toEqual([ctx.spec.suite, '/t', ctx.spec.mirror]);
+    expect(argv.join(' ')).not.toContain('Check-Valid-Until');
+    const pinned = mmdebstrapArgv({ ...ctx.spec, snapshot: '20251101T000000Z' }, '/t');
+    expect(pinned.at(-1)).toBe('http://snapshot.debian.org/archive/debian/20251101T000000Z/');
+    expect(pinned).toContain('--aptopt=Acquire::Check-Valid-Until "false"');
+  });
+  it('the mmdebstrap version changes the bootstrap key', async () => {
+    const a = await keys(fixture().ctx);
+    const other = fixture();
+    other.ctx.tools = { ...other.ctx.tools, mmdebstrap: '1.5.7-1' };
+    expect((await keys(other.ctx)).bootstrap).not.toBe(a.bootstrap);
   });
   it('an include changes the chroot key but not the packages layer; a package list changes both', async () => {
     const plain = fixture();
