@@ -100,7 +100,7 @@ export async function benchNode(): Promise<Record<string, string | number>> {
     );
     copyFileSync(log('plain'), join(out, 'bench-plain-serial.log'));
     figures['plain boot to login (s, from QEMU start)'] = plain.seconds;
-    figures['first boot / plain (goal <= 1.2)'] = round(first.seconds / plain.seconds);
+    figures['first boot / plain (goal <= 1.2)'] = (first.seconds / plain.seconds).toFixed(2);
 
     // The floor, last (it makes a new filesystem on the first disk): the same image, VM and disks;
     // the live system fetched as the install fetched it.
