@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../core/run.js';
 import { configure } from '../lb-tree.js';
@@ -52,6 +52,7 @@ export const bootstrap: Stage = {
     const dir = join(ctx.lb, 'cache/bootstrap');
     const partial = `${dir}.partial`;
     rmSync(partial, { recursive: true, force: true });
+    mkdirSync(partial, { recursive: true });
     const parse = createProgressParser();
     await run(mmdebstrapArgv(ctx.spec, partial), {
       env: ctx.env,
