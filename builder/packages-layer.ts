@@ -142,6 +142,9 @@ export async function writeFileList(ctx: BuildContext): Promise<void> {
 async function makeLayer(ctx: BuildContext, files: LbFile[], log: string): Promise<void> {
   const env = { ...ctx.env, SOURCE_DATE_EPOCH: String(ctx.layerEpoch) };
   await configure(ctx, files, log);
+  // `lb bootstrap` restores the bootstrap stage's cache/bootstrap; marked saved, it does not copy it back again.
+  mkdirSync(join(ctx.lb, '.build'), { recursive: true });
+  writeFileSync(join(ctx.lb, '.build/bootstrap_cache.save'), '');
   await ctx.lbRun(['bootstrap'], log, env);
   // The bootstrap may come from live-build's cache, made before this commit: its file times
   // would then differ from a cold build's. Every file starts at the layer's SOURCE_DATE_EPOCH

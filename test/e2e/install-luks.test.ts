@@ -9,13 +9,16 @@ import { parse } from 'yaml';
 import { build } from '../../builder/build.js';
 import { TCG } from './helpers/qemu.js';
 import { bootAndKeep, runAndWatch } from './helpers/qemu-watch.js';
+import { luksPartitionOffset, startSwtpm } from './helpers/swtpm.js';
 
 /**
  * The encrypted install for real, where device-mapper exists (inside the guest): the ISO as a CD,
  * its unattended entry, the profile from a stick labelled DEBVISOR-PROFILE: one blank disk, LUKS2
  * (argon2id as cryptsetup measures it in the guest) under LVM-thin; the installer formats, opens,
  * builds LVM and the filesystems on the open container, writes crypttab and the initramfs with
- * cryptsetup. Then the disk boots alone (SeaBIOS): the initramfs asks for the passphrase on the
+ * cryptsetup. The install's guest has a software TPM 2.0 (swtpm): its facts find it and
+ * systemd-cryptenroll enrols it as a second key (a systemd-tpm2 token in the LUKS2 header, read
+ * back on the host with cryptsetup luksDump). Then the disk boots alone (SeaBIOS): the initramfs asks for the passphrase on the
  * serial console, a wrong one is refused, the right one unlocks the root, and the node reaches
  * its login prompt. The guest's network is QEMU's user network with restrict=on: nothing outside.
  */
@@ -67,11 +70,13 @@ describe('an encrypted install (LUKS2 under LVM-thin) in QEMU', () => {
       await execa('mkfs.ext4', ['-q', '-L', 'DEBVISOR-PROFILE', '-d', content, stick]);
       const disk = join(dir, 'disk.img');
       const installLog = join(dir, 'serial-install.log');
+      const tpm = await startSwtpm(join(dir, 'tpm'));
       const install = await runAndWatch(
         [
           ...TCG,
           ...machine,
           ...nic,
+          ...tpm.qemuArgs,
           '-serial',
           `file:${installLog}`,
           '-drive',
@@ -91,13 +96,24 @@ describe('an encrypted install (LUKS2 under LVM-thin) in QEMU', () => {
         [/DebVisor install SUCCEEDED/],
         INSTALL_MS,
         /DebVisor install FAILED/,
-      );
+      ).finally(() => tpm.stop());
       copyFileSync(installLog, join(out, 'e2e-luks-install-serial.log'));
       expect(install.matched, `after ${install.seconds} s; serial:\n${install.serial.slice(-6000)}`).toBe(true);
       // The passphrase went to cryptsetup's stdin only: never on the serial port (events, log lines).
       expect(install.serial).not.toContain(PASSPHRASE);
       expect(install.serial).toMatch(/"step":"encrypt-system"/);
       expect(install.serial).toMatch(/"step":"write-crypttab"/);
+      // The TPM as a second key: the plan enrolled it (the facts saw a TPM 2.0), and the header says so.
+      expect(install.serial).toMatch(/"step":"enrol-tpm2"/);
+      const offset = await luksPartitionOffset(disk);
+      expect(offset, 'no partition of the disk starts with a LUKS header').toBeDefined();
+      const header = join(dir, 'luks-header.img');
+      await execa('dd', [`if=${disk}`, `of=${header}`, 'bs=1M', `skip=${offset}`, 'count=16', 'iflag=skip_bytes', 'status=none']);
+      const dump = (await execa('cryptsetup', ['luksDump', header])).stdout;
+      expect(dump).toMatch(/^Version:\s+2$/m);
+      expect(dump).toMatch(/^\s+\d+: systemd-tpm2$/m);
+      // Two key slots: the passphrase's and the TPM's.
+      expect(dump.match(/^\s+\d+: luks2$/gm)?.length).toBe(2);
 
       // The installed disk alone; the serial port is a socket the test types into, logged to a file.
       const bootLog = join(dir, 'serial-boot.log');
