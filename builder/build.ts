@@ -14,6 +14,8 @@ import type { FragmentCheck } from './kernel-config.js';
 import { parsePackageList } from './release.js';
 import { TOOL_SOURCES } from './sources.js';
 import { STAGE_TABLE, STAGES, type BuildContext, type Stage, type StageName } from './stages/index.js';
+import { recoverFromSwap } from './binary-tools.js';
+import { binaryToolsDir } from './stages/binary-tools.js';
 import { isoPath } from './stages/release.js';
 import type { BuildState, KernelOutput } from './stages/stage.js';
 
@@ -254,6 +256,9 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       });
     },
   };
+  // A build cut short while the binary tools' root stood in for the live chroot: the live chroot
+  // back before any stage looks at it (the tools' root is dropped and made again by its stage).
+  if (recoverFromSwap(lb, binaryToolsDir(ctx))) events.warn('the live chroot was put back after a build cut short in its binary stage', { step: 'build' });
   const reports = await runStages(ctx, planStages(ctx), statePath);
 
   const report: BuildReport = {

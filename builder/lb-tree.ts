@@ -6,6 +6,8 @@ import { listFiles, sha256 } from './sources.js';
 import type { BuildContext } from './stages/stage.js';
 
 /** Directories of the live-build tree that are ours alone: emptied before each write so a file taken out of the build leaves it. */
+/** Environment live-build gives every command in the chroot (its Chroot function reads it). */
+export const LAYER_ENVIRONMENT = 'config/environment.chroot';
 const OWNED_LB_DIRS = ['config/package-lists', 'config/packages.chroot', 'config/includes.chroot', 'config/bootloaders'];
 
 export function writeLbFiles(lb: string, files: LbFile[]): void {
@@ -19,6 +21,8 @@ export function writeLbFiles(lb: string, files: LbFile[]): void {
 
 export function clearOwnedLbFiles(lb: string): void {
   for (const d of OWNED_LB_DIRS) rmSync(join(lb, d), { recursive: true, force: true });
+  // Written only while the packages layer is made (packages-layer.ts); a build cut short may leave it.
+  rmSync(join(lb, LAYER_ENVIRONMENT), { force: true });
   // live-build's own hooks are symlinks into /usr/share/live/build; ours are plain files.
   const hooks = join(lb, 'config/hooks/normal');
   if (existsSync(hooks)) for (const f of readdirSync(hooks)) if (!lstatSync(join(hooks, f)).isSymbolicLink()) rmSync(join(hooks, f));

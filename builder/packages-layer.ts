@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { DebvisorError } from '../core/errors.js';
 import { run } from '../core/run.js';
 import { DEB_DEPENDS } from './deb.js';
-import { configure, hashLbFiles, imageLbFiles } from './lb-tree.js';
+import { configure, hashLbFiles, imageLbFiles, LAYER_ENVIRONMENT } from './lb-tree.js';
 import { lbConfigGroups, type LbFile } from './live-build.js';
 import { sha256 } from './sources.js';
 import { stageKey, type Inputs } from './stage-cache.js';
@@ -51,6 +51,8 @@ export function layerInputs(ctx: BuildContext, files: LbFile[]): Inputs {
     'package lists': hashLbFiles(files, 'config/package-lists/'),
     'local packages': hashLbFiles(files, 'config/packages.chroot/'),
     epoch: String(ctx.layerEpoch),
+    // The packages go in without an initramfs (makeLayer): a layer made before that has one.
+    initramfs: 'none (INITRD=No)',
   };
 }
 
@@ -155,10 +157,18 @@ async function makeLayer(ctx: BuildContext, files: LbFile[], log: string): Promi
   });
   await ctx.lbRun(['chroot_prep', 'install', 'all', 'mode-archives-chroot'], log, env);
   for (const step of ['chroot_linux-image', 'chroot_firmware', 'chroot_preseed', 'chroot_includes_before_packages']) await ctx.lbRun([step], log, env);
-  for (const pass of ['install', 'live']) {
-    await ctx.lbRun(['chroot_package-lists', pass], log, env);
-    await ctx.lbRun(['chroot_install-packages', pass], log, env);
-    if (pass === 'install') await writePackageList(ctx, 'chroot.packages.install', log);
+  // No initramfs while the packages go in: the kernel's postinst and initramfs-tools' trigger
+  // would make it twice, and live-build's chroot_hacks makes it again after the overlay anyway
+  // (the hook INITRAMFS_HOOK leaves it a stand-in to update). About 18 s of a cold build.
+  writeFileSync(join(ctx.lb, LAYER_ENVIRONMENT), 'INITRD=No\n');
+  try {
+    for (const pass of ['install', 'live']) {
+      await ctx.lbRun(['chroot_package-lists', pass], log, env);
+      await ctx.lbRun(['chroot_install-packages', pass], log, env);
+      if (pass === 'install') await writePackageList(ctx, 'chroot.packages.install', log);
+    }
+  } finally {
+    rmSync(join(ctx.lb, LAYER_ENVIRONMENT), { force: true });
   }
   await ctx.lbRun(['chroot_prep', 'remove', 'all', 'mode-archives-chroot'], log, env);
 }

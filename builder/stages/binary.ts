@@ -1,9 +1,20 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { run } from '../../core/run.js';
+import {
+  CLAMP_BINARY_TIMES,
+  LB_BINARY_ON_LIVE,
+  LB_BINARY_ON_TOOLS_BEFORE_ISO,
+  LB_BINARY_ON_TOOLS_FROM_ISO,
+  LIVE_ASIDE,
+  swapInTools,
+  swapOutTools,
+} from '../binary-tools.js';
 import { configure, imageLbFiles } from '../lb-tree.js';
 import { lbConfigGroups, SQUASHFS_EXCLUDES } from '../live-build.js';
 import { squashfsProgress, treeBytes } from '../progress.js';
 import { hashFiles, sha256 } from '../sources.js';
+import { binaryToolsDir } from './binary-tools.js';
 import type { Stage } from './stage.js';
 
 /** How often the squashfs's progress is measured while mksquashfs runs. */
@@ -13,9 +24,11 @@ export const SQUASHFS_POLL_MS = 2000;
 export const binary: Stage = {
   name: 'binary',
   summary: 'the squashfs and the hybrid ISO with the boot menus (ISOLINUX for BIOS, GRUB for UEFI)',
-  after: ['chroot'],
+  after: ['chroot', 'binary-tools'],
   inputs: (ctx) => ({
     chroot: ctx.keys.chroot ?? '',
+    'binary tools': ctx.keys['binary-tools'] ?? '',
+    'lb binary steps': sha256(JSON.stringify([LB_BINARY_ON_LIVE, LB_BINARY_ON_TOOLS_BEFORE_ISO, CLAMP_BINARY_TIMES, LB_BINARY_ON_TOOLS_FROM_ISO])),
     // Compression, level, volume id, image name, kernel command line and the rest of live-build's binary settings.
     'lb config (binary)': sha256(JSON.stringify(lbConfigGroups(ctx.spec, ctx.version, ctx.kernel?.manifest.release).binary)),
     'boot menu': sha256(JSON.stringify(ctx.spec.boot) + hashFiles(ctx.repo, ['builder/templates'])),
@@ -36,10 +49,31 @@ export const binary: Stage = {
       last = Math.round(f * 100);
       ctx.progress('binary', f, `packing the squashfs: ${last}%`);
     }, SQUASHFS_POLL_MS);
+    const tools = binaryToolsDir(ctx);
+    const lbSteps = async (steps: readonly string[][]) => {
+      for (const step of steps) await ctx.lbRun(step, log);
+    };
     try {
-      await ctx.lbRun(['binary'], log);
+      await lbSteps(LB_BINARY_ON_LIVE);
+    } catch (err) {
+      // Mounts off, as live-build's own clean exit does.
+      await ctx.lbRun(['chroot_prep', 'remove', 'all-except-archives'], log).catch(() => undefined);
+      throw err;
     } finally {
       clearInterval(poll);
+    }
+    ctx.progress('binary', 0.8, 'boot loaders and the ISO (in the binary tools’ root)');
+    swapInTools(ctx.lb, tools);
+    try {
+      await lbSteps(LB_BINARY_ON_TOOLS_BEFORE_ISO);
+      await run(['sh', '-c', CLAMP_BINARY_TIMES], { cwd: ctx.lb, env: ctx.env, logFile: log });
+      await lbSteps(LB_BINARY_ON_TOOLS_FROM_ISO);
+    } catch (err) {
+      // Mounts off, so the swap can be undone.
+      await ctx.lbRun(['chroot_prep', 'remove', 'all-except-archives'], log).catch(() => undefined);
+      throw err;
+    } finally {
+      if (existsSync(join(ctx.lb, LIVE_ASIDE))) swapOutTools(ctx.lb, tools);
     }
   },
 };

@@ -6,7 +6,7 @@ import { lbConfigGroups, mirrorOf } from '../live-build.js';
 import { createProgressParser } from '../progress.js';
 import { sha256 } from '../sources.js';
 import type { BuildSpec } from '../spec-schema.js';
-import type { Stage } from './stage.js';
+import type { BuildContext, Stage, StageName } from './stage.js';
 
 /**
  * mmdebstrap's command for the suite: the package set debootstrap installs (its `debootstrap`
@@ -14,20 +14,31 @@ import type { Stage } from './stage.js';
  * Debian archive keyring. It installs with apt and dpkg in one pass, where debootstrap
  * configures package by package: about 15 s here against debootstrap's 57 s.
  */
-export function mmdebstrapArgv(spec: BuildSpec, target: string): string[] {
+export function mmdebstrapArgv(spec: BuildSpec, target: string, include: readonly string[] = [], sources: readonly string[] = [mirrorOf(spec)]): string[] {
   return [
     'mmdebstrap',
     '--mode=root',
     '--variant=debootstrap',
     '--architectures=amd64',
     '--components=main',
+    ...(include.length ? [`--include=${include.join(',')}`] : []),
     '--aptopt=Acquire::Retries "5"',
     // A snapshot's Release files are past their Valid-Until date by design (as in the chroot's apt options).
     ...(spec.snapshot ? ['--aptopt=Acquire::Check-Valid-Until "false"'] : []),
     spec.suite,
     target,
-    mirrorOf(spec),
+    ...sources,
   ];
+}
+
+/**
+ * The archives live-build's binary stage installs its tools from: the suite, and unless the
+ * build is pinned to a snapshot its updates and security suites (as sources.list lines).
+ */
+export function binaryArchives(spec: BuildSpec): string[] {
+  const mirror = mirrorOf(spec);
+  if (spec.snapshot) return [mirror];
+  return [`deb ${mirror} ${spec.suite} main`, `deb ${mirror} ${spec.suite}-updates main`, `deb ${spec.securityMirror} ${spec.suite}-security main`];
 }
 
 /**
@@ -49,22 +60,36 @@ export const bootstrap: Stage = {
     await ctx.lbRun(['clean', '--purge'], log);
     // Only `lb config` matters here: the other files are written again by the chroot stage.
     await configure(ctx, [], log);
-    const dir = join(ctx.lb, 'cache/bootstrap');
-    const partial = `${dir}.partial`;
-    rmSync(partial, { recursive: true, force: true });
-    mkdirSync(partial, { recursive: true });
-    const parse = createProgressParser();
-    await run(mmdebstrapArgv(ctx.spec, partial), {
-      env: ctx.env,
-      logFile: log,
-      events: ctx.events,
-      onLine: (line) => {
-        const u = parse(line);
-        if (u) ctx.progress('bootstrap', u.fraction, u.message);
-      },
-    });
-    // As live-build's debootstrap step leaves it: no hosts file (its chroot steps write one).
-    rmSync(join(partial, 'etc/hosts'), { force: true });
-    renameSync(partial, dir);
+    await mmdebstrapInto(ctx, 'bootstrap', join(ctx.lb, 'cache/bootstrap'), [], log);
   },
 };
+
+/**
+ * mmdebstrap into `dir` by way of `<dir>.partial`, so a cut-short run never leaves a root that
+ * looks finished. As live-build's debootstrap step leaves it: no hosts file (its chroot steps write one).
+ */
+export async function mmdebstrapInto(
+  ctx: BuildContext,
+  stage: StageName,
+  dir: string,
+  include: readonly string[],
+  log: string,
+  sources?: readonly string[],
+): Promise<void> {
+  const partial = `${dir}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  const parse = createProgressParser();
+  await run(mmdebstrapArgv(ctx.spec, partial, include, sources), {
+    env: ctx.env,
+    logFile: log,
+    events: ctx.events,
+    onLine: (line) => {
+      const u = parse(line);
+      if (u) ctx.progress(stage, u.fraction, u.message);
+    },
+  });
+  rmSync(join(partial, 'etc/hosts'), { force: true });
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(partial, dir);
+}

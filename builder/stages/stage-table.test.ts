@@ -8,7 +8,8 @@ import { stageKey } from '../stage-cache.js';
 import { planStages } from '../build.js';
 import { layerFiles, layerInputs } from '../packages-layer.js';
 import { imageLbFiles } from '../lb-tree.js';
-import { mmdebstrapArgv } from './bootstrap.js';
+import { binaryArchives, mmdebstrapArgv } from './bootstrap.js';
+import { BINARY_TOOL_PACKAGES } from '../binary-tools.js';
 import { STAGE_TABLE, STAGES, type BuildContext, type Stage, type StageName } from './index.js';
 import type { BuildSpec } from '../spec-schema.js';
 import { testDir } from '../../test/unit/helpers/temp-dir.js';
@@ -54,7 +55,8 @@ function fixture(change: (spec: BuildSpec) => BuildSpec = (s) => s, version = '0
 
 /** The keys of the stages up to binary, each fed the ones before it, as build() does. */
 async function keys(ctx: BuildContext): Promise<Partial<Record<StageName, string>>> {
-  for (const s of STAGE_TABLE.filter((t) => ['bootstrap', 'chroot', 'binary', 'netboot'].includes(t.name))) ctx.keys[s.name] = stageKey(await s.inputs(ctx));
+  for (const s of STAGE_TABLE.filter((t) => ['bootstrap', 'binary-tools', 'chroot', 'binary', 'netboot'].includes(t.name)))
+    ctx.keys[s.name] = stageKey(await s.inputs(ctx));
   return ctx.keys;
 }
 
@@ -68,9 +70,9 @@ describe('the stage table', () => {
   });
   it('plans the stages a spec has: the kernel only for custom kernels, netboot when asked for', () => {
     const { ctx } = fixture();
-    expect(planStages(ctx).map((s) => s.name)).toEqual(['package-deb', 'bootstrap', 'chroot', 'binary', 'netboot', 'release']);
+    expect(planStages(ctx).map((s) => s.name)).toEqual(['package-deb', 'bootstrap', 'binary-tools', 'chroot', 'binary', 'netboot', 'release']);
     const custom = fixture((s) => ({ ...s, kernel: { ...s.kernel, source: 'custom' }, outputs: { ...s.outputs, netboot: false } })).ctx;
-    expect(planStages(custom).map((s) => s.name)).toEqual(['package-deb', 'kernel', 'bootstrap', 'chroot', 'binary', 'release']);
+    expect(planStages(custom).map((s) => s.name)).toEqual(['package-deb', 'kernel', 'bootstrap', 'binary-tools', 'chroot', 'binary', 'release']);
   });
 });
 
@@ -105,6 +107,25 @@ describe('stage keys cover what changes the output', () => {
     const pinned = mmdebstrapArgv({ ...ctx.spec, snapshot: '20251101T000000Z' }, '/t');
     expect(pinned.at(-1)).toBe('http://snapshot.debian.org/archive/debian/20251101T000000Z/');
     expect(pinned).toContain('--aptopt=Acquire::Check-Valid-Until "false"');
+  });
+  it('the binary tools’ root: the tools from the suite with its updates and security archives (a snapshot alone when pinned); its key goes into the binary key', async () => {
+    const { ctx } = fixture();
+    const argv = mmdebstrapArgv(ctx.spec, '/t', BINARY_TOOL_PACKAGES, binaryArchives(ctx.spec));
+    expect(argv).toContain(
+      '--include=isolinux,syslinux-common,librsvg2-bin,grub-efi-amd64-bin,grub-efi-amd64-signed,grub-efi-ia32-bin,shim-signed,mtools,dosfstools,xorriso',
+    );
+    expect(argv.slice(-3)).toEqual([
+      `deb ${ctx.spec.mirror} ${ctx.spec.suite} main`,
+      `deb ${ctx.spec.mirror} ${ctx.spec.suite}-updates main`,
+      `deb ${ctx.spec.securityMirror} ${ctx.spec.suite}-security main`,
+    ]);
+    expect(binaryArchives({ ...ctx.spec, snapshot: '20251101T000000Z' })).toEqual(['http://snapshot.debian.org/archive/debian/20251101T000000Z/']);
+    const a = await keys(fixture().ctx);
+    const other = fixture();
+    other.ctx.spec = { ...other.ctx.spec, securityMirror: 'http://security.example.org/debian-security' };
+    const b = await keys(other.ctx);
+    expect(b['binary-tools']).not.toBe(a['binary-tools']);
+    expect(b.binary).not.toBe(a.binary);
   });
   it('the mmdebstrap version changes the bootstrap key', async () => {
     const a = await keys(fixture().ctx);

@@ -7,7 +7,7 @@ import type { Artefact } from '../release.js';
 import type { BuildSpec } from '../spec-schema.js';
 import type { Inputs, StageRecord } from '../stage-cache.js';
 
-export const STAGES = ['package-deb', 'kernel', 'bootstrap', 'chroot', 'binary', 'netboot', 'release'] as const;
+export const STAGES = ['package-deb', 'kernel', 'bootstrap', 'binary-tools', 'chroot', 'binary', 'netboot', 'release'] as const;
 export type StageName = (typeof STAGES)[number];
 
 /** What the build keeps between runs (work/state.json). */

@@ -16,10 +16,14 @@ export interface Swtpm {
 export async function startSwtpm(dir: string, waitMs = 10_000): Promise<Swtpm> {
   mkdirSync(dir, { recursive: true });
   const sock = join(dir, 'swtpm.sock');
-  const proc: ResultPromise = execa('swtpm', ['socket', '--tpm2', '--tpmstate', `dir=${dir}`, '--ctrl', `type=unixio,path=${sock}`, '--log', `file=${join(dir, 'swtpm.log')}`], {
-    stdin: 'ignore',
-    reject: false,
-  });
+  const proc: ResultPromise = execa(
+    'swtpm',
+    ['socket', '--tpm2', '--tpmstate', `dir=${dir}`, '--ctrl', `type=unixio,path=${sock}`, '--log', `file=${join(dir, 'swtpm.log')}`],
+    {
+      stdin: 'ignore',
+      reject: false,
+    },
+  );
   let exited = false;
   void proc.finally(() => (exited = true));
   const stop = async () => {
@@ -49,7 +53,10 @@ export async function luksPartitionOffset(image: string): Promise<number | undef
   const r = await execa('partx', ['--show', '--noheadings', '--output', 'START', image]);
   const fd = openSync(image, 'r');
   try {
-    for (const start of r.stdout.split('\n').map((l) => Number(l.trim())).filter((n) => n > 0)) {
+    for (const start of r.stdout
+      .split('\n')
+      .map((l) => Number(l.trim()))
+      .filter((n) => n > 0)) {
       const magic = Buffer.alloc(6);
       readSync(fd, magic, 0, 6, start * 512);
       if (magic.equals(Buffer.from([0x4c, 0x55, 0x4b, 0x53, 0xba, 0xbe]))) return start * 512;

@@ -1,0 +1,125 @@
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DebvisorError } from '../core/errors.js';
+import { assertNothingMounted } from './packages-layer.js';
+
+/**
+ * The binary stage's tools, kept installed. After the squashfs is packed, live-build's
+ * binary_syslinux, binary_grub-efi and binary_iso install what they run (isolinux, rsvg-convert
+ * and its 40 libraries for the splash, the signed shim and GRUB, xorriso) into the live chroot
+ * and purge them again: about 14 s of every build, a third of a one-include rebuild. Here those
+ * steps run in a root of their own with the same packages (trixie, from the same mirror), made
+ * once per key and put in place of the live chroot while they run. live-build's checks
+ * (Check_package) find every file and install nothing.
+ */
+export const BINARY_TOOL_PACKAGES = [
+  // binary_syslinux
+  'isolinux',
+  'syslinux-common',
+  'librsvg2-bin',
+  // binary_grub-efi (grub-common and grub-efi-amd64-bin are in the live system, so live-build never installs them there)
+  'grub-efi-amd64-bin',
+  'grub-efi-amd64-signed',
+  'grub-efi-ia32-bin',
+  'shim-signed',
+  'mtools',
+  'dosfstools',
+  // binary_iso
+  'xorriso',
+];
+
+/**
+ * live-build's `lb binary` (with a chroot), step by step, split where the tools' root takes the
+ * live chroot's place: the steps before it read the live system (the squashfs, the kernel and
+ * initramfs, the kernel names for the boot menu); the steps after it read only /etc/os-release
+ * (the same suite in both) and the tools. Kept in live-build's order (/usr/lib/live/build/binary).
+ */
+const MOUNTS = 'devpts proc selinuxfs sysfs';
+const OTHER = 'dpkg tmpfs sysv-rc hosts resolv hostname apt';
+export const LB_BINARY_ON_LIVE: readonly string[][] = [
+  ['binary_chroot'],
+  ['chroot_prep', 'install', MOUNTS],
+  ['chroot_prep', 'install', OTHER, 'mode-apt-install-binary', 'mode-archives-chroot'],
+  ['chroot_archives', 'chroot', 'install'],
+  ['binary_rootfs'],
+  ['binary_dm-verity'],
+  ['binary_manifest'],
+  ['binary_package-lists'],
+  ['binary_linux-image'],
+  ['binary_memtest'],
+  ['binary_grub-legacy'],
+  ['binary_grub-pc'],
+  ['binary_grub_cfg'],
+  // binary_rootfs left the live chroot prepared with the binary archives: undone before it is moved aside.
+  ['chroot_prep', 'remove', 'all', 'mode-archives-binary'],
+];
+export const LB_BINARY_ON_TOOLS_BEFORE_ISO: readonly string[][] = [
+  // No archives: every package is there; a missing one fails here instead of being fetched.
+  ['chroot_prep', 'install', 'all-except-archives'],
+  ['binary_syslinux'],
+  ['binary_disk'],
+  ['binary_loadlin'],
+  ['binary_win32-loader'],
+  ['binary_includes'],
+  ['binary_grub-efi'],
+  ['binary_hooks'],
+  ['binary_checksums'],
+];
+export const LB_BINARY_ON_TOOLS_FROM_ISO: readonly string[][] = [
+  ['binary_iso'],
+  ['binary_onie'],
+  ['binary_netboot'],
+  ['binary_tar'],
+  ['binary_hdd'],
+  ['binary_zsync'],
+  ['chroot_prep', 'remove', 'all-except-archives'],
+];
+
+/** Between checksums and the ISO, `lb binary` sets every file of the tree newer than SOURCE_DATE_EPOCH to it. */
+export const CLAMP_BINARY_TIMES =
+  "find binary -newermt \"$(date -d@${SOURCE_DATE_EPOCH} '+%Y-%m-%d %H:%M:%S')\" -printf \"%y %p\\n\" -exec touch '{}' -d@${SOURCE_DATE_EPOCH} --no-dereference ';' > binary.modified_timestamps";
+
+/** Where the live chroot waits while the tools' root stands in for it. */
+export const LIVE_ASIDE = 'chroot.live';
+
+/**
+ * Puts the tools' root in the live chroot's place (both renames on one filesystem). Refuses when
+ * anything is mounted in either.
+ */
+export function swapInTools(lb: string, tools: string): void {
+  const chroot = join(lb, 'chroot');
+  const aside = join(lb, LIVE_ASIDE);
+  if (existsSync(aside))
+    throw new DebvisorError('E_BUILD_STAGE', `stage binary: ${aside} is there already; nothing was moved`, {
+      hint: 'build again: the binary stage puts the live chroot back first',
+    });
+  assertNothingMounted(chroot);
+  assertNothingMounted(tools);
+  renameSync(chroot, aside);
+  renameSync(tools, chroot);
+}
+
+/** The reverse of {@link swapInTools}: the tools' root back to its place, the live chroot back. */
+export function swapOutTools(lb: string, tools: string): void {
+  const chroot = join(lb, 'chroot');
+  assertNothingMounted(chroot);
+  renameSync(chroot, tools);
+  renameSync(join(lb, LIVE_ASIDE), join(lb, 'chroot'));
+}
+
+/**
+ * After a binary stage that was cut short between the swaps: the live chroot back in place and
+ * the tools' root (in whatever state the steps left it) dropped, to be made again. Returns
+ * whether there was anything to put back.
+ */
+export function recoverFromSwap(lb: string, tools: string): boolean {
+  const aside = join(lb, LIVE_ASIDE);
+  if (!existsSync(aside)) return false;
+  const chroot = join(lb, 'chroot');
+  assertNothingMounted(chroot);
+  assertNothingMounted(aside);
+  rmSync(chroot, { recursive: true, force: true });
+  rmSync(tools, { recursive: true, force: true });
+  renameSync(aside, chroot);
+  return true;
+}
