@@ -28,6 +28,20 @@ export const BINARY_TOOL_PACKAGES = [
   'xorriso',
 ];
 
+/** What live-build's binary steps check for (Check_package), one file per package above. */
+export const BINARY_TOOL_FILES = [
+  'usr/lib/ISOLINUX/isohdpfx.bin',
+  'usr/lib/syslinux',
+  'usr/bin/rsvg-convert',
+  'usr/lib/grub/x86_64-efi/configfile.mod',
+  'usr/lib/grub/x86_64-efi-signed/gcdx64.efi.signed',
+  'usr/lib/grub/i386-efi/configfile.mod',
+  'usr/lib/shim/shimx64.efi.signed',
+  'usr/bin/mcopy',
+  'usr/sbin/mkfs.msdos',
+  'usr/bin/xorriso',
+];
+
 /**
  * live-build's `lb binary` (with a chroot), step by step, split where the tools' root takes the
  * live chroot's place: the steps before it read the live system (the squashfs, the kernel and
@@ -95,6 +109,9 @@ export function swapInTools(lb: string, tools: string): void {
     });
   assertNothingMounted(chroot);
   assertNothingMounted(tools);
+  // live-build's record of packages it installed into the chroot, to purge at its next
+  // Remove_packages: none may be purged from the tools' root (a failed step can leave one).
+  rmSync(join(lb, 'chroot.installed_tmp_pkgs'), { force: true });
   renameSync(chroot, aside);
   renameSync(tools, chroot);
 }

@@ -113,6 +113,11 @@ export function lbConfigGroups(spec: BuildSpec, version: string, customKernelRel
       'iso-hybrid',
       '--bootloaders',
       'syslinux,grub-efi',
+      // Signed shim and GRUB for Secure Boot, required rather than "auto": in auto mode live-build
+      // installs and then purges them whether they are there or not, which would empty the binary
+      // tools' root (builder/binary-tools.ts); Debian ships both for amd64.
+      '--uefi-secure-boot',
+      'enable',
       '--debian-installer',
       'none',
       '--firmware-binary',
