@@ -10,7 +10,7 @@ import { assertNothingMounted } from './packages-layer.js';
  * and purge them again: about 14 s of every build, a third of a one-include rebuild. Here those
  * steps run in a root of their own with the same packages (trixie, from the same mirror), made
  * once per key and put in place of the live chroot while they run. live-build's checks
- * (Check_package) find every file and install nothing.
+ * (Check_package) find every file and install nothing but the signed shim and GRUB (below).
  */
 export const BINARY_TOOL_PACKAGES = [
   // binary_syslinux
@@ -28,19 +28,27 @@ export const BINARY_TOOL_PACKAGES = [
   'xorriso',
 ];
 
-/** What live-build's binary steps check for (Check_package), one file per package above. */
+/**
+ * What live-build's binary steps check for (Check_package), and the apt lists and packages the
+ * root keeps: binary_grub-efi installs the signed shim and GRUB and purges them again in every
+ * build whether they are there or not, so the root keeps apt's lists and its package cache
+ * (mmdebstrap --skip=cleanup/apt) and they go in again from there, with no download.
+ */
 export const BINARY_TOOL_FILES = [
   'usr/lib/ISOLINUX/isohdpfx.bin',
   'usr/lib/syslinux',
   'usr/bin/rsvg-convert',
   'usr/lib/grub/x86_64-efi/configfile.mod',
-  'usr/lib/grub/x86_64-efi-signed/gcdx64.efi.signed',
   'usr/lib/grub/i386-efi/configfile.mod',
-  'usr/lib/shim/shimx64.efi.signed',
   'usr/bin/mcopy',
   'usr/sbin/mkfs.msdos',
   'usr/bin/xorriso',
+  'var/lib/apt/lists',
+  'var/cache/apt/archives',
 ];
+
+/** mmdebstrap's options for the root: apt's lists and package cache kept (above). */
+export const BINARY_TOOLS_MMDEBSTRAP_OPTIONS = ['--skip=cleanup/apt'];
 
 /**
  * live-build's `lb binary` (with a chroot), step by step, split where the tools' root takes the
@@ -68,7 +76,7 @@ export const LB_BINARY_ON_LIVE: readonly string[][] = [
   ['chroot_prep', 'remove', 'all', 'mode-archives-binary'],
 ];
 export const LB_BINARY_ON_TOOLS_BEFORE_ISO: readonly string[][] = [
-  // No archives: every package is there; a missing one fails here instead of being fetched.
+  // No archives (no apt update): what live-build installs comes from the root's package cache.
   ['chroot_prep', 'install', 'all-except-archives'],
   ['binary_syslinux'],
   ['binary_disk'],

@@ -14,7 +14,13 @@ import type { BuildContext, Stage, StageName } from './stage.js';
  * Debian archive keyring. It installs with apt and dpkg in one pass, where debootstrap
  * configures package by package: about 15 s here against debootstrap's 57 s.
  */
-export function mmdebstrapArgv(spec: BuildSpec, target: string, include: readonly string[] = [], sources: readonly string[] = [mirrorOf(spec)]): string[] {
+export function mmdebstrapArgv(
+  spec: BuildSpec,
+  target: string,
+  include: readonly string[] = [],
+  sources: readonly string[] = [mirrorOf(spec)],
+  options: readonly string[] = [],
+): string[] {
   return [
     'mmdebstrap',
     '--mode=root',
@@ -22,6 +28,7 @@ export function mmdebstrapArgv(spec: BuildSpec, target: string, include: readonl
     '--architectures=amd64',
     '--components=main',
     ...(include.length ? [`--include=${include.join(',')}`] : []),
+    ...options,
     '--aptopt=Acquire::Retries "5"',
     // A snapshot's Release files are past their Valid-Until date by design (as in the chroot's apt options).
     ...(spec.snapshot ? ['--aptopt=Acquire::Check-Valid-Until "false"'] : []),
@@ -75,12 +82,13 @@ export async function mmdebstrapInto(
   include: readonly string[],
   log: string,
   sources?: readonly string[],
+  options?: readonly string[],
 ): Promise<void> {
   const partial = `${dir}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   const parse = createProgressParser();
-  await run(mmdebstrapArgv(ctx.spec, partial, include, sources), {
+  await run(mmdebstrapArgv(ctx.spec, partial, include, sources, options), {
     env: ctx.env,
     logFile: log,
     events: ctx.events,

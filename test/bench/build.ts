@@ -60,6 +60,15 @@ export async function benchBuild(compressions: string[] = ['lz4', 'xz'], plain =
       out[`${c}: no-change rebuild (s)`] = Math.round(again.report.durationMs / 1000);
       out[`${c}: speed-up, no change`] = `${(cold.report.durationMs / again.report.durationMs).toFixed(1)}x`;
       out[`${c}: one overlay file changed (s)`] = Math.round(overlay.report.durationMs / 1000);
+      // Where each build's time went (stages overlap: bootstrap and binary-tools beside others).
+      const stageTimes = (r: typeof cold.report) =>
+        r.stages
+          .filter((s) => s.status === 'ran')
+          .map((s) => `${s.name} ${Math.round((s.durationMs ?? 0) / 100) / 10}`)
+          .join(', ');
+      out[`${c}: cold build stages (s)`] = stageTimes(cold.report);
+      out[`${c}: one-overlay-change stages (s)`] = stageTimes(overlay.report);
+      out[`${c}: stages rerun without a change`] = stageTimes(again.report) || 'none';
       out[`${c}: stages rerun after the change`] = overlay.report.stages
         .filter((s) => s.status === 'ran')
         .map((s) => s.name)
