@@ -72,9 +72,13 @@ export const LB_BINARY_ON_LIVE: readonly string[][] = [
   ['binary_grub-legacy'],
   ['binary_grub-pc'],
   ['binary_grub_cfg'],
-  // binary_rootfs left the live chroot prepared with the binary archives: undone before it is moved aside.
-  ['chroot_prep', 'remove', 'all', 'mode-archives-binary'],
 ];
+/**
+ * binary_rootfs left the live chroot prepared, with the binary archives: undone before it is
+ * moved aside, the archives as `lb binary` leaves them (their stage file dropped, no removal,
+ * whose `apt update` the squashfs no longer sees).
+ */
+export const LB_BINARY_LEAVE_LIVE: readonly string[][] = [['chroot_prep', 'remove', 'all-except-archives']];
 export const LB_BINARY_ON_TOOLS_BEFORE_ISO: readonly string[][] = [
   // No archives (no apt update): what live-build installs comes from the root's package cache.
   ['chroot_prep', 'install', 'all-except-archives'],

@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../core/run.js';
 import {
   CLAMP_BINARY_TIMES,
+  LB_BINARY_LEAVE_LIVE,
   LB_BINARY_ON_LIVE,
   LB_BINARY_ON_TOOLS_BEFORE_ISO,
   LB_BINARY_ON_TOOLS_FROM_ISO,
@@ -28,7 +29,9 @@ export const binary: Stage = {
   inputs: (ctx) => ({
     chroot: ctx.keys.chroot ?? '',
     'binary tools': ctx.keys['binary-tools'] ?? '',
-    'lb binary steps': sha256(JSON.stringify([LB_BINARY_ON_LIVE, LB_BINARY_ON_TOOLS_BEFORE_ISO, CLAMP_BINARY_TIMES, LB_BINARY_ON_TOOLS_FROM_ISO])),
+    'lb binary steps': sha256(
+      JSON.stringify([LB_BINARY_LEAVE_LIVE, LB_BINARY_ON_LIVE, LB_BINARY_ON_TOOLS_BEFORE_ISO, CLAMP_BINARY_TIMES, LB_BINARY_ON_TOOLS_FROM_ISO]),
+    ),
     // Compression, level, volume id, image name, kernel command line and the rest of live-build's binary settings.
     'lb config (binary)': sha256(JSON.stringify(lbConfigGroups(ctx.spec, ctx.version, ctx.kernel?.manifest.release).binary)),
     'boot menu': sha256(JSON.stringify(ctx.spec.boot) + hashFiles(ctx.repo, ['builder/templates'])),
@@ -55,6 +58,8 @@ export const binary: Stage = {
     };
     try {
       await lbSteps(LB_BINARY_ON_LIVE);
+      rmSync(join(ctx.lb, '.build/chroot_archives'), { force: true });
+      await lbSteps(LB_BINARY_LEAVE_LIVE);
     } catch (err) {
       // Mounts off, as live-build's own clean exit does.
       await ctx.lbRun(['chroot_prep', 'remove', 'all-except-archives'], log).catch(() => undefined);

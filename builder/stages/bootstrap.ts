@@ -39,10 +39,11 @@ export function mmdebstrapArgv(
 }
 
 /**
- * The archives live-build's binary stage installs its tools from: the suite, and unless the
- * build is pinned to a snapshot its updates and security suites (as sources.list lines).
+ * The archives live-build installs from, as sources.list lines: the suite, and unless the build
+ * is pinned to a snapshot its updates and security suites (so the bootstrap has their versions
+ * already and live-build's chroot steps upgrade nothing).
  */
-export function binaryArchives(spec: BuildSpec): string[] {
+export function suiteArchives(spec: BuildSpec): string[] {
   const mirror = mirrorOf(spec);
   if (spec.snapshot) return [mirror];
   return [`deb ${mirror} ${spec.suite} main`, `deb ${mirror} ${spec.suite}-updates main`, `deb ${spec.securityMirror} ${spec.suite}-security main`];
@@ -58,7 +59,7 @@ export const bootstrap: Stage = {
   after: [],
   inputs: (ctx) => ({
     'lb config (bootstrap)': sha256(JSON.stringify(lbConfigGroups(ctx.spec, ctx.version).bootstrap)),
-    mmdebstrap: sha256(JSON.stringify(mmdebstrapArgv(ctx.spec, ''))),
+    mmdebstrap: sha256(JSON.stringify(mmdebstrapArgv(ctx.spec, '', [], suiteArchives(ctx.spec)))),
     'live-build': ctx.tools['live-build']!,
     'mmdebstrap version': ctx.tools.mmdebstrap!,
   }),
@@ -67,7 +68,7 @@ export const bootstrap: Stage = {
     await ctx.lbRun(['clean', '--purge'], log);
     // Only `lb config` matters here: the other files are written again by the chroot stage.
     await configure(ctx, [], log);
-    await mmdebstrapInto(ctx, 'bootstrap', join(ctx.lb, 'cache/bootstrap'), [], log);
+    await mmdebstrapInto(ctx, 'bootstrap', join(ctx.lb, 'cache/bootstrap'), [], log, suiteArchives(ctx.spec));
   },
 };
 
