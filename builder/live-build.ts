@@ -69,11 +69,6 @@ export function lbConfigGroups(spec: BuildSpec, version: string, customKernelRel
     chroot: [
       '--apt-recommends',
       'false',
-      // The package indices the packages layer fetched are kept (cache/indices.bootstrap) and used
-      // by the binary stage's steps instead of an apt update each; the layer fetches them anew
-      // whenever it is made (builder/packages-layer.ts), so they are as old as its packages.
-      '--cache-indices',
-      'true',
       '--firmware-chroot',
       'false',
       // The security and updates suites are not on snapshot mirrors in the same path; pinned builds skip them.

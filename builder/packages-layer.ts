@@ -155,8 +155,6 @@ async function makeLayer(ctx: BuildContext, files: LbFile[], log: string): Promi
     logFile: log,
     events: ctx.events,
   });
-  // Fresh indices for the layer's packages (kept by live-build for the binary stage, --cache-indices).
-  rmSync(join(ctx.lb, 'cache/indices.bootstrap'), { recursive: true, force: true });
   await ctx.lbRun(['chroot_prep', 'install', 'all', 'mode-archives-chroot'], log, env);
   for (const step of ['chroot_linux-image', 'chroot_firmware', 'chroot_preseed', 'chroot_includes_before_packages']) await ctx.lbRun([step], log, env);
   // No initramfs while the packages go in: the kernel's postinst and initramfs-tools' trigger

@@ -39,11 +39,10 @@ export function mmdebstrapArgv(
 }
 
 /**
- * The archives live-build installs from, as sources.list lines: the suite, and unless the build
- * is pinned to a snapshot its updates and security suites (so the bootstrap has their versions
- * already and live-build's chroot steps upgrade nothing).
+ * The archives live-build's binary stage installs its tools from, as sources.list lines: the
+ * suite, and unless the build is pinned to a snapshot its updates and security suites.
  */
-export function suiteArchives(spec: BuildSpec): string[] {
+export function binaryArchives(spec: BuildSpec): string[] {
   const mirror = mirrorOf(spec);
   if (spec.snapshot) return [mirror];
   return [`deb ${mirror} ${spec.suite} main`, `deb ${mirror} ${spec.suite}-updates main`, `deb ${spec.securityMirror} ${spec.suite}-security main`];
@@ -59,7 +58,7 @@ export const bootstrap: Stage = {
   after: [],
   inputs: (ctx) => ({
     'lb config (bootstrap)': sha256(JSON.stringify(lbConfigGroups(ctx.spec, ctx.version).bootstrap)),
-    mmdebstrap: sha256(JSON.stringify(mmdebstrapArgv(ctx.spec, '', [], suiteArchives(ctx.spec)))),
+    mmdebstrap: sha256(JSON.stringify(mmdebstrapArgv(ctx.spec, ''))),
     'live-build': ctx.tools['live-build']!,
     'mmdebstrap version': ctx.tools.mmdebstrap!,
   }),
@@ -68,7 +67,7 @@ export const bootstrap: Stage = {
     await ctx.lbRun(['clean', '--purge'], log);
     // Only `lb config` matters here: the other files are written again by the chroot stage.
     await configure(ctx, [], log);
-    await mmdebstrapInto(ctx, 'bootstrap', join(ctx.lb, 'cache/bootstrap'), [], log, suiteArchives(ctx.spec));
+    await mmdebstrapInto(ctx, 'bootstrap', join(ctx.lb, 'cache/bootstrap'), [], log);
   },
 };
 
