@@ -11,6 +11,7 @@ import { assertNothingMounted } from './packages-layer.js';
  * steps run in a root of their own with the same packages (trixie, from the same mirror), made
  * once per key and put in place of the live chroot while they run. live-build's checks
  * (Check_package) find every file and install nothing but the signed shim and GRUB (below).
+ * A failure while the root stands in drops it (it may hold a half-made tree), to be made again.
  */
 export const BINARY_TOOL_PACKAGES = [
   // binary_syslinux
@@ -29,10 +30,10 @@ export const BINARY_TOOL_PACKAGES = [
 ];
 
 /**
- * What live-build's binary steps check for (Check_package), and the apt lists and packages the
- * root keeps: binary_grub-efi installs the signed shim and GRUB and purges them again in every
- * build whether they are there or not, so the root keeps apt's lists and its package cache
- * (mmdebstrap --skip=cleanup/apt) and they go in again from there, with no download.
+ * What live-build's binary steps check for (Check_package). binary_grub-efi installs the signed
+ * shim and GRUB and purges them again in every build whether they are there or not: the root
+ * gets the binary archives like the live chroot did (chroot_prep ... mode-archives-binary: an
+ * `apt update`), so they come in current versions, from live-build's package cache when it has them.
  */
 export const BINARY_TOOL_FILES = [
   'usr/lib/ISOLINUX/isohdpfx.bin',
@@ -43,12 +44,10 @@ export const BINARY_TOOL_FILES = [
   'usr/bin/mcopy',
   'usr/sbin/mkfs.msdos',
   'usr/bin/xorriso',
-  'var/lib/apt/lists',
-  'var/cache/apt/archives',
 ];
 
-/** mmdebstrap's options for the root: apt's lists and package cache kept (above). */
-export const BINARY_TOOLS_MMDEBSTRAP_OPTIONS = ['--skip=cleanup/apt'];
+/** mmdebstrap's options for the root: none beyond the bootstrap's. */
+export const BINARY_TOOLS_MMDEBSTRAP_OPTIONS: string[] = [];
 
 /**
  * live-build's `lb binary` (with a chroot), step by step, split where the tools' root takes the
@@ -80,8 +79,8 @@ export const LB_BINARY_ON_LIVE: readonly string[][] = [
  */
 export const LB_BINARY_LEAVE_LIVE: readonly string[][] = [['chroot_prep', 'remove', 'all-except-archives']];
 export const LB_BINARY_ON_TOOLS_BEFORE_ISO: readonly string[][] = [
-  // No archives (no apt update): what live-build installs comes from the root's package cache.
-  ['chroot_prep', 'install', 'all-except-archives'],
+  // As binary_rootfs prepares the live chroot for these steps.
+  ['chroot_prep', 'install', 'all', 'mode-archives-binary'],
   ['binary_syslinux'],
   ['binary_disk'],
   ['binary_loadlin'],
@@ -98,8 +97,9 @@ export const LB_BINARY_ON_TOOLS_FROM_ISO: readonly string[][] = [
   ['binary_tar'],
   ['binary_hdd'],
   ['binary_zsync'],
-  ['chroot_prep', 'remove', 'all-except-archives'],
 ];
+/** Then, as `lb binary` ends: the archives' stage file dropped (no removal, no apt update), the rest removed. */
+export const LB_BINARY_LEAVE_TOOLS: readonly string[][] = [['chroot_prep', 'remove', 'all-except-archives']];
 
 /** Between checksums and the ISO, `lb binary` sets every file of the tree newer than SOURCE_DATE_EPOCH to it. */
 export const CLAMP_BINARY_TIMES =

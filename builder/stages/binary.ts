@@ -4,6 +4,7 @@ import { run } from '../../core/run.js';
 import {
   CLAMP_BINARY_TIMES,
   LB_BINARY_LEAVE_LIVE,
+  LB_BINARY_LEAVE_TOOLS,
   LB_BINARY_ON_LIVE,
   LB_BINARY_ON_TOOLS_BEFORE_ISO,
   LB_BINARY_ON_TOOLS_FROM_ISO,
@@ -30,7 +31,14 @@ export const binary: Stage = {
     chroot: ctx.keys.chroot ?? '',
     'binary tools': ctx.keys['binary-tools'] ?? '',
     'lb binary steps': sha256(
-      JSON.stringify([LB_BINARY_LEAVE_LIVE, LB_BINARY_ON_LIVE, LB_BINARY_ON_TOOLS_BEFORE_ISO, CLAMP_BINARY_TIMES, LB_BINARY_ON_TOOLS_FROM_ISO]),
+      JSON.stringify([
+        LB_BINARY_ON_LIVE,
+        LB_BINARY_LEAVE_LIVE,
+        LB_BINARY_ON_TOOLS_BEFORE_ISO,
+        CLAMP_BINARY_TIMES,
+        LB_BINARY_ON_TOOLS_FROM_ISO,
+        LB_BINARY_LEAVE_TOOLS,
+      ]),
     ),
     // Compression, level, volume id, image name, kernel command line and the rest of live-build's binary settings.
     'lb config (binary)': sha256(JSON.stringify(lbConfigGroups(ctx.spec, ctx.version, ctx.kernel?.manifest.release).binary)),
@@ -69,16 +77,24 @@ export const binary: Stage = {
     }
     ctx.progress('binary', 0.8, 'boot loaders and the ISO (in the binary tools’ root)');
     swapInTools(ctx.lb, tools);
+    let failed = false;
     try {
       await lbSteps(LB_BINARY_ON_TOOLS_BEFORE_ISO);
       await run(['sh', '-c', CLAMP_BINARY_TIMES], { cwd: ctx.lb, env: ctx.env, logFile: log });
       await lbSteps(LB_BINARY_ON_TOOLS_FROM_ISO);
+      rmSync(join(ctx.lb, '.build/chroot_archives'), { force: true });
+      await lbSteps(LB_BINARY_LEAVE_TOOLS);
     } catch (err) {
+      failed = true;
       // Mounts off, so the swap can be undone.
       await ctx.lbRun(['chroot_prep', 'remove', 'all-except-archives'], log).catch(() => undefined);
       throw err;
     } finally {
-      if (existsSync(join(ctx.lb, LIVE_ASIDE))) swapOutTools(ctx.lb, tools);
+      if (existsSync(join(ctx.lb, LIVE_ASIDE))) {
+        swapOutTools(ctx.lb, tools);
+        // A step that failed in the root may have left its tree there (binary/, grub-efi-temp): made again next time.
+        if (failed) rmSync(tools, { recursive: true, force: true });
+      }
     }
   },
 };

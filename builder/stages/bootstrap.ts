@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../core/run.js';
 import { configure } from '../lb-tree.js';
+import { assertNothingMounted } from '../packages-layer.js';
 import { lbConfigGroups, mirrorOf } from '../live-build.js';
 import { createProgressParser } from '../progress.js';
 import { sha256 } from '../sources.js';
@@ -58,6 +59,8 @@ export const bootstrap: Stage = {
   after: [],
   inputs: (ctx) => ({
     'lb config (bootstrap)': sha256(JSON.stringify(lbConfigGroups(ctx.spec, ctx.version).bootstrap)),
+    // A bootstrap made before mmdebstrap's apt options were taken out of the root is made again.
+    cleanup: 'no 99mmdebstrap',
     mmdebstrap: sha256(JSON.stringify(mmdebstrapArgv(ctx.spec, ''))),
     'live-build': ctx.tools['live-build']!,
     'mmdebstrap version': ctx.tools.mmdebstrap!,
@@ -85,6 +88,8 @@ export async function mmdebstrapInto(
   options?: readonly string[],
 ): Promise<void> {
   const partial = `${dir}.partial`;
+  // An mmdebstrap that was killed leaves /proc, /sys and /dev mounted in its target: never delete through them.
+  assertNothingMounted(partial);
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   const parse = createProgressParser();
@@ -98,6 +103,9 @@ export async function mmdebstrapInto(
     },
   });
   rmSync(join(partial, 'etc/hosts'), { force: true });
+  // mmdebstrap keeps its --aptopt values in the root: they must not reach the live system and the nodes.
+  rmSync(join(partial, 'etc/apt/apt.conf.d/99mmdebstrap'), { force: true });
+  assertNothingMounted(dir);
   rmSync(dir, { recursive: true, force: true });
   renameSync(partial, dir);
 }

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { build } from '../../builder/build.js';
 import { TCG } from './helpers/qemu.js';
 import { bootAndKeep, runAndWatch } from './helpers/qemu-watch.js';
-import { luksPartitionOffset, startSwtpm } from './helpers/swtpm.js';
+import { luksPartitionOffset, startSwtpm, type Swtpm } from './helpers/swtpm.js';
 
 /**
  * The encrypted install for real, where device-mapper exists (inside the guest): the ISO as a CD,
@@ -32,6 +32,8 @@ const DISK_BYTES = 20 * 1024 ** 3;
 let dir: string;
 let out: string;
 let iso: string;
+/** The install guest's software TPM, stopped after the test even when it timed out. */
+let tpm: Swtpm | undefined;
 
 const machine = ['-machine', 'q35', '-m', '2048', '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot'];
 const nic = ['-nic', 'user,model=virtio-net-pci,restrict=on'];
@@ -44,7 +46,8 @@ beforeAll(async () => {
   await execa('truncate', ['-s', String(DISK_BYTES), join(dir, 'disk.img')]);
 }, 3_000_000);
 
-afterAll(() => {
+afterAll(async () => {
+  await tpm?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -70,13 +73,14 @@ describe('an encrypted install (LUKS2 under LVM-thin) in QEMU', () => {
       await execa('mkfs.ext4', ['-q', '-L', 'DEBVISOR-PROFILE', '-d', content, stick]);
       const disk = join(dir, 'disk.img');
       const installLog = join(dir, 'serial-install.log');
-      const tpm = await startSwtpm(join(dir, 'tpm'));
+      tpm = await startSwtpm(join(dir, 'tpm'));
+      const started = tpm;
       const install = await runAndWatch(
         [
           ...TCG,
           ...machine,
           ...nic,
-          ...tpm.qemuArgs,
+          ...started.qemuArgs,
           '-serial',
           `file:${installLog}`,
           '-drive',
@@ -96,7 +100,7 @@ describe('an encrypted install (LUKS2 under LVM-thin) in QEMU', () => {
         [/DebVisor install SUCCEEDED/],
         INSTALL_MS,
         /DebVisor install FAILED/,
-      ).finally(() => tpm.stop());
+      ).finally(() => started.stop());
       copyFileSync(installLog, join(out, 'e2e-luks-install-serial.log'));
       expect(install.matched, `after ${install.seconds} s; serial:\n${install.serial.slice(-6000)}`).toBe(true);
       // The passphrase went to cryptsetup's stdin only: never on the serial port (events, log lines).
