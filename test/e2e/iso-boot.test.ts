@@ -33,7 +33,7 @@ describe('the development ISO', () => {
       packages: { name: string }[];
       kernel?: { fragment: { satisfied: number } };
     };
-    expect(report.stages.map((s) => s.name)).toEqual(['package-deb', 'bootstrap', 'chroot', 'binary', 'netboot', 'release']);
+    expect(report.stages.map((s) => s.name)).toEqual(['package-deb', 'bootstrap', 'binary-tools', 'chroot', 'binary', 'netboot', 'release']);
     expect(report.packages.some((p) => p.name === 'debvisor')).toBe(true);
     expect(report.packages.some((p) => p.name === 'nodejs')).toBe(true);
     expect(report.kernel?.fragment.satisfied).toBeGreaterThan(20);
