@@ -113,9 +113,9 @@ export function lbConfigGroups(spec: BuildSpec, version: string, customKernelRel
       'iso-hybrid',
       '--bootloaders',
       'syslinux,grub-efi',
-      // Signed shim and GRUB for Secure Boot, required rather than "auto": in auto mode live-build
-      // installs and then purges them whether they are there or not, which would empty the binary
-      // tools' root (builder/binary-tools.ts); Debian ships both for amd64.
+      // Signed shim and GRUB for Secure Boot, required rather than "auto": without them the build
+      // fails instead of making an ISO without Secure Boot; Debian ships both for amd64.
+      // (Either way live-build installs and purges them in every build: builder/binary-tools.ts.)
       '--uefi-secure-boot',
       'enable',
       '--debian-installer',
