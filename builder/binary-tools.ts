@@ -73,11 +73,12 @@ export const LB_BINARY_ON_LIVE: readonly string[][] = [
   ['binary_grub_cfg'],
 ];
 /**
- * binary_rootfs left the live chroot prepared, with the binary archives: undone before it is
- * moved aside, the archives as `lb binary` leaves them (their stage file dropped, no removal,
- * whose `apt update` the squashfs no longer sees).
+ * How each root is left, the live chroot before it is moved aside and the tools' root at the
+ * end, both prepared with the binary archives: as `lb binary` leaves them, the archives' stage
+ * file dropped (no removal, whose `apt update` nothing uses), the rest removed.
  */
-export const LB_BINARY_LEAVE_LIVE: readonly string[][] = [['chroot_prep', 'remove', 'all-except-archives']];
+export const LB_BINARY_LEAVE_STAGEFILE = '.build/chroot_archives';
+export const LB_BINARY_LEAVE: readonly string[][] = [['chroot_prep', 'remove', 'all-except-archives']];
 export const LB_BINARY_ON_TOOLS_BEFORE_ISO: readonly string[][] = [
   // As binary_rootfs prepares the live chroot for these steps.
   ['chroot_prep', 'install', 'all', 'mode-archives-binary'],
@@ -98,8 +99,6 @@ export const LB_BINARY_ON_TOOLS_FROM_ISO: readonly string[][] = [
   ['binary_hdd'],
   ['binary_zsync'],
 ];
-/** Then, as `lb binary` ends: the archives' stage file dropped (no removal, no apt update), the rest removed. */
-export const LB_BINARY_LEAVE_TOOLS: readonly string[][] = [['chroot_prep', 'remove', 'all-except-archives']];
 
 /** Between checksums and the ISO, `lb binary` sets every file of the tree newer than SOURCE_DATE_EPOCH to it. */
 export const CLAMP_BINARY_TIMES =

@@ -5,9 +5,9 @@ import { lbConfigArgs, liveBuildFiles, type LbFile } from './live-build.js';
 import { listFiles, sha256 } from './sources.js';
 import type { BuildContext } from './stages/stage.js';
 
-/** Directories of the live-build tree that are ours alone: emptied before each write so a file taken out of the build leaves it. */
 /** Environment live-build gives every command in the chroot (its Chroot function reads it). */
 export const LAYER_ENVIRONMENT = 'config/environment.chroot';
+/** Directories of the live-build tree that are ours alone: emptied before each write so a file taken out of the build leaves it. */
 const OWNED_LB_DIRS = ['config/package-lists', 'config/packages.chroot', 'config/includes.chroot', 'config/bootloaders'];
 
 export function writeLbFiles(lb: string, files: LbFile[]): void {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { run } from '../../core/run.js';
 import {
   CLAMP_BINARY_TIMES,
-  LB_BINARY_LEAVE_LIVE,
-  LB_BINARY_LEAVE_TOOLS,
+  LB_BINARY_LEAVE,
+  LB_BINARY_LEAVE_STAGEFILE,
   LB_BINARY_ON_LIVE,
   LB_BINARY_ON_TOOLS_BEFORE_ISO,
   LB_BINARY_ON_TOOLS_FROM_ISO,
@@ -31,14 +31,7 @@ export const binary: Stage = {
     chroot: ctx.keys.chroot ?? '',
     'binary tools': ctx.keys['binary-tools'] ?? '',
     'lb binary steps': sha256(
-      JSON.stringify([
-        LB_BINARY_ON_LIVE,
-        LB_BINARY_LEAVE_LIVE,
-        LB_BINARY_ON_TOOLS_BEFORE_ISO,
-        CLAMP_BINARY_TIMES,
-        LB_BINARY_ON_TOOLS_FROM_ISO,
-        LB_BINARY_LEAVE_TOOLS,
-      ]),
+      JSON.stringify([LB_BINARY_ON_LIVE, LB_BINARY_LEAVE, LB_BINARY_ON_TOOLS_BEFORE_ISO, CLAMP_BINARY_TIMES, LB_BINARY_ON_TOOLS_FROM_ISO, LB_BINARY_LEAVE]),
     ),
     // Compression, level, volume id, image name, kernel command line and the rest of live-build's binary settings.
     'lb config (binary)': sha256(JSON.stringify(lbConfigGroups(ctx.spec, ctx.version, ctx.kernel?.manifest.release).binary)),
@@ -64,13 +57,17 @@ export const binary: Stage = {
     const lbSteps = async (steps: readonly string[][]) => {
       for (const step of steps) await ctx.lbRun(step, log);
     };
+    const leave = async () => {
+      rmSync(join(ctx.lb, LB_BINARY_LEAVE_STAGEFILE), { force: true });
+      await lbSteps(LB_BINARY_LEAVE);
+    };
+    // On a failure the mounts come off, as live-build's own clean exit does (and so the swap can be undone).
+    const unmount = () => lbSteps(LB_BINARY_LEAVE).catch(() => undefined);
     try {
       await lbSteps(LB_BINARY_ON_LIVE);
-      rmSync(join(ctx.lb, '.build/chroot_archives'), { force: true });
-      await lbSteps(LB_BINARY_LEAVE_LIVE);
+      await leave();
     } catch (err) {
-      // Mounts off, as live-build's own clean exit does.
-      await ctx.lbRun(['chroot_prep', 'remove', 'all-except-archives'], log).catch(() => undefined);
+      await unmount();
       throw err;
     } finally {
       clearInterval(poll);
@@ -82,12 +79,10 @@ export const binary: Stage = {
       await lbSteps(LB_BINARY_ON_TOOLS_BEFORE_ISO);
       await run(['sh', '-c', CLAMP_BINARY_TIMES], { cwd: ctx.lb, env: ctx.env, logFile: log });
       await lbSteps(LB_BINARY_ON_TOOLS_FROM_ISO);
-      rmSync(join(ctx.lb, '.build/chroot_archives'), { force: true });
-      await lbSteps(LB_BINARY_LEAVE_TOOLS);
+      await leave();
     } catch (err) {
       failed = true;
-      // Mounts off, so the swap can be undone.
-      await ctx.lbRun(['chroot_prep', 'remove', 'all-except-archives'], log).catch(() => undefined);
+      await unmount();
       throw err;
     } finally {
       if (existsSync(join(ctx.lb, LIVE_ASIDE))) {
