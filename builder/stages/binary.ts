@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../core/run.js';
 import {
@@ -9,6 +9,10 @@ import {
   LB_BINARY_ON_TOOLS_BEFORE_ISO,
   LB_BINARY_ON_TOOLS_FROM_ISO,
   LIVE_ASIDE,
+  LIVE_IN_TOOLS,
+  liveIntoTools,
+  liveOutOfTools,
+  mksquashfsArgv,
   swapInTools,
   swapOutTools,
 } from '../binary-tools.js';
@@ -17,10 +21,41 @@ import { lbConfigGroups, SQUASHFS_EXCLUDES } from '../live-build.js';
 import { squashfsProgress, treeBytes } from '../progress.js';
 import { hashFiles, sha256 } from '../sources.js';
 import { binaryToolsDir } from './binary-tools.js';
-import type { Stage } from './stage.js';
+import type { BuildContext, Stage } from './stage.js';
 
 /** How often the squashfs's progress is measured while mksquashfs runs. */
 export const SQUASHFS_POLL_MS = 2000;
+
+/**
+ * binary_chroot and binary_rootfs in the tools' root (standing in for the live chroot): the live
+ * chroot at /chroot inside it, mksquashfs with binary_rootfs's options, the image to
+ * binary/live/. The live chroot is back aside before this returns or throws.
+ */
+async function packSquashfs(ctx: BuildContext, log: string): Promise<void> {
+  const root = join(ctx.lb, 'chroot');
+  const image = join(root, 'filesystem.squashfs');
+  rmSync(image, { force: true });
+  copyFileSync(join(ctx.lb, 'config/rootfs/excludes'), join(root, 'excludes'));
+  const total = treeBytes(join(ctx.lb, LIVE_ASIDE));
+  let last = -1;
+  const poll = setInterval(() => {
+    const f = squashfsProgress(root, total);
+    if (f === undefined || Math.round(f * 100) === last) return;
+    last = Math.round(f * 100);
+    ctx.progress('binary', f * 0.8, `packing the squashfs: ${last}%`);
+  }, SQUASHFS_POLL_MS);
+  liveIntoTools(ctx.lb);
+  try {
+    await run(['chroot', root, ...mksquashfsArgv(ctx.spec.squashfs, ctx.epoch)], { cwd: ctx.lb, logFile: log, events: ctx.events });
+  } finally {
+    clearInterval(poll);
+    liveOutOfTools(ctx.lb);
+    rmSync(join(root, 'excludes'), { force: true });
+  }
+  mkdirSync(join(ctx.lb, 'binary/live'), { recursive: true });
+  renameSync(image, join(ctx.lb, 'binary/live/filesystem.squashfs'));
+  chmodSync(join(ctx.lb, 'binary/live/filesystem.squashfs'), 0o644);
+}
 
 /** The hybrid ISO: squashfs, boot menus for BIOS and UEFI. */
 export const binary: Stage = {
@@ -31,7 +66,14 @@ export const binary: Stage = {
     chroot: ctx.keys.chroot ?? '',
     'binary tools': ctx.keys['binary-tools'] ?? '',
     'lb binary steps': sha256(
-      JSON.stringify([LB_BINARY_ON_LIVE, LB_BINARY_LEAVE, LB_BINARY_ON_TOOLS_BEFORE_ISO, CLAMP_BINARY_TIMES, LB_BINARY_ON_TOOLS_FROM_ISO, LB_BINARY_LEAVE]),
+      JSON.stringify([
+        LB_BINARY_ON_LIVE,
+        mksquashfsArgv(ctx.spec.squashfs, ctx.epoch),
+        LB_BINARY_ON_TOOLS_BEFORE_ISO,
+        CLAMP_BINARY_TIMES,
+        LB_BINARY_ON_TOOLS_FROM_ISO,
+        LB_BINARY_LEAVE,
+      ]),
     ),
     // Compression, level, volume id, image name, kernel command line and the rest of live-build's binary settings.
     'lb config (binary)': sha256(JSON.stringify(lbConfigGroups(ctx.spec, ctx.version, ctx.kernel?.manifest.release).binary)),
@@ -45,47 +87,32 @@ export const binary: Stage = {
   run: async (ctx, log) => {
     await ctx.lbRun(['clean', '--binary'], log);
     await configure(ctx, imageLbFiles(ctx), log);
-    const total = treeBytes(join(ctx.lb, 'chroot'));
-    let last = -1;
-    const poll = setInterval(() => {
-      const f = squashfsProgress(join(ctx.lb, 'chroot'), total);
-      if (f === undefined || Math.round(f * 100) === last) return;
-      last = Math.round(f * 100);
-      ctx.progress('binary', f, `packing the squashfs: ${last}%`);
-    }, SQUASHFS_POLL_MS);
+    // binary_rootfs makes it; binary_manifest, which now runs first, writes into it.
+    mkdirSync(join(ctx.lb, 'binary/live'), { recursive: true });
     const tools = binaryToolsDir(ctx);
     const lbSteps = async (steps: readonly string[][]) => {
       for (const step of steps) await ctx.lbRun(step, log);
     };
-    const leave = async () => {
-      rmSync(join(ctx.lb, LB_BINARY_LEAVE_STAGEFILE), { force: true });
-      await lbSteps(LB_BINARY_LEAVE);
-    };
-    // On a failure the mounts come off, as live-build's own clean exit does (and so the swap can be undone).
-    const unmount = () => lbSteps(LB_BINARY_LEAVE).catch(() => undefined);
-    try {
-      await lbSteps(LB_BINARY_ON_LIVE);
-      await leave();
-    } catch (err) {
-      await unmount();
-      throw err;
-    } finally {
-      clearInterval(poll);
-    }
-    ctx.progress('binary', 0.8, 'boot loaders and the ISO (in the binary tools’ root)');
+    // Nothing is mounted or installed in the live chroot: a failure here leaves nothing to undo.
+    await lbSteps(LB_BINARY_ON_LIVE);
     swapInTools(ctx.lb, tools);
     let failed = false;
     try {
+      await packSquashfs(ctx, log);
+      ctx.progress('binary', 0.8, 'boot loaders and the ISO (in the binary tools’ root)');
       await lbSteps(LB_BINARY_ON_TOOLS_BEFORE_ISO);
       await run(['sh', '-c', CLAMP_BINARY_TIMES], { cwd: ctx.lb, env: ctx.env, logFile: log });
       await lbSteps(LB_BINARY_ON_TOOLS_FROM_ISO);
-      await leave();
+      rmSync(join(ctx.lb, LB_BINARY_LEAVE_STAGEFILE), { force: true });
+      await lbSteps(LB_BINARY_LEAVE);
     } catch (err) {
       failed = true;
-      await unmount();
+      // The mounts come off, as live-build's own clean exit does (and so the swap can be undone).
+      await lbSteps(LB_BINARY_LEAVE).catch(() => undefined);
       throw err;
     } finally {
-      if (existsSync(join(ctx.lb, LIVE_ASIDE))) {
+      // packSquashfs put the live chroot back aside; if it could not, nothing is moved or dropped.
+      if (existsSync(join(ctx.lb, LIVE_ASIDE)) && !existsSync(join(ctx.lb, LIVE_IN_TOOLS))) {
         swapOutTools(ctx.lb, tools);
         // A step that failed in the root may have left its tree there (binary/, grub-efi-temp): made again next time.
         if (failed) rmSync(tools, { recursive: true, force: true });

@@ -112,7 +112,7 @@ describe('stage keys cover what changes the output', () => {
     const { ctx } = fixture();
     const argv = mmdebstrapArgv(ctx.spec, '/t', BINARY_TOOL_PACKAGES, binaryArchives(ctx.spec));
     expect(argv).toContain(
-      '--include=isolinux,syslinux-common,librsvg2-bin,grub-efi-amd64-bin,grub-efi-amd64-signed,grub-efi-ia32-bin,shim-signed,mtools,dosfstools,xorriso',
+      '--include=squashfs-tools,isolinux,syslinux-common,librsvg2-bin,grub-efi-amd64-bin,grub-efi-amd64-signed,grub-efi-ia32-bin,shim-signed,mtools,dosfstools,xorriso',
     );
     expect(argv.slice(-3)).toEqual([
       `deb ${ctx.spec.mirror} ${ctx.spec.suite} main`,
