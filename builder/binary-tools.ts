@@ -68,6 +68,7 @@ export const BINARY_TOOLS_MMDEBSTRAP_OPTIONS: string[] = [];
  * before the squashfs writes what it packs.
  */
 export const LB_BINARY_ON_LIVE: readonly string[][] = [
+  // A no-op: the build never sets --dm-verity (it would hash the squashfs, which comes later here).
   ['binary_dm-verity'],
   ['binary_manifest'],
   ['binary_package-lists'],

@@ -37,6 +37,7 @@ async function packSquashfs(ctx: BuildContext, log: string): Promise<void> {
   rmSync(image, { force: true });
   copyFileSync(join(ctx.lb, 'config/rootfs/excludes'), join(root, 'excludes'));
   const total = treeBytes(join(ctx.lb, LIVE_ASIDE));
+  liveIntoTools(ctx.lb);
   let last = -1;
   const poll = setInterval(() => {
     const f = squashfsProgress(root, total);
@@ -44,7 +45,6 @@ async function packSquashfs(ctx: BuildContext, log: string): Promise<void> {
     last = Math.round(f * 100);
     ctx.progress('binary', f * 0.8, `packing the squashfs: ${last}%`);
   }, SQUASHFS_POLL_MS);
-  liveIntoTools(ctx.lb);
   try {
     await run(['chroot', root, ...mksquashfsArgv(ctx.spec.squashfs, ctx.epoch)], { cwd: ctx.lb, logFile: log, events: ctx.events });
   } finally {
@@ -93,6 +93,12 @@ export const binary: Stage = {
     const lbSteps = async (steps: readonly string[][]) => {
       for (const step of steps) await ctx.lbRun(step, log);
     };
+    // The archives stay configured in the root (no `apt update` to remove them); their stage file
+    // goes, or the next root (made again after a failure) would be left without package lists.
+    const leave = async () => {
+      rmSync(join(ctx.lb, LB_BINARY_LEAVE_STAGEFILE), { force: true });
+      await lbSteps(LB_BINARY_LEAVE);
+    };
     // Nothing is mounted or installed in the live chroot: a failure here leaves nothing to undo.
     await lbSteps(LB_BINARY_ON_LIVE);
     swapInTools(ctx.lb, tools);
@@ -103,12 +109,11 @@ export const binary: Stage = {
       await lbSteps(LB_BINARY_ON_TOOLS_BEFORE_ISO);
       await run(['sh', '-c', CLAMP_BINARY_TIMES], { cwd: ctx.lb, env: ctx.env, logFile: log });
       await lbSteps(LB_BINARY_ON_TOOLS_FROM_ISO);
-      rmSync(join(ctx.lb, LB_BINARY_LEAVE_STAGEFILE), { force: true });
-      await lbSteps(LB_BINARY_LEAVE);
+      await leave();
     } catch (err) {
       failed = true;
       // The mounts come off, as live-build's own clean exit does (and so the swap can be undone).
-      await lbSteps(LB_BINARY_LEAVE).catch(() => undefined);
+      await leave().catch(() => undefined);
       throw err;
     } finally {
       // packSquashfs put the live chroot back aside; if it could not, nothing is moved or dropped.

@@ -53,6 +53,10 @@ export const chroot: Stage = {
       hooks: hashLbFiles(all, 'config/hooks/'),
       // Dates inside the live system (initramfs, generated files, file times) follow it.
       epoch: String(ctx.epoch),
+      // A binary stage before the squashfs moved into the tools' root left the binary archives
+      // (package lists, the local repository) in the live chroot, which the next squashfs would
+      // pack: such a chroot is made again once.
+      'after the binary stage': 'untouched',
     };
   },
   done: (ctx) => existsSync(join(ctx.lb, 'chroot/usr/bin/debvisor')),

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentEmitter } from '../../core/events.js';
@@ -267,5 +267,39 @@ describe('running the table', () => {
     };
     await expect(runStages(ctx, [fail, slow, next], join(repo, 'state.json'))).rejects.toThrow('deb broke');
     expect(log).toEqual(['bootstrap done']);
+  });
+});
+
+describe('the binary stage when a step fails', () => {
+  it('while the squashfs is packed: the live chroot back in place, the tools’ root dropped (made again), live-build’s archives stage file gone', async () => {
+    const { ctx } = fixture();
+    const tools = join(ctx.work, 'binary-tools');
+    for (const [dir, mark] of [
+      [join(ctx.lb, 'chroot'), 'live'],
+      [tools, 'tools'],
+    ] as const) {
+      mkdirSync(join(dir, 'usr'), { recursive: true });
+      writeFileSync(join(dir, 'mark'), mark);
+    }
+    mkdirSync(join(ctx.lb, '.build'), { recursive: true });
+    writeFileSync(join(ctx.lb, '.build/chroot_archives'), '');
+    mkdirSync(ctx.logs, { recursive: true });
+    const steps: string[] = [];
+    ctx.lbRun = async (args) => {
+      steps.push(args.join(' '));
+      return { argv: args, exitCode: 0, stdout: '', stderr: '', durationMs: 0 };
+    };
+    const binary = STAGE_TABLE.find((s) => s.name === 'binary')!;
+    // The tools' root here is two files: `chroot` finds no /usr/bin/env in it and mksquashfs fails.
+    await expect(binary.run(ctx, join(ctx.logs, 'binary.log'), 'k')).rejects.toThrow(/chroot/);
+    expect(readFileSync(join(ctx.lb, 'chroot/mark'), 'utf8')).toBe('live');
+    expect(existsSync(join(ctx.lb, 'chroot/usr'))).toBe(true);
+    expect(existsSync(join(ctx.lb, 'chroot.live'))).toBe(false);
+    expect(existsSync(tools)).toBe(false);
+    expect(existsSync(join(ctx.lb, '.build/chroot_archives'))).toBe(false);
+    // The live steps ran before, the leave step after the failure; no boot loader step.
+    expect(steps).toContain('binary_grub_cfg');
+    expect(steps.at(-1)).toBe('chroot_prep remove all-except-archives');
+    expect(steps).not.toContain('binary_syslinux');
   });
 });
