@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { authenticator } from 'otplib';
-import { build } from '../../builder/build.js';
 import { GUEST_HTTP, OVMF_CODE, OVMF_VARS, TCG } from './helpers/qemu.js';
-import { bootAndKeep, runAndWatch, type RunningVm } from './helpers/qemu-watch.js';
+import { defaultBuild } from './helpers/default-build.js';
+import { bootAndKeep, runAndWatch, serialConsole, waitForSerial, type RunningVm, type SerialConsole } from './helpers/qemu-watch.js';
+import { startSwtpm, type Swtpm } from './helpers/swtpm.js';
 import { canLogin, endAllSessions, sshBanner, sshLogin, type Session } from './helpers/ssh.js';
 import { freePort } from './helpers/acme-dns.js';
 import { ADMIN, DISKS, FQDN, GUEST_IP, HOSTNAME, PASSWORD, machine, startNodeLab, type NodeLab } from './helpers/node-lab.js';
@@ -19,15 +20,23 @@ import { ADMIN, DISKS, FQDN, GUEST_IP, HOSTNAME, PASSWORD, machine, startNodeLab
  *    the netboot files of out/netboot/ with `debvisor.mode=unattended`), POSTs its facts to an
  *    answer server on the host's loopback over HTTPS with a pinned certificate, and installs the
  *    profile it gets (test/fixtures/profiles/e2e-install.yaml with this run's SSH key and TOTP
- *    secret) onto two blank sparse 16 GiB virtio disks (RAID1 under LVM-thin), then powers off;
- * 2. the installed disks boot alone with SeaBIOS: first boot reaches `ready` with its name in knot
- *    and a certificate from pebble on 443; through a forwarded port the test logs in as the admin
+ *    secret, and disk encryption) onto two blank sparse 18 GiB virtio disks: RAID1, LUKS2 on the
+ *    mirror (argon2id as cryptsetup measures it in the guest) under LVM-thin, /boot a plain RAID1;
+ *    the guest has a software TPM 2.0 (swtpm), which its facts find and systemd-cryptenroll enrols
+ *    as a second key; then it powers off;
+ * 2. the installed disks boot alone with SeaBIOS: the initramfs asks for the passphrase on the
+ *    serial console, a wrong one is refused, the right one unlocks the root; first boot reaches
+ *    `ready` with its name in knot and a certificate from pebble on 443; through a forwarded port
+ *    the test logs in as the admin
  *    with the key and a TOTP code (otplib), runs `sudo debvisor audit` (grade A), sees root and
  *    password-only logins refused, node-unique machine-id and host keys, the saved profile
- *    replaying to the plan of the install, and what the install left on the disks;
+ *    replaying to the plan of the install, the TPM's token in the LUKS2 header, and what the
+ *    install left on the disks;
  * 3. last on that boot (it bans the host's forwarded address): failed logins get banned by the
  *    rendered fail2ban jail (journald backend);
- * 4. the same disks boot with OVMF and empty UEFI variables (the removable path).
+ * 4. the same disks boot with OVMF and empty UEFI variables (the removable path) to the login.
+ * The encrypted mirror is the one full install's layout: one install, every layer of the stack
+ * (md, LUKS, LVM-thin, two bootloaders on a mirrored /boot) booted for real.
  * The guest's network is restricted (restrict=on) to the servers the test forwards.
  */
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -35,11 +44,18 @@ const INSTALL_TIMEOUT_MS = 1_500_000;
 const BOOT_TIMEOUT_MS = 600_000;
 /** Bound on everything done over SSH on the booted node. */
 const CHECKS_TIMEOUT_MS = 600_000;
+/** The disks' passphrase: typed on the serial console at every boot, never on the serial port's output. */
+const PASSPHRASE = 'correct horse battery staple';
+/** cryptroot's prompt in the initramfs. */
+const UNLOCK = /Please unlock disk|Enter passphrase/;
 
 let parent: string;
 let out: string;
 let lab: NodeLab;
 let vm: RunningVm | undefined;
+let tty: SerialConsole | undefined;
+/** The install guest's software TPM, stopped after the install even when it timed out. */
+let tpm: Swtpm | undefined;
 
 /** pam_google_authenticator refuses a code used before: each login waits for a fresh 30 s step. */
 let lastStep = -1;
@@ -53,25 +69,30 @@ async function freshCode(): Promise<string> {
 beforeAll(async () => {
   parent = mkdtempSync(join(tmpdir(), 'debvisor-install-'));
   out = join(repo, 'out');
-  await build({ repo, spec: join(repo, 'iso/build.yaml'), out });
-  lab = await startNodeLab(parent, out);
+  await defaultBuild();
+  // The plain /boot mirror takes 1 GiB of each disk: 18 GiB (sparse) leave the thin pool more than its 4 GiB.
+  lab = await startNodeLab(parent, out, { storage: { encryption: { passphrase: PASSPHRASE, tpm2: true } }, diskBytes: 18 * 1024 ** 3 });
 }, 3_000_000);
 
 afterAll(async () => {
   await endAllSessions();
+  tty?.close();
   await vm?.stop();
+  await tpm?.stop();
   await lab?.close();
   if (parent) rmSync(parent, { recursive: true, force: true });
 });
 
 describe('the full install in QEMU', () => {
   it(
-    'PXE, unattended over pinned HTTPS, onto two blank disks (RAID1); the node boots by itself (SeaBIOS), takes the admin with key and TOTP, grades A, bans failed logins, and boots with OVMF',
+    'PXE, unattended over pinned HTTPS, onto two blank disks (RAID1, LUKS2 with a TPM key, LVM-thin); the node asks for its passphrase, boots (SeaBIOS), takes the admin with key and TOTP, grades A, bans failed logins, and boots with OVMF',
     async () => {
       const { dir, key, totpSecret, tsigSecret, http, answerEvents, remotes } = lab;
       const diskArgs = () => lab.diskArgs();
       // 1. PXE and the unattended install.
       const installLog = join(dir, 'serial-install.log');
+      const started = await startSwtpm(join(dir, 'tpm'));
+      tpm = started;
       const install = await runAndWatch(
         [
           ...TCG,
@@ -79,6 +100,7 @@ describe('the full install in QEMU', () => {
           ...machine(4096),
           '-serial',
           `file:${installLog}`,
+          ...started.qemuArgs,
           ...lab.pxeArgs(),
           ...diskArgs(),
         ],
@@ -86,7 +108,7 @@ describe('the full install in QEMU', () => {
         [/DebVisor install SUCCEEDED/],
         INSTALL_TIMEOUT_MS,
         /DebVisor install FAILED/,
-      );
+      ).finally(() => started.stop());
       copyFileSync(installLog, join(out, 'e2e-install-serial.log'));
       const asked = http.requests.map((q) => `${q.status} ${q.path}`).join('\n');
       expect(install.matched, `after ${install.seconds} s; HTTP requests:\n${asked}\nserial:\n${install.serial.slice(-6000)}`).toBe(true);
@@ -97,6 +119,10 @@ describe('the full install in QEMU', () => {
         expect(install.serial).toContain(`[install/${step}`);
       expect(install.serial).not.toContain(totpSecret);
       expect(install.serial).not.toContain(tsigSecret);
+      // The passphrase went to cryptsetup's stdin only: never on the serial port (events, log lines).
+      expect(install.serial).not.toContain(PASSPHRASE);
+      // The TPM as a second key: the plan enrolled it (the facts saw a TPM 2.0).
+      for (const step of ['encrypt-system', 'write-crypttab', 'enrol-tpm2']) expect(install.serial).toMatch(new RegExp(`"step":"${step}"`));
       expect(install.serial).toContain(`TOTP secret of ${ADMIN} written from the profile`);
       // To look into a later step without a new install: DEBVISOR_E2E_KEEP_DISKS=DIR keeps a copy of the installed disks.
       const keep = process.env.DEBVISOR_E2E_KEEP_DISKS;
@@ -133,19 +159,50 @@ describe('the full install in QEMU', () => {
       const sshPort = await freePort();
       const panelPort = await freePort();
       const bootLog = join(dir, 'serial-boot.log');
+      // The serial port is a socket the test types into, logged to a file.
+      const sock = join(dir, 'serial.sock');
       vm = await bootAndKeep(
-        [...TCG, ...machine(2048), '-serial', `file:${bootLog}`, ...lab.nodeArgs(sshPort, panelPort), ...diskArgs()],
+        [
+          ...TCG,
+          ...machine(2048),
+          '-chardev',
+          `socket,id=s0,path=${sock},server=on,wait=off,logfile=${bootLog}`,
+          '-serial',
+          'chardev:s0',
+          ...lab.nodeArgs(sshPort, panelPort),
+          ...diskArgs(),
+        ],
         bootLog,
-        // First boot's status goes to the console (journal+console) when its run ends.
+        [UNLOCK],
+        BOOT_TIMEOUT_MS,
+      );
+      const booted = vm;
+      expect(booted.matched, `no passphrase prompt after ${booted.seconds} s; serial:\n${booted.serialNow().slice(-6000)}`).toBe(true);
+      tty = await serialConsole(sock);
+      let at = booted.serialNow().length;
+      tty.type('not the passphrase\r');
+      // cryptroot says the key was wrong and asks again (up to three times).
+      const refused = await waitForSerial(booted.serialNow, at, [/(bad password|No key available)[\s\S]*(Please unlock disk|Enter passphrase)/], 180_000);
+      expect(refused, `the wrong passphrase was not refused and asked again; serial:\n${booted.serialNow().slice(-3000)}`).toBe(true);
+      expect(booted.serialNow().slice(at)).not.toMatch(/login:/);
+      at = booted.serialNow().length;
+      tty.type(`${PASSPHRASE}\r`);
+      // First boot's status goes to the console (journal+console) when its run ends.
+      const up = await waitForSerial(
+        booted.serialNow,
+        at,
         [new RegExp(`${HOSTNAME} login:`), new RegExp(`DebVisor node ${FQDN.replace(/\./g, '\\.')}: \\w`)],
         BOOT_TIMEOUT_MS,
       );
       copyFileSync(bootLog, join(out, 'e2e-installed-boot-serial.log'));
-      expect(vm.matched, `after ${vm.seconds} s; serial:\n${vm.serial.slice(-6000)}`).toBe(true);
+      expect(up, `no login prompt and first-boot status after the passphrase; serial:\n${booted.serialNow().slice(-6000)}`).toBe(true);
+      const serial = booted.serialNow();
+      // The root the kernel mounted is the opened container (cryptroot's message).
+      expect(serial).toMatch(/cryptsetup: \S+: set up successfully/);
       // The live system's boot is gone: no live-boot on the installed node (its banner says the boot mode).
-      expect(vm.serial).not.toMatch(/DebVisor live system, boot mode/);
+      expect(serial).not.toMatch(/DebVisor live system, boot mode/);
       // The saved profile, its TOTP secret redacted, loads in first boot (no "cannot be used").
-      expect(vm.serial).not.toMatch(/node profile .* cannot be used/);
+      expect(serial).not.toMatch(/node profile .* cannot be used/);
 
       const host = '127.0.0.1';
       const checksStarted = Date.now();
@@ -234,6 +291,14 @@ describe('the full install in QEMU', () => {
       expect(planned.stdout).toContain(`DebVisor install plan for ${HOSTNAME}.lab.example.com`);
       expect(replay.stdout).toBe(planned.stdout);
 
+      // LUKS2 on the mirror: two key slots, the passphrase's and the TPM's (a systemd-tpm2 token).
+      const luks = await sudo('sh -c \'for d in $(blkid -t TYPE=crypto_LUKS -o device); do echo "luks on $d"; cryptsetup luksDump "$d"; done\'');
+      expect(luks.stdout, luks.stderr).toMatch(/^luks on \/dev\/md\d+$/m);
+      expect(luks.stdout.match(/^luks on /gm)?.length).toBe(1);
+      expect(luks.stdout).toMatch(/^Version:\s+2$/m);
+      expect(luks.stdout).toMatch(/^\s+\d+: systemd-tpm2$/m);
+      expect(luks.stdout.match(/^\s+\d+: luks2$/gm)?.length).toBe(2);
+
       // What the install left on the disks.
       const state = await sudo(
         'sh -s',
@@ -246,7 +311,9 @@ describe('the full install in QEMU', () => {
           // Both ESPs (one is /boot/efi): each has the removable path.
           'for d in vda2 vdb2; do m=$(findmnt -rn -S /dev/$d -o TARGET | head -n1); if [ -z "$m" ]; then m=/run/esp-$d; mkdir -p $m; mount -o ro /dev/$d $m; fi; test -s $m/EFI/BOOT/BOOTX64.EFI && echo "removable path on $d"; done',
           "grep -q '^ARRAY /dev/md' /etc/mdadm/mdadm.conf && echo 'mdadm.conf names the array'",
-          "grep -E '^md[0-9]+ : active raid1 vd[ab]3\\[[01]\\] vd[ab]3\\[[01]\\]' /proc/mdstat | sed 's/^/mdstat: /'",
+          // Two mirrors: the encrypted one under LVM and the plain /boot.
+          "grep -E '^md[0-9]+ : active raid1 vd[ab][0-9]\\[[01]\\] vd[ab][0-9]\\[[01]\\]' /proc/mdstat | sed 's/^/mdstat: /'",
+          'findmnt -rn -o SOURCE /boot | sed "s/^/boot on: /"',
           'echo "logs: $(ls /var/log/debvisor | tr "\\n" " ")"',
           // Nothing of the live system's own: its units, the drop-in keeping ifupdown2 off, the installer's consoles.
           'echo "live files left: $(ls -d /etc/systemd/system/debvisor-unattended.service /etc/systemd/system/debvisor-live-firewall.service /etc/systemd/system/networking.service.d/debvisor-live.conf /etc/live 2>/dev/null | wc -l)"',
@@ -269,7 +336,8 @@ describe('the full install in QEMU', () => {
         'nginx: active',
       ])
         expect(state.stdout, state.stderr).toContain(line);
-      expect(state.stdout).toMatch(/mdstat: md\d+ : active raid1/);
+      expect(state.stdout.match(/^mdstat: md\d+ : active raid1/gm)?.length, state.stdout).toBe(2);
+      expect(state.stdout).toMatch(/^boot on: \/dev\/md\d+$/m);
       expect(state.stdout).toMatch(/logs: .*events\.jsonl.*facts\.json.*install\.log/);
       await session.end();
 
@@ -288,6 +356,7 @@ describe('the full install in QEMU', () => {
         banned = (await sshBanner(host, sshPort, 10_000)) === undefined;
       }
       expect(banned, `still answering after 12 failed logins; serial:\n${vm.serialNow().slice(-3000)}`).toBe(true);
+      tty.close();
       await vm.stop();
       vm = undefined;
 
@@ -295,7 +364,8 @@ describe('the full install in QEMU', () => {
       const uefiLog = join(dir, 'serial-boot-uefi.log');
       const vars = join(dir, 'vars.fd');
       copyFileSync(OVMF_VARS, vars);
-      const uefi = await runAndWatch(
+      const uefiSock = join(dir, 'serial-uefi.sock');
+      vm = await bootAndKeep(
         [
           ...TCG,
           '-machine',
@@ -303,8 +373,10 @@ describe('the full install in QEMU', () => {
           ...machine(2048),
           '-nic',
           'none',
+          '-chardev',
+          `socket,id=s0,path=${uefiSock},server=on,wait=off,logfile=${uefiLog}`,
           '-serial',
-          `file:${uefiLog}`,
+          'chardev:s0',
           '-drive',
           `if=pflash,format=raw,readonly=on,file=${OVMF_CODE}`,
           '-drive',
@@ -312,12 +384,21 @@ describe('the full install in QEMU', () => {
           ...diskArgs(),
         ],
         uefiLog,
-        [/GNU GRUB/, new RegExp(`${HOSTNAME} login:`)],
+        [/GNU GRUB/, UNLOCK],
         BOOT_TIMEOUT_MS,
       );
+      const uefi = vm;
+      expect(uefi.matched, `no GRUB and passphrase prompt after ${uefi.seconds} s; serial:\n${uefi.serialNow().slice(-6000)}`).toBe(true);
+      tty = await serialConsole(uefiSock);
+      at = uefi.serialNow().length;
+      tty.type(`${PASSPHRASE}\r`);
+      const uefiUp = await waitForSerial(uefi.serialNow, at, [new RegExp(`${HOSTNAME} login:`)], BOOT_TIMEOUT_MS);
       copyFileSync(uefiLog, join(out, 'e2e-installed-boot-uefi-serial.log'));
-      expect(uefi.matched, `after ${uefi.seconds} s; serial:\n${uefi.serial.slice(-6000)}`).toBe(true);
+      expect(uefiUp, `no login prompt after the passphrase (OVMF); serial:\n${uefi.serialNow().slice(-6000)}`).toBe(true);
+      tty.close();
+      await uefi.stop();
+      vm = undefined;
     },
-    INSTALL_TIMEOUT_MS + 2 * BOOT_TIMEOUT_MS + CHECKS_TIMEOUT_MS + 120_000,
+    INSTALL_TIMEOUT_MS + 4 * BOOT_TIMEOUT_MS + CHECKS_TIMEOUT_MS + 300_000,
   );
 });

@@ -59,8 +59,16 @@ export interface NodeLab {
   close(): Promise<void>;
 }
 
+/** What a test asks of the lab's profile beyond the fixture. */
+export interface LabOptions {
+  /** Keys of install.storage over the fixture's (encryption: LUKS2 under the mirror's LVM, the passphrase typed at boot). */
+  storage?: Record<string, unknown>;
+  /** Each disk's size (sparse files), DISK_BYTES unless given. */
+  diskBytes?: number;
+}
+
 /** Sets the lab up in a new directory under `parent`; `out` holds the built image (out/netboot). */
-export async function startNodeLab(parent: string, out: string): Promise<NodeLab> {
+export async function startNodeLab(parent: string, out: string, options: LabOptions = {}): Promise<NodeLab> {
   const dir = mkdtempSync(join(parent, 'node-lab-'));
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
@@ -73,6 +81,7 @@ export async function startNodeLab(parent: string, out: string): Promise<NodeLab
     const profile = parse(readFileSync(PROFILE, 'utf8'));
     profile.users.admin.sshKeys = [readFileSync(`${key}.pub`, 'utf8').trim()];
     profile.users.admin.mfa = { totpSecret };
+    profile.install.storage = { ...profile.install.storage, ...options.storage };
     const tsigSecret: string = profile.dns.tsig.secret;
     const remotes = await startLoopbackAcmeDns(mkdtempSync(join(dir, 'remotes-')), {
       zone: profile.dns.zone,
@@ -128,7 +137,7 @@ export async function startNodeLab(parent: string, out: string): Promise<NodeLab
     );
     const http = await serveDirectory(www);
     closers.push(() => http.close());
-    for (const d of DISKS) await execa('truncate', ['-s', String(DISK_BYTES), join(dir, d)]);
+    for (const d of DISKS) await execa('truncate', ['-s', String(options.diskBytes ?? DISK_BYTES), join(dir, d)]);
     return {
       dir,
       key,

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { execa, type ResultPromise } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -69,4 +70,34 @@ export async function bootAndKeep(args: string[], serialLog: string, patterns: R
   }
   if (!matched) await stop();
   return { serial, seconds: Math.round((Date.now() - started) / 1000), matched, failed, exited, serialNow: read, stop };
+}
+
+/** Waits (bounded, polling the serial log) until every pattern is in the serial output after `from`. */
+export async function waitForSerial(read: () => string, from: number, patterns: RegExp[], ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const now = read().slice(from);
+    if (patterns.every((p) => p.test(now))) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+export interface SerialConsole {
+  /** Types on the guest's serial console. */
+  type(text: string): void;
+  close(): void;
+}
+
+/**
+ * Connects to a serial port QEMU serves as a socket (`-chardev socket,...,server=on,wait=off,logfile=`):
+ * the log file keeps everything; what comes back on the socket is read and dropped, or QEMU would
+ * stall the guest's console.
+ */
+export async function serialConsole(sock: string): Promise<SerialConsole> {
+  const port = connect(sock);
+  await new Promise<void>((resolve, reject) => port.once('connect', resolve).once('error', reject));
+  port.on('data', () => undefined);
+  port.on('error', () => undefined);
+  return { type: (text) => port.write(text), close: () => port.destroy() };
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 
@@ -46,23 +46,4 @@ export async function startSwtpm(dir: string, waitMs = 10_000): Promise<Swtpm> {
     qemuArgs: ['-chardev', `socket,id=chrtpm,path=${sock}`, '-tpmdev', 'emulator,id=tpm0,chardev=chrtpm', '-device', 'tpm-tis,tpmdev=tpm0'],
     stop,
   };
-}
-
-/** The byte offset of the first partition of a disk image that starts with a LUKS header (partx reads the GPT). */
-export async function luksPartitionOffset(image: string): Promise<number | undefined> {
-  const r = await execa('partx', ['--show', '--noheadings', '--output', 'START', image]);
-  const fd = openSync(image, 'r');
-  try {
-    for (const start of r.stdout
-      .split('\n')
-      .map((l) => Number(l.trim()))
-      .filter((n) => n > 0)) {
-      const magic = Buffer.alloc(6);
-      readSync(fd, magic, 0, 6, start * 512);
-      if (magic.equals(Buffer.from([0x4c, 0x55, 0x4b, 0x53, 0xba, 0xbe]))) return start * 512;
-    }
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
 }
