@@ -41,6 +41,8 @@ afterEach(() => {
 function recorder(plan: InstallPlan, disks: { path: string; size: number; serial?: string }[] | undefined) {
   const keyFiles: { path: string; mode: number; content: string }[] = [];
   const calls: { step: string; argv: string[]; stdin?: string; redact?: string[] }[] = [];
+  /** The files cpio put in its archives, by name: what the node's initramfs gets added. */
+  const archived = new Map<string, string>();
   const runner = async (argv: string[], opts: RunOptions = {}): Promise<RunResult> => {
     calls.push({ step: opts.step ?? '?', argv, ...(opts.input === undefined ? {} : { stdin: opts.input }), ...(opts.redact ? { redact: opts.redact } : {}) });
     // What systemd-cryptenroll reads: the key file is there (0600) while it runs.
@@ -54,11 +56,15 @@ function recorder(plan: InstallPlan, disks: { path: string; size: number; serial
     if (argv.includes('dpkg-query')) stdout = 'bash installed\nlive-boot installed\nlive-config installed\nlive-tools not-installed\n';
     if (argv[0] === 'cryptsetup' && argv[1] === 'luksUUID') stdout = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n';
     // cpio writes its archive where -O says (the md arrays' names added to the node's initramfs).
-    if (argv[0] === 'cpio') writeFileSync(argv[argv.indexOf('-O') + 1]!, `[cpio: ${opts.input?.trim().split('\n').join(' ')}]`);
+    if (argv[0] === 'cpio') {
+      const names = opts.input?.trim().split('\n') ?? [];
+      writeFileSync(argv[argv.indexOf('-O') + 1]!, `[cpio: ${names.join(' ')}]`);
+      for (const n of names) if (statSync(join(opts.cwd!, n)).isFile()) archived.set(n, readFileSync(join(opts.cwd!, n), 'utf8'));
+    }
     if (argv[0] === 'mdadm' && argv[1] === '--detail') stdout = 'ARRAY /dev/md0 metadata=1.2 UUID=00000000:00000000:00000000:00000000\n';
     return { argv, exitCode: 0, stdout, stderr: '', durationMs: 0 };
   };
-  return { calls, runner, keyFiles };
+  return { calls, runner, keyFiles, archived };
 }
 
 function context(profile: ApplyContext['profile'], facts: HardwareFacts, plan: InstallPlan, runner: ApplyContext['run']) {
@@ -72,6 +78,9 @@ function context(profile: ApplyContext['profile'], facts: HardwareFacts, plan: I
   // The node initramfs built with the image (taken unless the root is encrypted).
   mkdirSync(join(target, 'usr/lib/debvisor/node-initramfs'), { recursive: true });
   writeFileSync(join(target, 'usr/lib/debvisor/node-initramfs/initrd.img-6.12.57+deb13-amd64'), 'node initramfs');
+  // cryptsetup-initramfs's hook: the image's node initramfs has cryptroot and lacks only the node's crypttab.
+  mkdirSync(join(target, 'usr/share/initramfs-tools/hooks'), { recursive: true });
+  writeFileSync(join(target, 'usr/share/initramfs-tools/hooks/cryptroot'), '#!/bin/sh\n');
   // The image's file times are its SOURCE_DATE_EPOCH (whole seconds): /etc/.updated and /var/.updated carry /usr's.
   utimesSync(join(target, 'usr'), 1_790_000_000, 1_790_000_000);
   const sink = memorySink();
@@ -137,7 +146,7 @@ describe('install apply: the executor follows the plan (recorded commands, golde
       const { profile, facts } = load(c.name, c.facts, c.profile);
       const plan = planInstall(profile, facts);
       expect(plan.ok).toBe(true);
-      const { calls, runner, keyFiles } = recorder(plan, undefined);
+      const { calls, runner, keyFiles, archived } = recorder(plan, undefined);
       const { ctx, sink, target, logDir, keyDirParent } = context(profile, facts, plan, runner);
       // What unsquashfs would have put there: a kernel, with the live system's initrd.
       mkdirSync(join(target, 'boot'));
@@ -176,21 +185,41 @@ describe('install apply: the executor follows the plan (recorded commands, golde
         expect(readFileSync(join(target, 'etc/crypttab'), 'utf8')).toContain(
           'debvisor_crypt\tUUID=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\tnone\tluks,discard,initramfs',
         );
-        // Built here: the crypttab goes inside.
-        expect(calls.filter((x) => x.argv.includes('update-initramfs')).length).toBe(1);
-      } else {
-        expect(calls.filter((x) => x.argv.includes('update-initramfs'))).toEqual([]);
-        const raid = plan.raid.length > 0;
-        expect(readFileSync(join(target, 'boot/initrd.img-6.12.57+deb13-amd64'), 'utf8')).toBe(
-          raid ? 'node initramfs[cpio: etc etc/mdadm etc/mdadm/mdadm.conf]' : 'node initramfs',
-        );
       }
+      // The image's node initramfs, with the md arrays' names and the node's crypttab added; none built here.
+      expect(calls.filter((x) => x.argv.includes('update-initramfs'))).toEqual([]);
+      const raid = plan.raid.length > 0;
+      const added = [...(raid ? ['etc', 'etc/mdadm', 'etc/mdadm/mdadm.conf'] : []), ...(plan.encryption !== 'none' ? ['cryptroot', 'cryptroot/crypttab'] : [])];
+      expect(readFileSync(join(target, 'boot/initrd.img-6.12.57+deb13-amd64'), 'utf8')).toBe(
+        added.length > 0 ? `node initramfs[cpio: ${added.join(' ')}]` : 'node initramfs',
+      );
+      // As cryptsetup-initramfs's hook writes it: the crypttab's entries, no comment.
+      expect(archived.get('cryptroot/crypttab')).toBe(
+        plan.encryption !== 'none' ? 'debvisor_crypt\tUUID=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\tnone\tluks,discard,initramfs\n' : undefined,
+      );
       expect(existsSync(join(target, 'usr/lib/debvisor/node-initramfs'))).toBe(false);
       // Nothing is written before the disks have been read again.
       expect(calls[0]!.argv[0]).toBe('lsblk');
       expect(calls.every((x) => Array.isArray(x.argv) && x.argv.every((a) => typeof a === 'string'))).toBe(true);
     });
   }
+
+  it('builds the initramfs of an encrypted root in the target when the image has no cryptsetup hook (its prebuilt one would lack cryptroot)', async () => {
+    const c = CASES.find((x) => x.name === 'lvm-thin-luks-tpm2')!;
+    const { profile, facts } = load(c.name, c.facts, c.profile);
+    const plan = planInstall(profile, facts);
+    const { calls, runner, archived } = recorder(plan, undefined);
+    const { ctx, target } = context(profile, facts, plan, runner);
+    rmSync(join(target, 'usr/share/initramfs-tools/hooks/cryptroot'));
+    mkdirSync(join(target, 'boot'));
+    for (const f of ['vmlinuz-6.12.57+deb13-amd64', 'initrd.img-6.12.57+deb13-amd64']) writeFileSync(join(target, 'boot', f), '');
+    await applyPlan(ctx);
+    expect(calls.filter((x) => x.step === 'update-initramfs').map((x) => x.argv.join(' '))).toEqual([
+      `chroot ${target} update-initramfs -u -k 6.12.57+deb13-amd64`,
+    ]);
+    expect(archived.size).toBe(0);
+    expect(existsSync(join(target, 'usr/lib/debvisor/node-initramfs'))).toBe(false);
+  });
 
   it('touches nothing when a disk is not the one planned (another serial)', async () => {
     const { profile, facts } = load('changed', 'one-disk', '');

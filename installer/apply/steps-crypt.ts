@@ -107,7 +107,7 @@ export function renderCrypttab(e: EncryptionPlan, uuid: string): string {
   return `# Written by the DebVisor installer: <name> <device> <key file> <options>.\n${e.name}\tUUID=${uuid}\tnone\tluks,discard,initramfs\n`;
 }
 
-/** The node's crypttab; the initramfs built later (update-initramfs) carries cryptsetup and asks for the passphrase. */
+/** The node's crypttab; step update-initramfs puts its entries into the node's initramfs, whose cryptroot asks for the passphrase. */
 export async function writeCrypttab(ctx: ApplyContext): Promise<void> {
   const e = encryption(ctx);
   const r = await ctx.run(['cryptsetup', 'luksUUID', e.device], { events: ctx.events, step: 'write-crypttab' });

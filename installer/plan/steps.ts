@@ -82,7 +82,7 @@ export function planSteps(p: Parts): PlanStep[] {
     {
       id: 'update-initramfs',
       does: e
-        ? 'build the initramfs for the new root, with cryptsetup and the crypttab'
+        ? "install the node's initramfs built with the image, with the crypttab added for cryptsetup-initramfs (update-initramfs where the image has none)"
         : "install the node's initramfs built with the image, without the live parts (update-initramfs where the image has none)",
     },
     { id: 'install-bootloaders', does: `${[...new Set(p.bootloaders.map((b) => b.kind))].join(', ')} on ${disks}, and the GRUB menu (grub-mkconfig)` },
