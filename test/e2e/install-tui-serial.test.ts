@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { build } from '../../builder/build.js';
 import { finishLines } from '../../installer/tui/ui/lines.js';
 import { validateProfile } from '../../profiles/validate.js';
 import { TCG } from './helpers/qemu.js';
+import { defaultBuild } from './helpers/default-build.js';
 
 /**
  * The installer as an operator meets it on a serial console: the built ISO's kernel and initrd
@@ -70,10 +70,11 @@ async function readPages(first: string, skip = 0): Promise<string[]> {
     const before = b.from;
     await keys('PageDown');
     const until = Date.now() + SCREEN_WAIT_S * 1000;
+    // A screen read while the serial line is still redrawing may lack the status line: read again.
     while (Date.now() < until) {
       await sleep(500);
-      b = body(await screen());
-      if (b.from !== before) break;
+      const now = /lines (\d+)-\d+ of \d+/.exec(await screen());
+      if (now && Number(now[1]) !== before) break;
     }
     b = body(await settle());
   }
@@ -98,7 +99,7 @@ beforeAll(async () => {
   const v = await execa('tmux', ['-V'], { reject: false });
   if (v.exitCode !== 0) throw new Error('tmux is missing: apt-get install tmux (scripts/packages/test.txt)');
   dir = mkdtempSync(join(tmpdir(), 'debvisor-tui-e2e-'));
-  const built = await build({ repo, spec: join(repo, 'iso/build.yaml'), out });
+  const built = await defaultBuild();
   if (!built.iso || !existsSync(built.iso)) throw new Error(`the build made no ISO in ${out}`);
   entryCmdline = await entryOf(built.iso, 'install-serial');
   await execa('truncate', ['-s', String(128 * 1024 ** 3), join(dir, 'disk.img')]);

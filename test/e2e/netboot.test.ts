@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildResult } from '../../builder/build.js';
+import type { BuildResult } from '../../builder/build.js';
 import { bootAndWatch, GUEST_HTTP } from './helpers/qemu.js';
+import { defaultBuild } from './helpers/default-build.js';
 import { serveDirectory, type StaticServer } from './helpers/http-serve.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -18,7 +19,7 @@ let http: StaticServer;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'debvisor-pxe-'));
   // The default spec with the shared cache: after the ISO tests this reuses every stage.
-  built = await build({ repo, spec: join(repo, 'iso/build.yaml'), out: join(repo, 'out') });
+  built = await defaultBuild();
   http = await serveDirectory(join(repo, 'out/netboot'));
 }, 3_000_000);
 

@@ -1,10 +1,10 @@
+import { defaultBuild } from './helpers/default-build.js';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { build } from '../../builder/build.js';
 
 /**
  * The golden files of the trixie renderings prove only that the text did not change. Here the
@@ -74,7 +74,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'debvisor-trixie-'));
   root = join(dir, 'root');
   // The default spec with the shared cache: after the ISO tests this reuses every stage.
-  await build({ repo, spec: join(repo, 'iso/build.yaml'), out: join(repo, 'out') });
+  await defaultBuild();
   await execa('unsquashfs', ['-q', '-n', '-d', root, join(repo, 'out/netboot/filesystem.squashfs')]);
   const pyc = await inImage(['python3', '-B', '-c', BYTECODE_CHECK]);
   if (pyc.exitCode !== 0) throw new Error(`the bytecode check in the image failed:\n${pyc.stdout}\n${pyc.stderr}`);
