@@ -190,8 +190,9 @@ describe('install apply: the executor follows the plan (recorded commands, golde
       expect(calls.filter((x) => x.argv.includes('update-initramfs'))).toEqual([]);
       const raid = plan.raid.length > 0;
       const added = [...(raid ? ['etc', 'etc/mdadm', 'etc/mdadm/mdadm.conf'] : []), ...(plan.encryption !== 'none' ? ['cryptroot', 'cryptroot/crypttab'] : [])];
+      // The added archive starts at a 4-byte offset (zero bytes before it): 'node initramfs' is 14 bytes.
       expect(readFileSync(join(target, 'boot/initrd.img-6.12.57+deb13-amd64'), 'utf8')).toBe(
-        added.length > 0 ? `node initramfs[cpio: ${added.join(' ')}]` : 'node initramfs',
+        added.length > 0 ? `node initramfs\0\0[cpio: ${added.join(' ')}]` : 'node initramfs',
       );
       // As cryptsetup-initramfs's hook writes it: the crypttab's entries, no comment.
       expect(archived.get('cryptroot/crypttab')).toBe(

@@ -319,7 +319,11 @@ async function appendNodeFiles(ctx: ApplyContext, initrd: string): Promise<void>
     events: ctx.events,
     step: 'update-initramfs',
   });
-  appendFileSync(initrd, readFileSync(archive));
+  // The kernel reads a cpio header only at a 4-byte offset and skips zero bytes between archives:
+  // right after the compressed archive it would take the header for a compressed one and stop
+  // ("Initramfs unpacking failed: invalid magic at start of compressed archive"), the files unread.
+  const pad = (4 - (statSync(initrd).size % 4)) % 4;
+  appendFileSync(initrd, Buffer.concat([Buffer.alloc(pad), readFileSync(archive)]));
   rmSync(dir, { recursive: true, force: true });
   rmSync(archive, { force: true });
 }
