@@ -199,6 +199,10 @@ describe('the full install in QEMU', () => {
       const serial = booted.serialNow();
       // The root the kernel mounted is the opened container (cryptroot's message).
       expect(serial).toMatch(/cryptsetup: \S+: set up successfully/);
+      // The archive the install appends to the initramfs (mdadm.conf, crypttab) was read: the kernel
+      // unpacked everything, and the mirrors have the names mdadm.conf gives them.
+      expect(serial).not.toMatch(/Initramfs unpacking failed/);
+      expect(serial).toMatch(/md\/raid1:md0: active with 2 out of 2 mirrors/);
       // The live system's boot is gone: no live-boot on the installed node (its banner says the boot mode).
       expect(serial).not.toMatch(/DebVisor live system, boot mode/);
       // The saved profile, its TOTP secret redacted, loads in first boot (no "cannot be used").
