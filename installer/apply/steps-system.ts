@@ -296,7 +296,8 @@ const CRYPTROOT_HOOK = 'usr/share/initramfs-tools/hooks/cryptroot';
 async function appendNodeFiles(ctx: ApplyContext, initrd: string): Promise<void> {
   const files: { path: string; content: string }[] = [];
   const conf = join(ctx.target, 'etc/mdadm/mdadm.conf');
-  if (existsSync(conf) && /^ARRAY /m.test(readFileSync(conf, 'utf8'))) files.push({ path: 'etc/mdadm/mdadm.conf', content: readFileSync(conf, 'utf8') });
+  const mdadm = existsSync(conf) ? readFileSync(conf, 'utf8') : '';
+  if (/^ARRAY /m.test(mdadm)) files.push({ path: 'etc/mdadm/mdadm.conf', content: mdadm });
   if (ctx.plan.encryption !== 'none') {
     const entries = readFileSync(join(ctx.target, 'etc/crypttab'), 'utf8')
       .split('\n')
