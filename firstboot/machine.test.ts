@@ -65,30 +65,6 @@ describe('the first-boot state machine', () => {
     expect(again.state).toBe('ready');
   });
 
-  it('waits for the network once, after the steps that do not need it and before the first that does', async () => {
-    const order: string[] = [];
-    const mk = (name: string, beforeNetwork: boolean): FirstbootStep => ({
-      name,
-      kind: 'local',
-      beforeNetwork,
-      run: async () => {
-        order.push(name);
-        return { summary: 'ok' };
-      },
-    });
-    const steps = [mk('hook-early', true), mk('unique-ids', true), mk('dns', false), mk('handoff', false)];
-    const networkOnline = async () => {
-      order.push('network-online');
-    };
-    const r = await runMachine({ root, profile, steps, emit: silentEmitter, networkOnline, ...fakeTime() });
-    expect(r.state).toBe('ready');
-    expect(order).toEqual(['hook-early', 'unique-ids', 'network-online', 'dns', 'handoff']);
-    // A later run with every step done does not wait for the network.
-    order.length = 0;
-    await runMachine({ root, profile, steps, emit: silentEmitter, networkOnline, ...fakeTime() });
-    expect(order).toEqual([]);
-  });
-
   it("starts every pending, applicable step's preload before the first step runs, and a failing preload fails nothing", async () => {
     const events: string[] = [];
     const mk = (name: string, extra: Partial<FirstbootStep>): FirstbootStep => ({

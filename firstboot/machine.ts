@@ -38,11 +38,6 @@ export interface MachineOptions {
   node?: string;
   /** Try failed steps now instead of waiting for failedRetryMs, and retrying ones before their next attempt is due. */
   retryNow?: boolean;
-  /**
-   * Awaited once, before the first step to run that is not `beforeNetwork` (first boot waits
-   * there for network-online.target; its start and the local steps overlap the network's bring-up).
-   */
-  networkOnline?: () => Promise<void>;
 }
 
 export interface MachineResult {
@@ -124,7 +119,6 @@ export async function runMachine(opts: MachineOptions): Promise<MachineResult> {
   const breakers = store.breakers();
   const release = takeLock(opts.root);
   const records: StepRecord[] = [];
-  let networkWaited = false;
   try {
     for (const step of opts.steps)
       if (step.preload && !store.isDone(step.name) && !step.skip?.({ profile: opts.profile })) step.preload().catch(() => undefined);
@@ -147,10 +141,6 @@ export async function runMachine(opts: MachineOptions): Promise<MachineResult> {
         store.save(rec);
         emit.info(`${step.name}: skipped (${skip})`, { step: step.name });
         continue;
-      }
-      if (!step.beforeNetwork && !networkWaited) {
-        networkWaited = true;
-        await opts.networkOnline?.();
       }
       const t = now();
       if (!opts.retryNow) {

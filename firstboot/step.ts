@@ -40,8 +40,6 @@ export interface FirstbootStep {
    * overlaps the steps before it, which mostly wait on other programs. Never fails the run.
    */
   preload?(): Promise<unknown>;
-  /** Runs without waiting for the network (the machine's networkOnline): the steps before it may not need it either. */
-  beforeNetwork?: boolean;
 }
 
 /**

@@ -17,8 +17,8 @@ export interface NodeAddresses {
 export interface StepTools {
   run: Runner;
   addresses(): NodeAddresses;
-  /** `systemctl ARGS...` (hand-off, reload), bounded by timeoutMs when given; a recorder in tests. */
-  systemctl(args: string[], opts?: { timeoutMs?: number }): Promise<void>;
+  /** `systemctl ARGS...` (hand-off, reload); a recorder in tests. */
+  systemctl(args: string[]): Promise<void>;
   /** Checks the panel's nginx configuration with the new certificate in place (`nginx -t`). */
   nginxTest: string[];
   /** Makes nginx load the new certificate (`systemctl try-reload-or-restart nginx`: nothing when it does not run yet). */
@@ -46,8 +46,8 @@ export function realTools(over: Partial<StepTools> = {}): StepTools {
   return {
     run,
     addresses: () => globalAddresses(networkInterfaces()),
-    systemctl: async (args, opts) => {
-      await run(['systemctl', ...args], opts?.timeoutMs ? { timeoutMs: opts.timeoutMs } : {});
+    systemctl: async (args) => {
+      await run(['systemctl', ...args], {});
     },
     nginxTest: ['nginx', '-t'],
     // At first boot nginx may not run yet (it starts with the runtime target): then the new

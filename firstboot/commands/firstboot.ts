@@ -2,7 +2,6 @@ import { EXIT, defineCommand } from '../../core/cli/command.js';
 import { createEmitter, plainSink } from '../../core/events.js';
 import { fqdnOf } from '../../overlays/panel/nginx.js';
 import { runMachine } from '../machine.js';
-import { waitForNetworkOnline } from '../network-online.js';
 import { readOverrides, toolsFrom } from '../overrides.js';
 import { FIRSTBOOT_MARKER } from '../paths.js';
 import { loadNodeProfile } from '../profile.js';
@@ -33,7 +32,6 @@ export default defineCommand({
       emit,
       ...(o.timing ? { timing: o.timing } : {}),
       retryNow: Boolean(values.retry),
-      networkOnline: () => waitForNetworkOnline(tools, emit.stage('firstboot')),
     });
     const status = readStatus(root);
     writeLoginScreens(root, status, fqdnOf(profile));

@@ -17,7 +17,6 @@ export function hookSteps(profile: Profile, ordering: HookOrdering, tools: Pick<
     .map((h) => ({
       name: `hook-${h.name}`,
       kind: 'local' as const,
-      beforeNetwork: ordering === 'before-network',
       async run(ctx) {
         const log = at(ctx.root, HOOK_LOG);
         mkdirSync(dirname(log), { recursive: true });

@@ -11,8 +11,6 @@ export function uniqueStep(tools: Pick<StepTools, 'run'>): FirstbootStep {
   return {
     name: 'unique-ids',
     kind: 'local',
-    // Local files only: it does not wait for the network.
-    beforeNetwork: true,
     async run(ctx) {
       const made: string[] = [];
       const id = at(ctx.root, '/etc/machine-id');

@@ -121,18 +121,16 @@ export const NETWORKING_ONLINE_DROPIN = [
 ].join('\n');
 
 /**
- * The first-boot unit: runs `debvisor firstboot` until the command writes its marker (every step
- * done). Not RemainAfterExit: the retry timer must be able to start it again while a remote step
- * is still retrying. Not ordered after network-online.target: the command starts while the
- * network comes up and waits for the target itself before its first step (firstboot/network-online.ts),
- * so the tool's start is not added to the boot after the network.
+ * The first-boot unit: runs `debvisor firstboot` once the network is online, until the command
+ * writes its marker (every step done). Not RemainAfterExit: the retry timer must be able to
+ * start it again while a remote step is still retrying.
  */
 export const FIRSTBOOT_UNIT_PATH = '/etc/systemd/system/debvisor-firstboot.service';
 export const FIRSTBOOT_UNIT = `[Unit]
 Description=DebVisor first boot (DNS registration, certificates, cluster join, hand-off)
 ConditionPathExists=!/var/lib/debvisor/firstboot.done
 Wants=network-online.target
-After=local-fs.target
+After=network-online.target local-fs.target
 
 [Service]
 Type=oneshot

@@ -11,7 +11,7 @@ export const FirstbootSchema = obj(
           'x-hint': 'lower-case letters, digits, ., _ and -',
         }),
         ordering: oneOfStrings(
-          'When it runs: first, without waiting for the network (it may be coming up meanwhile), once the network is online, or when the node is fully up.',
+          'When it runs: before the network is up, once it is online, or when the node is fully up.',
           ['before-network', 'network-online', 'fully-up'] as const,
           'fully-up',
         ),
