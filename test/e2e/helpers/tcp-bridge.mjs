@@ -8,9 +8,10 @@ sock.pipe(process.stdout);
 sock.on('error', () => process.exit(1));
 // Exit once the server's side is over and everything it sent has reached QEMU: exiting at the
 // socket's close dropped what stdout still held (the last tens of KB of a large download).
+// A bound: a guest that stops reading (killed, hung) must not leave this process behind.
 sock.on('close', () => {
   if (process.stdout.writableFinished) process.exit(0);
-  process.stdout.once('finish', () => process.exit(0));
-  process.stdout.once('error', () => process.exit(1));
+  process.stdout.end((err) => process.exit(err ? 1 : 0));
+  setTimeout(() => process.exit(1), 60_000).unref();
 });
 process.stdin.on('end', () => sock.end());
