@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import pLimit from 'p-limit';
 import { createEmitter, memorySink } from '../../core/events.js';
 import { startAnswerServer } from '../../installer/unattended/answer-server.js';
-import { GUEST_HTTP, TCG } from './helpers/qemu.js';
+import { GUEST_HTTP, guestFwd, TCG } from './helpers/qemu.js';
 import { defaultBuild, GUESTS_AT_ONCE } from './helpers/default-build.js';
 import { runAndWatch } from './helpers/qemu-watch.js';
 
@@ -24,7 +24,6 @@ import { runAndWatch } from './helpers/qemu-watch.js';
  * Only 3 has a network, restricted to the answer server. Each has its own blank disk image; two
  * run at a time (one TCG thread per guest, two cores here).
  */
-const BRIDGE = fileURLToPath(new URL('./helpers/tcp-bridge.mjs', import.meta.url));
 /** QEMU's default MAC for the first NIC. */
 const GUEST_MAC = '52:54:00:12:34:56';
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -183,7 +182,7 @@ describe('unattended install from the ISO', () => {
       const before = await sha(disk);
       const log = join(dir, 'serial-https.log');
       try {
-        const netdev = `user,id=n0,restrict=on,guestfwd=tcp:${GUEST_HTTP}:443-cmd:${process.execPath} ${BRIDGE} ${server.port}`;
+        const netdev = `user,id=n0,restrict=on,${guestFwd(GUEST_HTTP, 443, server.port)}`;
         const r = await guests(() =>
           runAndWatch(
             [

@@ -3,9 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { serveDirectory, type StaticServer } from '../e2e/helpers/http-serve.js';
+import { TCP_BRIDGE } from '../e2e/helpers/qemu.js';
 
 /**
  * The e2e's guests reach the host's servers through QEMU's guestfwd, which runs the bridge with
@@ -14,7 +14,6 @@ import { serveDirectory, type StaticServer } from '../e2e/helpers/http-serve.js'
  * with the last tens of KB still in its stdout, and live-boot stopped ("Unable to find a live
  * file system on the network").
  */
-const BRIDGE = fileURLToPath(new URL('../e2e/helpers/tcp-bridge.mjs', import.meta.url));
 const SIZE = 64 * 1024 * 1024;
 let dir: string;
 let http: StaticServer;
@@ -36,7 +35,7 @@ afterAll(async () => {
 function slowGet(path: string): Promise<{ code: number | null; bytes: number; sha256: string }> {
   return new Promise((resolve, reject) => {
     // stdio pipes of a child are a socket pair here, as QEMU gives guestfwd's command.
-    const child = spawn(process.execPath, [BRIDGE, String(http.port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [TCP_BRIDGE, String(http.port)], { stdio: ['pipe', 'pipe', 'inherit'] });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => {
       chunks.push(c);

@@ -9,7 +9,7 @@ import { startAnswerServer, type RunningAnswerServer } from '../../../installer/
 import { makeTestCert } from '../../integration/helpers/test-cert.js';
 import { startLoopbackAcmeDns, type LoopbackAcmeDns } from './acme-dns.js';
 import { serveDirectory, type StaticServer } from './http-serve.js';
-import { GUEST_HTTP } from './qemu.js';
+import { GUEST_HTTP, guestFwd as fwd } from './qemu.js';
 
 /**
  * Everything a QEMU guest needs to be installed as a fleet node gets installed, on the host's
@@ -33,9 +33,6 @@ export const GUEST_IP = '10.0.2.15';
 export const DISK_BYTES = 16 * 1024 ** 3;
 export const DISKS = ['disk-a.img', 'disk-b.img'];
 
-const BRIDGE = fileURLToPath(new URL('./tcp-bridge.mjs', import.meta.url));
-/** A guest address:port whose TCP connections QEMU hands to a server on the host's loopback. */
-export const fwd = (ip: string, port: number, to: number) => `guestfwd=tcp:${ip}:${port}-cmd:${process.execPath} ${BRIDGE} ${to}`;
 export const machine = (mib: number) => ['-m', String(mib), '-smp', '2', '-display', 'none', '-monitor', 'none', '-no-reboot'];
 
 export interface NodeLab {

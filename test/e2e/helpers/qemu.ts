@@ -9,7 +9,10 @@ export type Medium = 'cd' | 'usb' | 'pxe';
 
 /** Where the guest finds the test's HTTP server (forwarded to the host's loopback, nowhere else). */
 export const GUEST_HTTP = '10.0.2.100';
-const BRIDGE = fileURLToPath(new URL('./tcp-bridge.mjs', import.meta.url));
+/** The bridge QEMU's guestfwd runs per guest connection (stdin/stdout to a server on the host's loopback). */
+export const TCP_BRIDGE = fileURLToPath(new URL('./tcp-bridge.mjs', import.meta.url));
+/** A guest address:port whose TCP connections QEMU hands to a server on the host's loopback. */
+export const guestFwd = (ip: string, port: number, to: number) => `guestfwd=tcp:${ip}:${port}-cmd:${process.execPath} ${TCP_BRIDGE} ${to}`;
 
 export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
 export const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
@@ -28,7 +31,7 @@ export function qemuArgs(image: string, firmware: Firmware, medium: Medium, seri
   if (medium === 'pxe') {
     if (!httpPort) throw new Error('a network boot needs the HTTP server port');
     // restrict=on: the guest reaches nothing but QEMU's own DHCP/TFTP and the forwarded server.
-    const netdev = `user,id=n0,restrict=on,tftp=${image},bootfile=http://${GUEST_HTTP}/boot.ipxe,guestfwd=tcp:${GUEST_HTTP}:80-cmd:${process.execPath} ${BRIDGE} ${httpPort}`;
+    const netdev = `user,id=n0,restrict=on,tftp=${image},bootfile=http://${GUEST_HTTP}/boot.ipxe,${guestFwd(GUEST_HTTP, 80, httpPort)}`;
     args.push('-netdev', netdev, '-device', 'virtio-net-pci,netdev=n0,bootindex=0');
   } else args.push('-nic', 'none');
   if (firmware === 'uefi') args.push('-drive', `if=pflash,format=raw,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,file=${vars}`);
