@@ -10,7 +10,7 @@ import type { StepTools } from '../tools.js';
 import { directoryUrlOf } from './ca.js';
 import { profileChange } from './cert-profile.js';
 import { type AriRecord, ariCertId, ariCheckDue, nextAriRecord, usableAri } from './ari.js';
-import { fetchRenewalInfo } from './ari-fetch.js';
+import { type AriFetchOptions, fetchRenewalInfo } from './ari-fetch.js';
 import { type CertInfo, certInfo, needsCertificate, readCertInfo, renewalDue } from './cert-info.js';
 import { deployCertificate } from './deploy.js';
 import { issueCertificate } from './issue.js';
@@ -51,11 +51,12 @@ async function refreshAri(
   tools: StepTools,
   emit: Emitter,
   random: () => number,
+  fetchOpts: AriFetchOptions,
 ): Promise<AriRecord | undefined> {
   const certId = certIdOf(pem);
   if (!certId) return undefined;
   if (!ariCheckDue(prev, certId, directoryUrl, tools.now())) return prev;
-  const got = await fetchRenewalInfo(directoryUrl, certId, tools.now);
+  const got = await fetchRenewalInfo(directoryUrl, certId, tools.now, fetchOpts);
   if (!got.ok && !got.noRenewalInfo) emit.warn(`${got.error}; renewal falls back to two thirds of the lifetime`, { step: 'certificate', code: 'W_ACME_ARI' });
   return nextAriRecord(prev, got, { directoryUrl, certId, notAfter: info.notAfter, now: tools.now(), random });
 }
@@ -83,7 +84,8 @@ export async function ensureCertificate(o: {
   const current = readCertInfo(at(root, PANEL_CERT));
   const record = readRenewal(root);
   const pem = current && !current.selfSigned ? readFileSync(at(root, PANEL_CERT), 'utf8') : undefined;
-  const ari = pem && current ? await refreshAri(record.ari, pem, current, directoryUrl, tools, emit, random) : undefined;
+  const caBundle = profile.tls.acme.caBundle;
+  const ari = pem && current ? await refreshAri(record.ari, pem, current, directoryUrl, tools, emit, random, { caBundle }) : undefined;
   const certId = certIdOf(pem);
   const usable = certId ? usableAri(ari, certId, directoryUrl) : undefined;
   const asked = profile.tls.acme.profile;
@@ -105,7 +107,7 @@ export async function ensureCertificate(o: {
   try {
     // The CA answered ARI for the certificate in place: the new order says which one it replaces.
     const replaces = usable ? certId : undefined;
-    const { certPem, keyPem } = await issueCertificate({
+    const { certPem, keyPem, directory } = await issueCertificate({
       root,
       profile,
       names,
@@ -119,7 +121,7 @@ export async function ensureCertificate(o: {
     // The next order gets a fresh key; this one now lives in the panel's key file.
     rmSync(at(root, ACME_PENDING_KEY), { force: true });
     const info = certInfo(certPem);
-    const nextAri = await refreshAri(undefined, certPem, info, directoryUrl, tools, emit, random);
+    const nextAri = await refreshAri(undefined, certPem, info, directoryUrl, tools, emit, random, { caBundle, directory });
     const newId = certIdOf(certPem);
     const due = renewalDue(info, newId ? usableAri(nextAri, newId, directoryUrl) : undefined);
     writeJson(

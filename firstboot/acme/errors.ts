@@ -20,7 +20,7 @@ export function classifyAcmeError(err: unknown, directoryUrl: string): StepError
     return new StepError('E_ACME_CA_UNTRUSTED', `the CA at ${directoryUrl} is not trusted: its HTTPS certificate fails verification (${e.code})`, {
       retryable: false,
       remote,
-      hint: 'check tls.acme.ca/directoryUrl; a private CA must be in the node trust store (update-ca-certificates)',
+      hint: "check tls.acme.ca/directoryUrl; for a CA of your own, give its root in tls.acme.caBundle (base64 -w0 ca.pem): when set, only the bundle's CAs are trusted for the ACME server",
     });
   if (e?.code && NETWORK.has(e.code))
     return new StepError('E_ACME_UNREACHABLE', `the CA at ${directoryUrl} cannot be reached (${e.code})`, {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as acme from './acme-client.js';
+import { acmeHttp } from './acme-http.js';
 import type { Emitter } from '../../core/events.js';
 import { ACME_WEBROOT } from '../../overlays/panel/nginx.js';
 import { REDACTED } from '../../profiles/redact.js';
@@ -15,32 +16,6 @@ import { type OrderExtras, offeredProfiles, orderPayload, profileRefusal, profil
 import { classifyAcmeError } from './errors.js';
 
 const ACCOUNT_FILE = `${ACME_STATE_DIR}/account.json`;
-/** One HTTP request to the CA; a CA that swallows packets fails the attempt instead of hanging it. */
-export const ACME_HTTP_TIMEOUT_MS = 30_000;
-
-let configured = false;
-/**
- * acme-client retries failed requests itself (5 times, 5 to 25 s apart: over a minute for a CA
- * that is down) and then, for an error without a response, throws a TypeError that hides the
- * cause. The state machine owns retries (backoff, breaker, deadline): acme-client's retry is
- * turned off, and an error without a response (connection refused, timeout) passes through as
- * it is, with its code.
- */
-function configureAcmeHttp(): void {
-  if (configured) return;
-  configured = true;
-  const ax = acme.axios as unknown as {
-    defaults: { timeout?: number; acmeSettings: { retryMaxAttempts: number } };
-    interceptors: { response: { handlers: ({ rejected?: (e: unknown) => unknown } | null)[] } };
-  };
-  ax.defaults.acmeSettings.retryMaxAttempts = 0;
-  ax.defaults.timeout = ACME_HTTP_TIMEOUT_MS;
-  for (const h of ax.interceptors.response.handlers) {
-    if (!h?.rejected) continue;
-    const orig = h.rejected;
-    h.rejected = (e: unknown) => ((e as { response?: unknown }).response ? orig(e) : Promise.reject(e));
-  }
-}
 /**
  * How acme-client polls a pending challenge and order: first again after 250 ms, doubling to 30 s
  * (12 polls, about two and a half minutes). Its own default starts at 5 s, which was a third of
@@ -130,9 +105,16 @@ export interface IssueInput {
  * Orders a certificate with acme-client. The account key and the certificate key are files that
  * outlive the attempt, and the account URL is remembered, so a retry reuses the account (no new
  * registration per attempt). HTTP-01 answers through the panel's port-80 webroot, DNS-01 through
- * the node's TSIG key. Returns the chain and the key; nothing is deployed here.
+ * the node's TSIG key. Returns the chain, the key and the directory; nothing is deployed here.
  */
-export async function issueCertificate(inp: IssueInput): Promise<{ certPem: string; keyPem: string }> {
+export interface Issued {
+  certPem: string;
+  keyPem: string;
+  /** The CA's directory as the order read it (its renewalInfo URL is asked next, without reading it again). */
+  directory?: unknown;
+}
+
+export async function issueCertificate(inp: IssueInput): Promise<Issued> {
   try {
     return await issueOnce(inp);
   } catch (err) {
@@ -147,10 +129,10 @@ export async function issueCertificate(inp: IssueInput): Promise<{ certPem: stri
   }
 }
 
-async function issueOnce(inp: IssueInput): Promise<{ certPem: string; keyPem: string }> {
-  configureAcmeHttp();
+async function issueOnce(inp: IssueInput): Promise<Issued> {
   const { root, profile, names, directoryUrl, emit } = inp;
   const a = profile.tls.acme;
+  acmeHttp(a.caBundle);
   // Not 0700: the HTTP-01 webroot below it must stay readable by nginx; the keys themselves are 0600.
   mkdirSync(at(root, ACME_STATE_DIR), { recursive: true, mode: 0o755 });
   const accountKey = await keptKey(at(root, ACME_ACCOUNT_KEY));
@@ -233,5 +215,7 @@ async function issueOnce(inp: IssueInput): Promise<{ certPem: string; keyPem: st
       /* no account yet */
     }
   }
-  return { certPem, keyPem: certKey };
+  // Cached by the client since the order began: no request.
+  const directory = await directoryOf(client).catch(() => undefined);
+  return { certPem, keyPem: certKey, directory };
 }

@@ -1,3 +1,4 @@
+import { caBundleCertificates } from '../../core/pem.js';
 import { isDomainName } from './names.js';
 import { finding, type Rule } from './types.js';
 import type { Finding } from '../../core/issue.js';
@@ -25,6 +26,20 @@ export const checkTls: Rule = (p) => {
         'set ca: custom or remove directoryUrl',
       ),
     );
+  }
+  if (acme.caBundle !== undefined) {
+    try {
+      caBundleCertificates(acme.caBundle);
+    } catch (err) {
+      out.push(
+        finding(
+          '/tls/acme/caBundle',
+          'E_ACME_CA_BUNDLE',
+          `caBundle is not a CA bundle: ${(err as Error).message}`,
+          'give the PEM file of the CA that signs the ACME server as one base64 line: base64 -w0 ca.pem',
+        ),
+      );
+    }
   }
   if (acme.ca === 'zerossl' && !acme.eab) {
     out.push(finding('/tls/acme/eab', 'E_ACME_EAB', 'ZeroSSL requires external account binding', 'set tls.acme.eab.kid and hmacKey from your ZeroSSL account'));

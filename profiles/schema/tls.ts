@@ -13,6 +13,12 @@ export const TlsSchema = obj(
         directoryUrl: Type.Optional(
           httpsUrl('ACME directory URL of a custom CA (https, without user or password).', 'an ACME directory URL is an https:// URL without user or password'),
         ),
+        caBundle: Type.Optional(
+          str(
+            "The CA certificates (PEM) the ACME server's HTTPS certificate must chain to, base64-encoded as one line (`base64 -w0 ca.pem`), for a CA of your own (step-ca, a private Boulder or Pebble). When set, first boot and renewal trust only these for the ACME server, not the node's trust store.",
+            { pattern: '^[A-Za-z0-9+/]+={0,2}$', maxLength: 65536 },
+          ),
+        ),
         email: Type.Optional(str('Account contact address.', { format: 'email' })),
         challenge: oneOfStrings('Challenge type. Wildcard names need `dns-01`.', ['http-01', 'dns-01'] as const, 'http-01'),
         domains: list('Names on the certificate. Empty means the node FQDN. `*.example.com` wildcards need dns-01.', str('A DNS name.'), { default: [] }),

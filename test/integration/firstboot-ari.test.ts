@@ -42,16 +42,17 @@ function profile(): string {
     extends: join(repo, 'test/fixtures/profiles/base.yaml'),
     node: { hostname: 'node', domain: ZONE },
     dns: { server: fl.dnsIp, zone: ZONE, records: ['A'], ttl: 60, tsig: { name: FQDN, algorithm: 'hmac-sha256', secret: fl.secret } },
-    tls: { acme: { ca: 'custom', directoryUrl: fl.directoryUrl, challenge: 'http-01' } },
+    // pebble's root through the profile only: dv() runs without NODE_EXTRA_CA_CERTS, so the orders and ARI trust the bundle.
+    tls: { acme: { ca: 'custom', directoryUrl: fl.directoryUrl, challenge: 'http-01', caBundle: readFileSync(fl.minica).toString('base64') } },
     firstboot: { hooks: [] },
   };
   writeFileSync(file, JSON.stringify(doc));
   return file;
 }
 
-/** `debvisor ARGS` in the node namespace with the lab's test seams (as firstboot.test.ts). */
+/** `debvisor ARGS` in the node namespace with the lab's test seams (as firstboot.test.ts), trusting pebble only by tls.acme.caBundle. */
 function dv(args: string[]) {
-  return labDebvisor(fl, args, labOverrides(fl, root, nginx?.pid, { stepDeadlineMs: 10_000 }));
+  return labDebvisor(fl, args, labOverrides(fl, root, nginx?.pid, { stepDeadlineMs: 10_000 }), { NODE_EXTRA_CA_CERTS: '' });
 }
 const renew = (...extra: string[]) => dv(['cert', 'renew', '--root', root, '--profile', profile(), ...extra]);
 const renewal = () => readJsonFile<RenewalRecord>(join(root, RENEWAL));
@@ -89,8 +90,12 @@ afterAll(async () => {
 
 describe('ACME Renewal Information with pebble 2.6', () => {
   it("first boot's certificate: the CA's window asked, a time picked inside it, shown by cert status and status", async () => {
+    const dirReads = () => pebbleLog().match(/GET \/dir /g)?.length ?? 0;
+    const before = dirReads();
     const r = await dv(['firstboot', '--root', root, '--profile', profile()]);
     expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+    // The order read the directory; ARI took its renewalInfo URL from there, not from a second read.
+    expect(dirReads() - before).toBe(1);
     const c = panelCert();
     expect(c.issuer).toMatch(/Pebble/);
     // The first certificate replaces the self-signed stand-in: nothing to name in `replaces`.

@@ -17,6 +17,7 @@ import {
   startNginx,
 } from './helpers/firstboot-lab.js';
 import { stopProcess } from './helpers/started-process.js';
+import { makeTestCert } from './helpers/test-cert.js';
 
 let dir: string;
 let fl: FirstbootLab;
@@ -307,6 +308,14 @@ describe('first boot against pebble and knot in namespaces', () => {
     const r2 = await newRoot('untrusted', p);
     await firstboot(r2, p, {}, { NODE_EXTRA_CA_CERTS: '' });
     c = stepOf(await status(r2), 'certificate')!;
+    expect(c.status).toBe('failed');
+    expect(c.lastError?.code).toBe('E_ACME_CA_UNTRUSTED');
+    // tls.acme.caBundle replaces the trust for the CA: another CA's root there fails although Node trusts pebble's.
+    const other = await makeTestCert(dir, 'other-ca', { cn: 'Another CA' });
+    const wrongBundle = profile('wrong-bundle', { acme: { caBundle: readFileSync(other.cert).toString('base64') } });
+    const r2b = await newRoot('wrong-bundle', wrongBundle);
+    await firstboot(r2b, wrongBundle);
+    c = stepOf(await status(r2b), 'certificate')!;
     expect(c.status).toBe('failed');
     expect(c.lastError?.code).toBe('E_ACME_CA_UNTRUSTED');
 

@@ -15,7 +15,7 @@ import { GUEST_HTTP, guestFwd as fwd } from './qemu.js';
  * Everything a QEMU guest needs to be installed as a fleet node gets installed, on the host's
  * loopback only: the netboot files over HTTP (QEMU's iPXE), an answer server over pinned HTTPS
  * handing out test/fixtures/profiles/e2e-install.yaml with this run's admin key and TOTP secret,
- * and knot + pebble for first boot (DNS-01, the listener's CA trusted by a before-network hook).
+ * and knot + pebble for first boot (DNS-01, the listener's CA trusted by tls.acme.caBundle).
  * Used by the full-install e2e and by the install and first-boot benchmarks.
  */
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
@@ -89,24 +89,15 @@ export async function startNodeLab(parent: string, out: string, options: LabOpti
     });
     closers.push(() => remotes.close());
     profile.dns = { ...profile.dns, server: GUEST_DNS, records: ['A'], ttl: 60 };
-    profile.tls = { acme: { ...profile.tls.acme, ca: 'custom', directoryUrl: `https://${GUEST_ACME}:14000/dir`, challenge: 'dns-01' } };
-    profile.firstboot = {
-      hooks: [
-        {
-          name: 'trust-test-ca',
-          ordering: 'before-network',
-          // Profile strings are single lines: the certificate goes as its base64 body, folded back into PEM on the node.
-          // Appended to OpenSSL's CA file, which the units' Node reads (--use-openssl-ca): update-ca-certificates
-          // would take 30 s of an emulated first boot rehashing every CA, for a lab's certificate no real node has.
-          run: [
-            'sh',
-            '-c',
-            '{ echo "-----BEGIN CERTIFICATE-----"; echo "$1" | fold -w 64; echo "-----END CERTIFICATE-----"; } >> /etc/ssl/certs/ca-certificates.crt',
-            'sh',
-            remotes.minicaPem.replace(/-----[A-Z ]+-----|\s/g, ''),
-          ],
-        },
-      ],
+    // pebble's listener certificate is signed by the lab's minica: the node trusts it through the profile (tls.acme.caBundle).
+    profile.tls = {
+      acme: {
+        ...profile.tls.acme,
+        ca: 'custom',
+        directoryUrl: `https://${GUEST_ACME}:14000/dir`,
+        challenge: 'dns-01',
+        caBundle: Buffer.from(remotes.minicaPem).toString('base64'),
+      },
     };
     const profiles = join(dir, 'answers');
     mkdirSync(profiles);
