@@ -1,5 +1,6 @@
 import { Agent } from 'node:https';
 import { caBundleCertificates } from '../../core/pem.js';
+import { StepError } from '../step.js';
 import * as acme from './acme-client.js';
 
 /** One HTTP request to the CA; a CA that swallows packets fails the attempt instead of hanging it. */
@@ -39,7 +40,17 @@ export function acmeHttp(caBundle?: string): typeof acme.axios {
   if (caBundle) {
     agent = agents.get(caBundle);
     if (!agent) {
-      agent = new Agent({ keepAlive: true, ca: caBundleCertificates(caBundle) });
+      let ca: string[];
+      try {
+        ca = caBundleCertificates(caBundle);
+      } catch (err) {
+        // The profile check refuses such a bundle; an installed profile edited by hand can still hold one.
+        throw new StepError('E_ACME_CA_BUNDLE', `tls.acme.caBundle is not a CA bundle: ${(err as Error).message}`, {
+          retryable: false,
+          hint: 'give the PEM file of the CA as one base64 line (base64 -w0 ca.pem), then run debvisor firstboot --retry',
+        });
+      }
+      agent = new Agent({ keepAlive: true, ca });
       agents.set(caBundle, agent);
     }
   }
