@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guestSeconds } from '../bench/node.js';
+import { guestSeconds, median } from '../bench/node.js';
 
 describe("the bench's guest clock", () => {
   const serial = [
@@ -17,5 +17,13 @@ describe("the bench's guest clock", () => {
   it('says nothing when no timestamped line matches', () => {
     expect(guestSeconds(serial, /login:$/)).toBeUndefined();
     expect(guestSeconds('vmbr0: port 1(ens3) entered forwarding state', /forwarding/)).toBeUndefined();
+  });
+});
+
+describe("the bench's median", () => {
+  it('is the middle value, or the mean of the two middle ones', () => {
+    expect(median([1.3, 1.1, 1.2])).toBe(1.2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([7])).toBe(7);
   });
 });

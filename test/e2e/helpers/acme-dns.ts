@@ -21,6 +21,8 @@ export interface LoopbackAcmeDns {
   pebbleRoot(): Promise<string>;
   /** The records knot serves (asked over TCP, no recursion). */
   dig(name: string, type: string): Promise<string[]>;
+  /** Removes a name's A and AAAA records (signed with the node's own key), as before its first boot. */
+  forgetNode(fqdn: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -134,6 +136,13 @@ export async function startLoopbackAcmeDns(
       minicaPem: readFileSync(minica.cert, 'utf8'),
       pebbleRoot: async () => (await curl(`https://127.0.0.1:${mgmtPort}/roots/0`)).stdout,
       dig,
+      forgetNode: async (fqdn) => {
+        const keyFile = join(dir, 'node-tsig.key');
+        writeFileSync(keyFile, `key "${key}" {\n\talgorithm ${o.algorithm};\n\tsecret "${o.secret}";\n};\n`, { mode: 0o600 });
+        const script = [`server 127.0.0.1 ${knotPort}`, `zone ${o.zone}.`, `update delete ${fqdn}. A`, `update delete ${fqdn}. AAAA`, 'send', ''].join('\n');
+        await execa('nsupdate', ['-v', '-t', '10', '-k', keyFile], { input: script });
+        if ((await dig(fqdn, 'A')).length) throw new Error(`knot still serves an A record of ${fqdn}`);
+      },
       close,
     };
   } catch (err) {
