@@ -101,12 +101,6 @@ export interface IssueInput {
   replaces?: string;
 }
 
-/**
- * Orders a certificate with acme-client. The account key and the certificate key are files that
- * outlive the attempt, and the account URL is remembered, so a retry reuses the account (no new
- * registration per attempt). HTTP-01 answers through the panel's port-80 webroot, DNS-01 through
- * the node's TSIG key. Returns the chain, the key and the directory; nothing is deployed here.
- */
 export interface Issued {
   certPem: string;
   keyPem: string;
@@ -114,6 +108,12 @@ export interface Issued {
   directory?: unknown;
 }
 
+/**
+ * Orders a certificate with acme-client. The account key and the certificate key are files that
+ * outlive the attempt, and the account URL is remembered, so a retry reuses the account (no new
+ * registration per attempt). HTTP-01 answers through the panel's port-80 webroot, DNS-01 through
+ * the node's TSIG key. Returns the chain, the key and the directory; nothing is deployed here.
+ */
 export async function issueCertificate(inp: IssueInput): Promise<Issued> {
   try {
     return await issueOnce(inp);
