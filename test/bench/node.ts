@@ -111,27 +111,27 @@ export async function benchNode(): Promise<Record<string, string | number>> {
     const ready = new RegExp(`DebVisor node ${FQDN.replace(/\./g, '\\.')}: ready(?! \\(degraded)`);
     const login = new RegExp(`${HOSTNAME} login:`);
     // The installed disks stay as the install left them: every first boot starts from them with
-    // its writes discarded (snapshot=on), except the first pair's, which goes into overlays the
+    // its writes discarded (snapshot=on), except the first pair's, which goes into copies the
     // plain boots then start from (again discarding their writes). So the pairs can alternate and
     // each ratio compares two boots next to each other in time: this host's speed drifts by half
     // within minutes, more than the difference measured.
     const installed = DISKS.map((d) => join(lab.dir, d));
-    const booted = installed.map((d) => `${d}.after-first-boot.qcow2`);
-    for (const [i, d] of installed.entries()) await execa('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', d, '-F', 'raw', booted[i]!]);
-    const drives = (files: string[], format: string, snapshot: boolean) =>
-      files.flatMap((f) => ['-drive', `file=${f},if=virtio,format=${format}${snapshot ? ',snapshot=on' : ''}`]);
+    const booted = installed.map((d) => `${d}.after-first-boot`);
+    // Sparse copies: only the blocks the install wrote.
+    for (const [i, d] of installed.entries()) await execa('cp', ['--sparse=always', d, booted[i]!]);
+    const drives = (files: string[], snapshot: boolean) => files.flatMap((f) => ['-drive', `file=${f},if=virtio,format=raw${snapshot ? ',snapshot=on' : ''}`]);
     const pairs: { first: number; plain: number; ratio: number; firstNet?: number; plainNet?: number; ownPart?: number }[] = [];
     for (let i = 1; i <= PAIRS; i++) {
       // A first boot registers the node's name: the one before it must not have done it already.
       await lab.remotes.forgetNode(FQDN);
-      const firstDisks = i === 1 ? drives(booted, 'qcow2', false) : drives(installed, 'raw', true);
+      const firstDisks = i === 1 ? drives(booted, false) : drives(installed, true);
       const first = must(
         await runAndWatch([...vm(2048, `firstboot-${i}`), ...(await nodeNet()), ...firstDisks], log(`firstboot-${i}`), [ready], BOOT_MS),
         `first boot ${i} to ready`,
       );
       copyFileSync(log(`firstboot-${i}`), join(out, `bench-firstboot-${i}-serial.log`));
       const plain = must(
-        await runAndWatch([...vm(2048, `plain-${i}`), ...(await nodeNet()), ...drives(booted, 'qcow2', true)], log(`plain-${i}`), [login], BOOT_MS),
+        await runAndWatch([...vm(2048, `plain-${i}`), ...(await nodeNet()), ...drives(booted, true)], log(`plain-${i}`), [login], BOOT_MS),
         `plain boot ${i} to the login prompt`,
       );
       copyFileSync(log(`plain-${i}`), join(out, `bench-plain-${i}-serial.log`));
