@@ -8,7 +8,7 @@ const benches: Record<string, () => Promise<Record<string, string | number>>> = 
   cli: benchCli,
   firewall: benchFirewall,
   loader: benchLoader,
-  // QEMU under TCG, about 20 minutes: the install by PXE, first boot, a plain boot, the unsquashfs floor.
+  // QEMU under TCG, about 30 minutes: the install by PXE, three first boots each beside a plain boot, the unsquashfs floor.
   node: benchNode,
 };
 
