@@ -26,11 +26,6 @@ export function renewalInfoOf(directory: unknown): string | undefined {
   return typeof u === 'string' && u ? u : undefined;
 }
 
-/** The directory's `renewalInfo` URL, or undefined when the CA offers no ARI. */
-export async function renewalInfoUrl(directoryUrl: string, caBundle?: string): Promise<string | undefined> {
-  return renewalInfoOf((await getJson(directoryUrl, caBundle)).body);
-}
-
 /** Pure: why a request failed, in a status line's words (an HTTP status, no answer in time, or the network's code). */
 export function ariFailure(err: unknown, url: string): string {
   const e = err as Error & { code?: string; response?: { status?: number }; config?: { url?: string } };
@@ -46,7 +41,7 @@ export function ariFailure(err: unknown, url: string): string {
  */
 export async function fetchRenewalInfo(directoryUrl: string, certId: string, now: () => number, opts: AriFetchOptions = {}): Promise<AriAnswer> {
   try {
-    const base = opts.directory !== undefined ? renewalInfoOf(opts.directory) : await renewalInfoUrl(directoryUrl, opts.caBundle);
+    const base = opts.directory !== undefined ? renewalInfoOf(opts.directory) : renewalInfoOf((await getJson(directoryUrl, opts.caBundle)).body);
     if (!base) return { ok: false, error: 'the CA offers no renewalInfo (ARI) in its directory', noRenewalInfo: true };
     const { body, retryAfter } = await getJson(`${base.replace(/\/+$/, '')}/${certId}`, opts.caBundle);
     return { ok: true, ...parseRenewalInfo(body), retryAfterMs: retryAfterMs(retryAfter, now()) };
