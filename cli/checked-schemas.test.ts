@@ -10,14 +10,19 @@ import { CHECKED_SCHEMAS } from './checked-schemas.js';
 
 const at = (path: string) => new URL(`../${path}`, import.meta.url);
 const yamlFiles = ['profiles/examples', 'test/fixtures/profiles'].flatMap((d) => readdirSync(at(d)).map((f) => `${d}/${f}`));
+/** Facts files (JSON is YAML), and one with a wrong value in a disk (below). */
+const factsFiles = readdirSync(at('test/fixtures/facts'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => `test/fixtures/facts/${f}`);
 /** Valid and invalid data for every schema: each schema sees the others' files too, so errors of every kind come up. */
 const SAMPLES: unknown[] = [
   {},
   [],
   'text',
-  ...[...yamlFiles, 'iso/build.yaml', 'test/fixtures/build/custom-kernel.yaml'].map(
+  ...[...yamlFiles, ...factsFiles, 'iso/build.yaml', 'test/fixtures/build/custom-kernel.yaml'].map(
     (f) => parse(readFileSync(at(f), 'utf8'), { logLevel: 'silent' }) as unknown,
   ),
+  brokenFacts(),
   ...INVALID_CASES.map((c) => {
     try {
       return parse(c.yaml, { logLevel: 'silent' }) as unknown;
@@ -26,6 +31,12 @@ const SAMPLES: unknown[] = [
     }
   }),
 ];
+function brokenFacts(): unknown {
+  const facts = JSON.parse(readFileSync(at('test/fixtures/facts/one-disk.json'), 'utf8')) as { disks: Record<string, unknown>[] };
+  facts.disks[0]!.size = 'big';
+  facts.disks[0]!.unknownField = true;
+  return facts;
+}
 /** Errors as data: the precompiled validator's schemas are JSON copies of the live ones. */
 const plain = (v: unknown) => JSON.parse(JSON.stringify(v ?? null)) as unknown;
 
