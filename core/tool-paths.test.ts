@@ -9,7 +9,7 @@ async function undiciLoaded(flags: string[]): Promise<boolean> {
     "const { createRequire } = require('node:module');",
     `const r = createRequire(${JSON.stringify(fileURLToPath(new URL('../package.json', import.meta.url)))});`,
     "for (const m of ['acme-client/src/axios.js', 'acme-client/src/client.js', 'acme-client/src/crypto/index.js']) r(m);",
-    "process.stdout.write(String(process.moduleLoadList.some((m) => /undici/.test(m))));",
+    'process.stdout.write(String(process.moduleLoadList.some((m) => /undici/.test(m))));',
   ].join('\n');
   const { stdout } = await execa(process.execPath, [...flags, '-e', script]);
   return stdout === 'true';
