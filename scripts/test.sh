@@ -16,38 +16,69 @@ npx biome check
 npx tsc --noEmit
 # The tests run bin/debvisor.js, which uses the compiled dist/ when it is newer than the sources.
 npm run --silent build
+# A lane: a vitest run in the background, its lines prefixed, its exit status in a file (it runs
+# in a pipe). `lane_start NAME CMD...` then `lane_wait NAME` gives that status.
+declare -A lane_status lane_pid
+lane_start() {
+  local name=$1 st
+  shift
+  st=$(mktemp "/tmp/debvisor-lane.XXXXXX")
+  lane_status[$name]=$st
+  ( set +e; "$@" 2>&1; echo $? >"$st" ) | sed -u "s/^/[$name] /" &
+  lane_pid[$name]=$!
+}
+lane_wait() {
+  local st=${lane_status[$1]} status
+  wait "${lane_pid[$1]}" || true
+  status=$(cat "$st" 2>/dev/null || echo none)
+  rm -f "$st"
+  echo "$status"
+}
+# The kernel files compile a kernel on both cores and share cache/kernel (the source download): one
+# lane of their own, at the lowest CPU priority, beside the other integration files, which wait on
+# daemons much of the time and keep a core for themselves whenever they need it.
+KERNEL=(test/integration/kernel-build.test.ts test/integration/kernel-config.test.ts)
+integration() {
+  local f exclude=() status1 status2
+  lane_start kernel nice -n 19 npx vitest run --project integration "${KERNEL[@]}"
+  for f in "${KERNEL[@]}"; do exclude+=(--exclude "$f"); done
+  npx vitest run "$@" --project integration "${exclude[@]}" && status2=0 || status2=$?
+  status1=$(lane_wait kernel)
+  echo "integration: kernel lane exit $status1, the other files exit $status2"
+  [ "$status1" = 0 ] && [ "$status2" = 0 ]
+}
 # The end-to-end files in two lanes: each QEMU guest runs on one TCG thread and this machine has
-# two cores. Lane 1 is the full install and the TUI over serial (about half of the e2e time); lane 2
-# the other QEMU files, one guest at a time. Both lanes build the ISO through one lock
-# (test/e2e/helpers/default-build.ts): the second finds it cached. The reproducible build runs
-# last and alone: it adds an include, which would make the lanes' builds run again.
-LANE1=(test/e2e/install-apply.test.ts test/e2e/install-tui-serial.test.ts)
+# two cores. Lane 1 is the TUI over serial and then the full install (about half of the e2e time);
+# lane 2 the other QEMU files, one guest at a time, then the reproducible build. The lanes' files
+# build the ISO when they start, through one lock (test/e2e/helpers/default-build.ts): the second
+# finds it cached. The reproducible build holds that lock while it runs (it adds an include, which
+# would change the default build): by then lane 1 is well into the full install, built long before
+# (the TUI runs first because its file would otherwise start last and wait for the lock).
+LANE1=(test/e2e/install-tui-serial.test.ts test/e2e/install-apply.test.ts)
 ALONE=test/e2e/reproducible.test.ts
 e2e() {
-  local st status1 status2 status3
-  st=$(mktemp /tmp/debvisor-e2e-lane1.XXXXXX)
-  # Lane 1's lines carry a prefix; its exit status comes back through a file (it runs in a pipe).
-  ( set +e; DEBVISOR_E2E_GUESTS=1 npx vitest run --project e2e "${LANE1[@]}" 2>&1; echo $? >"$st" ) | sed -u 's/^/[lane 1] /' &
-  local lane1=$!
-  local f exclude=(--exclude "$ALONE")
+  local f exclude=(--exclude "$ALONE") status1 status2 status3
+  lane_start 'lane 1' env DEBVISOR_E2E_GUESTS=1 sh -c 'npx vitest run --project e2e "$1" && npx vitest run --project e2e "$2"' lane1 "${LANE1[@]}"
   for f in "${LANE1[@]}"; do exclude+=(--exclude "$f"); done
   DEBVISOR_E2E_GUESTS=1 npx vitest run --project e2e "${exclude[@]}" && status2=0 || status2=$?
-  wait "$lane1" || true
-  status1=$(cat "$st")
-  rm -f "$st"
   npx vitest run --project e2e "$ALONE" && status3=0 || status3=$?
-  echo "e2e: lane 1 (full install, TUI) exit ${status1:-none}, lane 2 exit $status2, reproducible exit $status3"
+  status1=$(lane_wait 'lane 1')
+  echo "e2e: lane 1 (TUI, full install) exit $status1, lane 2 exit $status2, reproducible exit $status3"
   [ "$status1" = 0 ] && [ "$status2" = 0 ] && [ "$status3" = 0 ]
 }
 if [ "$level" = all ]; then
   # The QEMU boots run after the integration tests: under load, their timing-based probes and
   # the emulated boots would slow each other down on two cores.
-  npx vitest run --project unit --project integration
+  integration --project unit
   e2e
   exit
 fi
 if [ "$level" = e2e ]; then
   e2e
+  exit
+fi
+if [ "$level" = integration ]; then
+  integration
   exit
 fi
 exec npx vitest run --project "$level"

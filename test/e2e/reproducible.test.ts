@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { build, sourceDateEpoch, IMAGE_SOURCES, type BuildResult } from '../../builder/build.js';
+import { withBuildLock } from './helpers/default-build.js';
 
 /**
  * Reproducibility: the same commit built twice from the same package versions gives the same
@@ -51,21 +52,29 @@ describe('reproducible builds', () => {
     // The value the build computes itself, so the default build's cached stages stay valid.
     process.env.SOURCE_DATE_EPOCH = String(await sourceDateEpoch(repo, IMAGE_SOURCES));
     rmSync(DIR, { recursive: true, force: true });
-    await build({ repo, spec: SPEC, out: join(DIR, 'out-a') });
-    writeFileSync(STAMP, 'An include added after the default build (test/e2e/reproducible.test.ts).\n');
-    let a = await build({ repo, spec: SPEC, out: join(DIR, 'out-a') });
-    const chroot = a.report.stages.find((s) => s.name === 'chroot');
-    expect(chroot?.status).toBe('ran');
-    expect(chroot?.parts).toEqual({ 'packages layer': 'reused', initramfs: 'reused' });
-    const b = await cold('b');
-    expect(b.report.stages.filter((s) => s.status === 'cached')).toEqual([]);
-    if (!samePackages(a, b)) a = await cold('a');
-    expect(samePackages(a, b), `the mirror changed between the builds: ${firstDifference(a, b)}`).toBe(true);
-    const cmp = await execa('bash', [join(repo, 'scripts/compare-builds.sh'), a.iso!, b.iso!], { reject: false });
-    expect(cmp.exitCode, cmp.stdout + cmp.stderr).toBe(0);
-    expect(cmp.stdout).toMatch(/^identical: [0-9a-f]{64}$/m);
-    // Every release file but the report (which holds times and paths) is the same.
-    expect(readFileSync(join(DIR, 'out-a/SHA256SUMS'), 'utf8')).toBe(readFileSync(join(DIR, 'out-b/SHA256SUMS'), 'utf8'));
+    // The shared build cache to itself while the include is there (until both cold builds have it
+    // too): scripts/test.sh runs this beside the full install, whose build must not see it.
+    await withBuildLock(async () => {
+      try {
+        await build({ repo, spec: SPEC, out: join(DIR, 'out-a') });
+        writeFileSync(STAMP, 'An include added after the default build (test/e2e/reproducible.test.ts).\n');
+        let a = await build({ repo, spec: SPEC, out: join(DIR, 'out-a') });
+        const chroot = a.report.stages.find((s) => s.name === 'chroot');
+        expect(chroot?.status).toBe('ran');
+        expect(chroot?.parts).toEqual({ 'packages layer': 'reused', initramfs: 'reused' });
+        const b = await cold('b');
+        expect(b.report.stages.filter((s) => s.status === 'cached')).toEqual([]);
+        if (!samePackages(a, b)) a = await cold('a');
+        expect(samePackages(a, b), `the mirror changed between the builds: ${firstDifference(a, b)}`).toBe(true);
+        const cmp = await execa('bash', [join(repo, 'scripts/compare-builds.sh'), a.iso!, b.iso!], { reject: false });
+        expect(cmp.exitCode, cmp.stdout + cmp.stderr).toBe(0);
+        expect(cmp.stdout).toMatch(/^identical: [0-9a-f]{64}$/m);
+        // Every release file but the report (which holds times and paths) is the same.
+        expect(readFileSync(join(DIR, 'out-a/SHA256SUMS'), 'utf8')).toBe(readFileSync(join(DIR, 'out-b/SHA256SUMS'), 'utf8'));
+      } finally {
+        rmSync(STAMP, { force: true });
+      }
+    });
     passed = true;
   }, 3_600_000);
 });

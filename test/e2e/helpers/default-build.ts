@@ -5,7 +5,7 @@ import { build, type BuildResult } from '../../../builder/build.js';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const LOCK = join(repo, 'cache/e2e-build.lock');
-/** Bound on waiting for another test process's build (a cold build takes 5 to 10 minutes here). */
+/** Bound on waiting for another test process's build (a cold build takes 5 to 10 minutes here, the reproducible test about 6). */
 const WAIT_MS = 2_400_000;
 
 const alive = (pid: number) => {
@@ -18,12 +18,13 @@ const alive = (pid: number) => {
 };
 
 /**
- * The default spec (iso/build.yaml) into out/ with the shared cache, as `npm run iso` leaves it.
- * The e2e files run in two processes at once (scripts/test.sh): one build at a time, so the
- * second finds every stage cached instead of building beside the first in the same work directory.
- * The lock is a directory holding its owner's pid; one left by a dead process is taken over.
+ * `fn` with the shared build cache to itself. The e2e files run in two processes at once
+ * (scripts/test.sh): one build at a time, so the second finds every stage cached instead of
+ * building beside the first in the same work directory, and the reproducible build's added include
+ * is never seen by another file's build. The lock is a directory holding its owner's pid; one left
+ * by a dead process is taken over.
  */
-export async function defaultBuild(): Promise<BuildResult> {
+export async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
   mkdirSync(join(repo, 'cache'), { recursive: true });
   const until = Date.now() + WAIT_MS;
   for (;;) {
@@ -46,10 +47,15 @@ export async function defaultBuild(): Promise<BuildResult> {
     }
   }
   try {
-    return await build({ repo, spec: join(repo, 'iso/build.yaml'), out: join(repo, 'out') });
+    return await fn();
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
   }
+}
+
+/** The default spec (iso/build.yaml) into out/ with the shared cache, as `npm run iso` leaves it. */
+export function defaultBuild(): Promise<BuildResult> {
+  return withBuildLock(() => build({ repo, spec: join(repo, 'iso/build.yaml'), out: join(repo, 'out') }));
 }
 
 /**
