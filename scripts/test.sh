@@ -58,7 +58,7 @@ LANE1=(test/e2e/install-tui-serial.test.ts test/e2e/install-apply.test.ts)
 ALONE=test/e2e/reproducible.test.ts
 e2e() {
   local f exclude=(--exclude "$ALONE") status1 status2 status3
-  lane_start 'lane 1' env DEBVISOR_E2E_GUESTS=1 sh -c 'npx vitest run --project e2e "$1" && npx vitest run --project e2e "$2"' lane1 "${LANE1[@]}"
+  lane_start 'lane 1' env DEBVISOR_E2E_GUESTS=1 sh -c 'npx vitest run --project e2e "$1"; a=$?; npx vitest run --project e2e "$2"; b=$?; [ $a = 0 ] && [ $b = 0 ]' lane1 "${LANE1[@]}"
   for f in "${LANE1[@]}"; do exclude+=(--exclude "$f"); done
   DEBVISOR_E2E_GUESTS=1 npx vitest run --project e2e "${exclude[@]}" && status2=0 || status2=$?
   npx vitest run --project e2e "$ALONE" && status3=0 || status3=$?
