@@ -17,7 +17,9 @@ npx tsc --noEmit
 # The tests run bin/debvisor.js, which uses the compiled dist/ when it is newer than the sources.
 npm run --silent build
 # A lane: a vitest run in the background, its lines prefixed, its exit status in a file (it runs
-# in a pipe). `lane_start NAME CMD...` then `lane_wait NAME` gives that status.
+# in a pipe). `lane_start NAME CMD...`, then `lane_wait NAME VAR` waits for it and sets VAR to
+# that status. lane_wait must run in this shell, never in $(...): a subshell cannot wait for the
+# lane (not its child) and would read the status file before the lane has written it.
 declare -A lane_status lane_pid
 lane_start() {
   local name=$1 st
@@ -30,9 +32,9 @@ lane_start() {
 lane_wait() {
   local st=${lane_status[$1]} status
   wait "${lane_pid[$1]}" || true
-  status=$(cat "$st" 2>/dev/null || echo none)
+  status=$(cat "$st" 2>/dev/null || true)
   rm -f "$st"
-  echo "$status"
+  printf -v "$2" '%s' "${status:-none}"
 }
 # The kernel files compile a kernel on both cores and share cache/kernel (the source download): one
 # lane of their own, at the lowest CPU priority, beside the other integration files, which wait on
@@ -43,7 +45,7 @@ integration() {
   lane_start kernel nice -n 19 npx vitest run --project integration "${KERNEL[@]}"
   for f in "${KERNEL[@]}"; do exclude+=(--exclude "$f"); done
   npx vitest run "$@" --project integration "${exclude[@]}" && status2=0 || status2=$?
-  status1=$(lane_wait kernel)
+  lane_wait kernel status1
   echo "integration: kernel lane exit $status1, the other files exit $status2"
   [ "$status1" = 0 ] && [ "$status2" = 0 ]
 }
@@ -62,7 +64,7 @@ e2e() {
   for f in "${LANE1[@]}"; do exclude+=(--exclude "$f"); done
   DEBVISOR_E2E_GUESTS=1 npx vitest run --project e2e "${exclude[@]}" && status2=0 || status2=$?
   npx vitest run --project e2e "$ALONE" && status3=0 || status3=$?
-  status1=$(lane_wait 'lane 1')
+  lane_wait 'lane 1' status1
   echo "e2e: lane 1 (TUI, full install) exit $status1, lane 2 exit $status2, reproducible exit $status3"
   [ "$status1" = 0 ] && [ "$status2" = 0 ] && [ "$status3" = 0 ]
 }
