@@ -204,6 +204,20 @@ Persistent=true
 WantedBy=timers.target
 `;
 
+/**
+ * The consoles tty2 to tty6 after first boot. Without D-Bus (no logind to spawn them on demand)
+ * Debian's getty-static.service starts five gettys, each about a second of CPU under emulation,
+ * in the same second as first boot; tty1 and the serial console are not its and come as before.
+ * On every later boot first boot is skipped, and the order costs nothing.
+ */
+export const GETTY_STATIC_DROPIN_PATH = '/etc/systemd/system/getty-static.service.d/debvisor-after-firstboot.conf';
+export const GETTY_STATIC_DROPIN = [
+  '# Written by the DebVisor installer: the gettys on tty2-tty6 start once first boot is done.',
+  '[Unit]',
+  'After=debvisor-firstboot.service',
+  '',
+].join('\n');
+
 /** Every first-boot unit file, for the installer to write (the service's own path and text stay exported above). */
 export const FIRSTBOOT_UNIT_FILES: readonly { path: string; content: string }[] = [
   { path: FIRSTBOOT_UNIT_PATH, content: FIRSTBOOT_UNIT },
@@ -211,6 +225,7 @@ export const FIRSTBOOT_UNIT_FILES: readonly { path: string; content: string }[] 
   { path: RUNTIME_TARGET_PATH, content: RUNTIME_TARGET },
   { path: CERT_RENEW_SERVICE_PATH, content: CERT_RENEW_SERVICE },
   { path: CERT_RENEW_TIMER_PATH, content: CERT_RENEW_TIMER },
+  { path: GETTY_STATIC_DROPIN_PATH, content: GETTY_STATIC_DROPIN },
 ];
 
 /**

@@ -266,6 +266,11 @@ describe('the full install in QEMU', () => {
       expect(nftLoaded, 'nftables loaded').toBeGreaterThan(0);
       expect(netStarted, 'networking.service started after the ruleset was loaded').toBeGreaterThanOrEqual(nftLoaded);
       expect(firstbootStarted, 'first boot started after the interfaces were up').toBeGreaterThanOrEqual(netDone);
+      // The consoles tty2-tty6 (getty-static: no D-Bus here) waited for first boot, and are there.
+      const firstbootEnded = await mono('debvisor-firstboot.service', 'InactiveEnterTimestampMonotonic');
+      const tty2Started = await mono('getty@tty2.service', 'ActiveEnterTimestampMonotonic');
+      expect(firstbootEnded, 'first boot ended').toBeGreaterThan(firstbootStarted);
+      expect(tty2Started, 'the getty on tty2 started after first boot ended').toBeGreaterThanOrEqual(firstbootEnded);
       // /etc and /var were marked up to date with /usr: the first boot rebuilt no cache the image has.
       const updates = await sudo('systemctl show -p ConditionResult --value ldconfig.service systemd-journal-catalog-update.service systemd-sysusers.service');
       expect(updates.stdout.trim().split(/\s+/), updates.stderr).toEqual(['no', 'no', 'no']);
