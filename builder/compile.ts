@@ -28,7 +28,7 @@ export async function compileTool(repo: string, outDir: string, opts: RunOptions
     cpSync(join(repo, f), join(outDir, f));
   };
   for (const f of listFiles(repo, compiledFolders(repo))) if (DATA_FILE.test(f)) copy(f);
-  for (const f of [...ROOT_FILES, 'bin/debvisor.js']) copy(f);
+  for (const f of [...ROOT_FILES, 'bin/debvisor.js', 'bin/node-snapshot.cjs', 'bin/node-from-snapshot']) copy(f);
   // The schemas' validators, so a command does not compile them each time it runs (made from
   // the sources: the compiled tree has no node_modules yet).
   await run([join(repo, 'node_modules/.bin/tsx'), 'cli/precompile-validators.ts', join(outDir, PRECOMPILED_FOLDER)], {

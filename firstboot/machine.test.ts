@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { silentEmitter } from '../core/events.js';
 import type { Profile } from '../profiles/schema/profile.js';
 import { at } from './atomic.js';
 import { overallState, runMachine } from './machine.js';
+import { FIRSTBOOT_NODE_SNAPSHOT, FIRSTBOOT_NODE_SNAPSHOT_STAMP } from '../core/tool-paths.js';
 import { FIRSTBOOT_MARKER } from './paths.js';
 import { StateStore } from './state.js';
 import { type FirstbootStep, StepError } from './step.js';
@@ -63,6 +64,28 @@ describe('the first-boot state machine', () => {
     const again = await runMachine({ root, profile, steps, emit: silentEmitter, ...fakeTime() });
     expect(order).toEqual(['a', 'b', 'c']);
     expect(again.state).toBe('ready');
+  });
+
+  it("removes Node's start snapshot once ready, and keeps it while a remote step is still to come", async () => {
+    const snapshot = [FIRSTBOOT_NODE_SNAPSHOT, FIRSTBOOT_NODE_SNAPSHOT_STAMP].map((f) => at(root, f));
+    mkdirSync(join(snapshot[0]!, '..'), { recursive: true });
+    for (const f of snapshot) writeFileSync(f, 'x');
+    let up = false;
+    const steps = [
+      step('cert', 'remote', async () => {
+        if (!up) throw down();
+        return { summary: 'issued' };
+      }),
+    ];
+    const t = fakeTime();
+    expect((await runMachine({ root, profile, steps, emit: silentEmitter, timing, random: () => 0.5, now: t.now, sleep: t.sleep })).state).toBe(
+      'ready (degraded)',
+    );
+    expect(snapshot.map((f) => existsSync(f))).toEqual([true, true]);
+    up = true;
+    t.advance(3_600_000);
+    expect((await runMachine({ root, profile, steps, emit: silentEmitter, timing, now: t.now, sleep: t.sleep })).state).toBe('ready');
+    expect(snapshot.map((f) => existsSync(f))).toEqual([false, false]);
   });
 
   it("starts every pending, applicable step's preload before the first step runs, and a failing preload fails nothing", async () => {

@@ -5,6 +5,7 @@ import type { Emitter } from '../core/events.js';
 import type { Profile } from '../profiles/schema/profile.js';
 import { at, writeAtomic, writeJson } from './atomic.js';
 import { type BackoffPolicy, type BreakerPolicy, DEFAULT_BACKOFF, DEFAULT_BREAKER, backoffDelay, breakerAfter, breakerAllows } from './backoff.js';
+import { FIRSTBOOT_NODE_SNAPSHOT, FIRSTBOOT_NODE_SNAPSHOT_STAMP } from '../core/tool-paths.js';
 import { FIRSTBOOT_MARKER, LOCK_FILE, SUMMARY_FILE } from './paths.js';
 import { StateStore, type StepErrorRecord, type StepRecord } from './state.js';
 import { type FirstbootStep, StepError } from './step.js';
@@ -222,7 +223,11 @@ export async function runMachine(opts: MachineOptions): Promise<MachineResult> {
     }
     const state = overallState(records);
     writeJson(at(opts.root, SUMMARY_FILE), { state, at: iso(now()), ...(opts.node ? { node: opts.node } : {}) }, 0o644);
-    if (state === 'ready') writeAtomic(at(opts.root, FIRSTBOOT_MARKER), `first boot finished at ${iso(now())}\n`);
+    if (state === 'ready') {
+      writeAtomic(at(opts.root, FIRSTBOOT_MARKER), `first boot finished at ${iso(now())}\n`);
+      // Node's start snapshot served first boot's runs only (the stamp first: no blob without it is used).
+      for (const f of [FIRSTBOOT_NODE_SNAPSHOT_STAMP, FIRSTBOOT_NODE_SNAPSHOT]) rmSync(at(opts.root, f), { force: true });
+    }
     return { state, steps: records };
   } finally {
     release();

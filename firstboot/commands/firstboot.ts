@@ -21,6 +21,8 @@ export default defineCommand({
   async run({ values, io }) {
     const root = values.root ?? '/';
     const emit = createEmitter({ sinks: [plainSink(io.stdout)] });
+    // The unit starts Node from the installer's snapshot when it can (core/tool-paths.ts): said, since it is most of the start's time.
+    if (process.execArgv.includes('--snapshot-blob')) emit.info("Node started from the installer's start snapshot");
     const profile = await loadNodeProfile(root, values.profile, { keep: true });
     const o = readOverrides();
     const tools = toolsFrom(o);

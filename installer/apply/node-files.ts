@@ -1,4 +1,4 @@
-import { SHORT_RUN_NODE } from '../../core/tool-paths.js';
+import { FIRSTBOOT_RUN_NODE, SHORT_RUN_NODE } from '../../core/tool-paths.js';
 import type { InstallPlan, NetworkPlan } from '../plan/types.js';
 
 /** Where the .link files that pin interface names by MAC go. */
@@ -136,7 +136,8 @@ After=network-online.target local-fs.target
 Type=oneshot
 # Node trusts its own CA bundle by default; this makes it use the system store (ca-certificates, update-ca-certificates).
 Environment=NODE_OPTIONS=--use-openssl-ca
-ExecStart=${SHORT_RUN_NODE.join(' ')} firstboot
+# Node starts from the snapshot the installer made (core/tool-paths.ts), or as usual without one.
+ExecStart=${FIRSTBOOT_RUN_NODE.join(' ')} firstboot
 # The node is ready sooner when first boot goes before the daemons starting beside it (nginx, sshd,
 # fail2ban): on a small machine they compete for the same CPU, and none of them is waited for.
 CPUWeight=1000

@@ -1,5 +1,6 @@
 import {
   appendFileSync,
+  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -33,6 +34,14 @@ import {
 import { renderSecretFiles } from '../../firstboot/secrets.js';
 import { checkedNodeProfileCache } from '../../firstboot/profile.js';
 import { NODE_PROFILE_CACHE } from '../../firstboot/paths.js';
+import {
+  FIRSTBOOT_NODE_SNAPSHOT,
+  FIRSTBOOT_NODE_SNAPSHOT_STAMP,
+  NODE_SNAPSHOT_ENTRY,
+  SHORT_RUN_NODE,
+  SHORT_RUN_NODE_FLAGS,
+  nodeStamp,
+} from '../../core/tool-paths.js';
 import { INSTALLED_PROFILE, TARGET_LOG_DIR } from './context.js';
 import { ESP_MOUNT } from '../plan/storage.js';
 import { EFI_REMOVABLE_PATH } from '../plan/boot.js';
@@ -368,6 +377,7 @@ export async function enableUnits(ctx: ApplyContext): Promise<void> {
     events: ctx.events,
     step: 'enable-units',
   });
+  if (ctx.plan.firstBootUnits.includes('debvisor-firstboot.service')) await makeFirstbootNodeSnapshot(ctx);
   // Last of the steps that change /usr (the live packages are gone, the initramfs and GRUB in place).
   const usr = join(ctx.target, 'usr');
   if (!existsSync(usr)) return;
@@ -380,6 +390,37 @@ export async function enableUnits(ctx: ApplyContext): Promise<void> {
     events: ctx.events,
     step: 'enable-units',
   });
+}
+
+/**
+ * Node's start snapshot for first boot (core/tool-paths.ts), made by the node's own Node with the
+ * unit's flags, and its stamp, written last: NODE_FROM_SNAPSHOT takes no blob without a stamp
+ * naming this node. Without a snapshot first boot is only slower, so a failure here is a warning.
+ */
+async function makeFirstbootNodeSnapshot(ctx: ApplyContext): Promise<void> {
+  const blob = join(ctx.target, FIRSTBOOT_NODE_SNAPSHOT);
+  const stamp = join(ctx.target, FIRSTBOOT_NODE_SNAPSHOT_STAMP);
+  const node = join(ctx.target, SHORT_RUN_NODE[0]!);
+  rmSync(stamp, { force: true });
+  rmSync(blob, { force: true });
+  mkdirSync(dirname(blob), { recursive: true, mode: 0o700 });
+  try {
+    await ctx.run(
+      chroot(ctx, [SHORT_RUN_NODE[0]!, ...SHORT_RUN_NODE_FLAGS, '--snapshot-blob', FIRSTBOOT_NODE_SNAPSHOT, '--build-snapshot', NODE_SNAPSHOT_ENTRY]),
+      {
+        events: ctx.events,
+        step: 'enable-units',
+      },
+    );
+  } catch (err) {
+    rmSync(blob, { force: true });
+    ctx.events.warn(`first boot's Node will start without a snapshot (slower): ${(err as Error).message}`, { step: 'enable-units' });
+    return;
+  }
+  // A recorded run (tests) makes no blob.
+  if (!existsSync(blob) || !existsSync(node)) return;
+  chmodSync(blob, 0o600);
+  await writeFiles(ctx, [file('node-snapshot-stamp', FIRSTBOOT_NODE_SNAPSHOT_STAMP, `${nodeStamp(statSync(node))}\n`, 0o600)]);
 }
 
 export async function saveProfile(ctx: ApplyContext): Promise<void> {

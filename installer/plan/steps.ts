@@ -88,7 +88,7 @@ export function planSteps(p: Parts): PlanStep[] {
     { id: 'install-bootloaders', does: `${[...new Set(p.bootloaders.map((b) => b.kind))].join(', ')} on ${disks}, and the GRUB menu (grub-mkconfig)` },
     {
       id: 'enable-units',
-      does: `enable ${[...p.firstBootUnits, ...p.enabledUnits].join(', ')}; mark /etc and /var up to date with /usr (first boot skips ldconfig, catalog and sysusers)`,
+      does: `enable ${[...p.firstBootUnits, ...p.enabledUnits].join(', ')}; make Node's start snapshot for first boot; mark /etc and /var up to date with /usr (first boot skips ldconfig, catalog and sysusers)`,
     },
     { id: 'save-profile', does: 'save the effective profile, secrets removed, as /etc/debvisor/installed-profile.yaml, and its checked form for first boot' },
     { id: 'save-logs', does: 'copy the install log and events to /var/log/debvisor/' },

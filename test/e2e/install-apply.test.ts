@@ -237,6 +237,12 @@ describe('the full install in QEMU', () => {
       const status = JSON.parse(st.stdout || '{}') as { state?: string; certificate?: { selfSigned: boolean; issuer: string } };
       expect(status.state, `${st.stdout}\n${st.stderr}\nserial:\n${vm.serialNow().slice(-4000)}`).toBe('ready');
       expect(status.certificate?.selfSigned).toBe(false);
+      // First boot's Node started from the snapshot the install made with the node's own Node
+      // (enable-units), removed once first boot was done.
+      expect(vm.serialNow()).toMatch(/Node started from the installer's start snapshot/);
+      const stateFiles = await sudo('ls -a /var/lib/debvisor/firstboot');
+      expect(stateFiles.stdout, stateFiles.stderr).toMatch(/summary\.json/);
+      expect(stateFiles.stdout).not.toMatch(/node-start\.blob/);
       expect(await remotes.dig(FQDN, 'A')).toEqual([GUEST_IP]);
       const pebbleRoot = join(dir, 'pebble-root.pem');
       writeFileSync(pebbleRoot, await remotes.pebbleRoot());
