@@ -33,6 +33,6 @@ startupSnapshot.setDeserializeMainFunction(() => {
   }
   loading.catch((err) => {
     console.error(err);
-    process.exitCode = 70;
+    process.exitCode = 1;
   });
 });

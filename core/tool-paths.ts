@@ -17,23 +17,21 @@ export const SHORT_RUN_NODE = ['/usr/bin/node', '--no-opt', '--no-sparkplug', '-
  * installer with the node's own Node and these flags: Debian's Node has no built-in snapshot, so
  * each start compiles Node's own JavaScript first, a third of a short command's start under
  * emulation (measured: `debvisor status` 2.5 s against 4.0 s of CPU). The blob is only for first
- * boot (its runs end when first boot is done, which removes it). The stamp file beside it names
- * the /usr/bin/node it was made with (inode:size:mtime); NODE_FROM_SNAPSHOT uses the blob only
- * while that is still the node (after an upgrade Node would refuse it, or with a rebuilt package
- * of the same version run its old internals), otherwise Node starts as usual.
+ * boot (the run that makes it ready removes it). The stamp beside it is what `stat` said of
+ * NODE_SNAPSHOT_STAMPED when it was made: NODE_FROM_SNAPSHOT uses the blob only while they are
+ * unchanged (after a package change Node would refuse it, or run a rebuilt package's old
+ * internals), and starts Node as usual otherwise, or when Node refuses or dies of the blob.
  */
 export const NODE_SNAPSHOT_ENTRY = `${TOOL_LIB}/bin/node-snapshot.cjs`;
 export const NODE_FROM_SNAPSHOT = `${TOOL_LIB}/bin/node-from-snapshot`;
 export const FIRSTBOOT_NODE_SNAPSHOT = '/var/lib/debvisor/firstboot/node-start.blob';
 export const FIRSTBOOT_NODE_SNAPSHOT_STAMP = `${FIRSTBOOT_NODE_SNAPSHOT}.node`;
+/** The files the stamp covers (NODE_FROM_SNAPSHOT names the same), and stat's format for each. */
+export const NODE_SNAPSHOT_STAMPED = ['/usr/bin/node', '/var/lib/dpkg/status'];
+export const NODE_SNAPSHOT_STAMP_FORMAT = '%i:%s:%Y ';
 
-/** Node and its flags in SHORT_RUN_NODE (what a snapshot must be made with to be taken). */
+/** Node's flags in SHORT_RUN_NODE (a snapshot is taken only with the flags it was made with). */
 export const SHORT_RUN_NODE_FLAGS = SHORT_RUN_NODE.slice(1, SHORT_RUN_NODE.indexOf(TOOL_ENTRY));
 
 /** First boot's command line: SHORT_RUN_NODE through NODE_FROM_SNAPSHOT (`/bin/sh SCRIPT BLOB NODE FLAGS... ENTRY`). */
 export const FIRSTBOOT_RUN_NODE = ['/bin/sh', NODE_FROM_SNAPSHOT, FIRSTBOOT_NODE_SNAPSHOT, ...SHORT_RUN_NODE];
-
-/** Pure: the stamp of a node binary as `stat -L -c %i:%s:%Y` prints it (what NODE_FROM_SNAPSHOT compares). */
-export function nodeStamp(st: { ino: number | bigint; size: number | bigint; mtimeMs: number }): string {
-  return `${st.ino}:${st.size}:${Math.floor(st.mtimeMs / 1000)}`;
-}

@@ -30,11 +30,11 @@ lane_start() {
   lane_pid[$name]=$!
 }
 lane_wait() {
-  local st=${lane_status[$1]} status
+  local lane_st=${lane_status[$1]} lane_rc
   wait "${lane_pid[$1]}" || true
-  status=$(cat "$st" 2>/dev/null || true)
-  rm -f "$st"
-  printf -v "$2" '%s' "${status:-none}"
+  lane_rc=$(cat "$lane_st" 2>/dev/null || true)
+  rm -f "$lane_st"
+  printf -v "$2" '%s' "${lane_rc:-none}"
 }
 # The kernel files compile a kernel on both cores and share cache/kernel (the source download): one
 # lane of their own, at the lowest CPU priority, beside the other integration files, which wait on

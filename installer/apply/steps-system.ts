@@ -1,6 +1,5 @@
 import {
   appendFileSync,
-  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -38,9 +37,10 @@ import {
   FIRSTBOOT_NODE_SNAPSHOT,
   FIRSTBOOT_NODE_SNAPSHOT_STAMP,
   NODE_SNAPSHOT_ENTRY,
+  NODE_SNAPSHOT_STAMP_FORMAT,
+  NODE_SNAPSHOT_STAMPED,
   SHORT_RUN_NODE,
   SHORT_RUN_NODE_FLAGS,
-  nodeStamp,
 } from '../../core/tool-paths.js';
 import { INSTALLED_PROFILE, TARGET_LOG_DIR } from './context.js';
 import { ESP_MOUNT } from '../plan/storage.js';
@@ -394,33 +394,24 @@ export async function enableUnits(ctx: ApplyContext): Promise<void> {
 
 /**
  * Node's start snapshot for first boot (core/tool-paths.ts), made by the node's own Node with the
- * unit's flags, and its stamp, written last: NODE_FROM_SNAPSHOT takes no blob without a stamp
- * naming this node. Without a snapshot first boot is only slower, so a failure here is a warning.
+ * unit's flags, all inside the target (umask 077: the blob is root's), then its stamp, written
+ * last: NODE_FROM_SNAPSHOT takes no blob without a stamp that still holds. Without a snapshot
+ * first boot is only slower, so a failure here is a warning.
  */
+const MAKE_SNAPSHOT_SH = 'umask 077; rm -f "$0.node" "$0"; mkdir -p "${0%/*}" && exec "$@"';
 async function makeFirstbootNodeSnapshot(ctx: ApplyContext): Promise<void> {
-  const blob = join(ctx.target, FIRSTBOOT_NODE_SNAPSHOT);
-  const stamp = join(ctx.target, FIRSTBOOT_NODE_SNAPSHOT_STAMP);
-  const node = join(ctx.target, SHORT_RUN_NODE[0]!);
-  rmSync(stamp, { force: true });
-  rmSync(blob, { force: true });
-  mkdirSync(dirname(blob), { recursive: true, mode: 0o700 });
+  const o = { events: ctx.events, step: 'enable-units' };
+  const node = SHORT_RUN_NODE[0]!;
+  const build = [node, ...SHORT_RUN_NODE_FLAGS, '--snapshot-blob', FIRSTBOOT_NODE_SNAPSHOT, '--build-snapshot', NODE_SNAPSHOT_ENTRY];
   try {
-    await ctx.run(
-      chroot(ctx, [SHORT_RUN_NODE[0]!, ...SHORT_RUN_NODE_FLAGS, '--snapshot-blob', FIRSTBOOT_NODE_SNAPSHOT, '--build-snapshot', NODE_SNAPSHOT_ENTRY]),
-      {
-        events: ctx.events,
-        step: 'enable-units',
-      },
-    );
+    await ctx.run(chroot(ctx, ['/bin/sh', '-c', MAKE_SNAPSHOT_SH, FIRSTBOOT_NODE_SNAPSHOT, ...build]), o);
+    const stamp = await ctx.run(chroot(ctx, ['stat', '-L', `--printf=${NODE_SNAPSHOT_STAMP_FORMAT}`, ...NODE_SNAPSHOT_STAMPED]), o);
+    // A recorded run (tests) prints nothing.
+    if (!stamp.stdout.trim()) return;
+    await writeFiles(ctx, [file('node-snapshot-stamp', FIRSTBOOT_NODE_SNAPSHOT_STAMP, `${stamp.stdout.trim()}\n`, 0o600)]);
   } catch (err) {
-    rmSync(blob, { force: true });
-    ctx.events.warn(`first boot's Node will start without a snapshot (slower): ${(err as Error).message}`, { step: 'enable-units' });
-    return;
+    ctx.events.warn(`first boot's Node will start without a snapshot (slower): ${(err as Error).message}`, o);
   }
-  // A recorded run (tests) makes no blob.
-  if (!existsSync(blob) || !existsSync(node)) return;
-  chmodSync(blob, 0o600);
-  await writeFiles(ctx, [file('node-snapshot-stamp', FIRSTBOOT_NODE_SNAPSHOT_STAMP, `${nodeStamp(statSync(node))}\n`, 0o600)]);
 }
 
 export async function saveProfile(ctx: ApplyContext): Promise<void> {
